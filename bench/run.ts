@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) one after another in its own
+ * process. Each benchmark prints its results as ratios against a baseline measured in the same run.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const dir = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".bench.ts"))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+let failed = 0;
+for (const file of files) {
+  process.stdout.write(`\n=== ${file}\n`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(dir, file)], { stdio: "inherit" });
+  if (result.status !== 0) failed++;
+}
+if (failed > 0) {
+  process.stderr.write(`${failed} benchmark(s) failed\n`);
+  process.exit(1);
+}

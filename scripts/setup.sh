@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs everything rxdesk needs on a fresh Debian machine with Node 20 (run as root):
+# system packages (PC/SC stack, virtual reader, poppler, tesseract, tmux) and the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(pcscd libpcsclite-dev vsmartcard-vpcd poppler-utils tesseract-ocr tesseract-ocr-chi-tra tmux)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "rxdesk setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Native addons (sqlite3, pcsclite) build from source against the local Node headers.
+if [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
+if [ -f package-lock.json ]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi

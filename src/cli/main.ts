@@ -1,0 +1,32 @@
+/**
+ * `rxdesk` command line. Each file in ./commands exports `register(program)`; adding a subcommand means adding a
+ * file there, nothing else.
+ */
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Command } from "commander";
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command("rxdesk")
+    .description("rxdesk — dispensing terminal for Taiwanese community pharmacies (健保藥局調劑)")
+    .showHelpAfterError();
+  const dir = join(dirname(fileURLToPath(import.meta.url)), "commands");
+  const files = readdirSync(dir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !/\.test\.|\.d\.ts$/.test(f))
+    .sort();
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as Partial<CommandModule>;
+    mod.register?.(program);
+  }
+  await program.parseAsync(argv);
+}
+
+main(process.argv).catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
