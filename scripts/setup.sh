@@ -18,4 +18,4 @@ fi
 
 # Native addons (sqlite3, pcsclite) build from source against the local Node headers.
 if [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
-if [ -f package-lock.json ]; then npm ci --no-fund --no-audit; else npm install --no-fund --no-audit; fi
+npm install --no-fund --no-audit
