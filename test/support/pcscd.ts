@@ -1,0 +1,93 @@
+/**
+ * Makes sure pcscd (with the vpcd virtual readers) is running for end-to-end card tests. Starts `pcscd -f` in the
+ * background when its socket is absent — no systemd, no auto-exit — and waits until the readers are listed.
+ * Idempotent and safe when several test files call it at once (a lock file guards the start).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, statSync, unlinkSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PcscClient } from "../../src/card/pcsc.js";
+
+export const PCSCD_SOCKET = "/run/pcscd/pcscd.comm";
+export const VPCD_READERS = ["Virtual PCD 00 00", "Virtual PCD 00 01"] as const;
+const LOCK = join(tmpdir(), "rxdesk-pcscd-start.lock");
+
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (!existsSync(path)) return resolve(false);
+    const s = connect(path);
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+function findPcscd(): string | undefined {
+  for (const p of ["/usr/sbin/pcscd", "/usr/bin/pcscd", "/sbin/pcscd"]) if (existsSync(p)) return p;
+  const which = spawnSync("sh", ["-c", "command -v pcscd"], { encoding: "utf8" });
+  return which.status === 0 ? which.stdout.trim() : undefined;
+}
+
+async function withStartLock<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      closeSync(openSync(LOCK, "wx"));
+      break;
+    } catch {
+      // A stale lock (a crashed test run) is broken after 15 s.
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > 15_000) unlinkSync(LOCK);
+      } catch {}
+      if (Date.now() > deadline) throw new Error(`could not take ${LOCK}`);
+      await sleep(50);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    try {
+      unlinkSync(LOCK);
+    } catch {}
+  }
+}
+
+/** Ensures pcscd answers on its socket and lists the vpcd readers; returns the reader names. */
+export async function ensurePcscd(): Promise<string[]> {
+  if (!(await socketAnswers(PCSCD_SOCKET))) {
+    await withStartLock(async () => {
+      if (await socketAnswers(PCSCD_SOCKET)) return;
+      const binary = findPcscd();
+      if (!binary) {
+        throw new Error("pcscd is not installed: run scripts/setup.sh (apt packages pcscd, vsmartcard-vpcd)");
+      }
+      const child = spawn(binary, ["-f"], { detached: true, stdio: "ignore" });
+      child.unref();
+      const deadline = Date.now() + 10_000;
+      while (!(await socketAnswers(PCSCD_SOCKET))) {
+        if (Date.now() > deadline) throw new Error(`pcscd started but ${PCSCD_SOCKET} does not answer`);
+        await sleep(50);
+      }
+    });
+  }
+  // pcscd loads the vpcd driver as it starts: wait until both virtual readers are listed.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const client = PcscClient.open();
+    try {
+      const readers = await client.waitForReaderList();
+      if (VPCD_READERS.every((r) => readers.includes(r))) return readers;
+      if (Date.now() > deadline) {
+        throw new Error(`pcscd runs but lists ${JSON.stringify(readers)}; is vsmartcard-vpcd installed?`);
+      }
+    } finally {
+      await client.close();
+    }
+    await sleep(100);
+  }
+}
