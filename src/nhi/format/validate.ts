@@ -1,0 +1,295 @@
+/**
+ * Local validation of upload format 2.0 records: what NHI's central checks would reject, with NHI's own codes,
+ * per record and field, so a record never leaves the counter known-bad. Field rules come from
+ * `schemas/upload-format-2.0.json` (via field-rules.ts); nothing here repeats them.
+ */
+
+import { isInstitutionCode } from "../../domain/institution-code.js";
+import { type Message, msg } from "../../domain/message.js";
+import { checkNationalId } from "../../domain/national-id.js";
+import { isRocDate, isRocDateTime } from "../../domain/roc-date.js";
+import { checkSequenceNumber, isAbnormalCode } from "../../domain/sequence-number.js";
+import { isVisitId } from "../../domain/visit-id.js";
+import { big5Length, describeCharacter, firstNonBig5 } from "./big5.js";
+import { type FieldCondition, type FieldRule, fieldRules } from "./field-rules.js";
+import { type Finding, finding } from "./finding.js";
+import { filled, isChronicRecord, type Mb2, recordValue, type UploadRecord } from "./record.js";
+import { parseUploadXml } from "./xml.js";
+
+export interface ValidateOptions {
+  /** The uploading institution is a pharmacy (特約藥局): its records must use M07=AF (AD23). */
+  pharmacy?: boolean;
+}
+
+export type { Finding } from "./finding.js";
+export { finding } from "./finding.js";
+
+/** Whether a schema condition holds for a record. */
+export function conditionHolds(condition: FieldCondition, record: UploadRecord): boolean {
+  if (condition.h01 && !condition.h01.includes(record.h01)) return false;
+  const m07 = record.mb1.M07 ?? "";
+  if (condition.m07 && !condition.m07.includes(m07)) return false;
+  if (condition.m07Not?.includes(m07)) return false;
+  if (condition.m12 && !condition.m12.includes(record.mb1.M12 ?? "")) return false;
+  if (condition.chronic !== undefined && condition.chronic !== isChronicRecord(record)) return false;
+  return true;
+}
+
+function anyHolds(conditions: readonly FieldCondition[] | undefined, record: UploadRecord): FieldCondition | undefined {
+  if (!conditions) return undefined;
+  return conditions.find((c) => conditionHolds(c, record));
+}
+
+const CONTROL_RE = /[\u0000-\u001f\u007f]/;
+
+/** Checks one filled value against its rule: Y014, then AC (length), then AB (type / format / value). */
+export function checkValue(rule: FieldRule, value: string): { code: string; detail: Message } | undefined {
+  const bad = firstNonBig5(value);
+  if (bad) {
+    const name = describeCharacter(bad.character);
+    return {
+      code: "Y014",
+      detail: msg(`第${bad.index + 1}個字 ${name} 不是Big5字元`, `character ${bad.index + 1} ${name} is not in Big5`),
+    };
+  }
+  const length = big5Length(value);
+  if (rule.length !== undefined && length !== rule.length) {
+    return {
+      code: "AC",
+      detail: msg(`應為${rule.length}碼，實際${length}碼`, `must be ${rule.length} characters, is ${length}`),
+    };
+  }
+  if (length > rule.maxLength) {
+    return {
+      code: "AC",
+      detail: msg(`最多${rule.maxLength}碼，實際${length}碼`, `at most ${rule.maxLength} characters, is ${length}`),
+    };
+  }
+  const wrong = (zh: string, en: string) => ({ code: "AB", detail: msg(zh, en) });
+  if (CONTROL_RE.test(value)) return wrong("含控制字元", "contains a control character");
+  switch (rule.type) {
+    case "numeric":
+      if (!/^\d+$/.test(value)) return wrong("應為數字", "digits only");
+      break;
+    case "date":
+      if (!isRocDate(value)) return wrong("應為民國日期yyyMMdd", "must be a ROC date yyyMMdd");
+      break;
+    case "datetime":
+      if (!isRocDateTime(value)) return wrong("應為民國日期時間yyyMMddHHmmss", "must be a ROC date-time yyyMMddHHmmss");
+      break;
+    case "code":
+      if (rule.values && rule.valuesComplete && !rule.values.some((v) => v.code === value)) {
+        const list = rule.values.map((v) => v.code).join("/");
+        return wrong(`應為${list}`, `must be one of ${list}`);
+      }
+      break;
+    case "alnum":
+      break;
+  }
+  const pattern = fieldRules().patterns.get(rule.id);
+  if (pattern && !pattern.test(value)) return wrong("格式不符", `does not match ${rule.pattern}`);
+  if (rule.min !== undefined && Number(value) < rule.min) return wrong(`不可小於${rule.min}`, `must be ≥ ${rule.min}`);
+  if (rule.max !== undefined && Number(value) > rule.max) return wrong(`不可大於${rule.max}`, `must be ≤ ${rule.max}`);
+  switch (rule.kind) {
+    case "visitId":
+      if (!isVisitId(value))
+        return wrong("就醫識別碼只能是0-9與A-Z（不含I、O）之大寫字元", "a visit ID uses 0-9 and A-Z without I and O");
+      break;
+    case "nationalId": {
+      const r = checkNationalId(value);
+      if (!r.valid || value !== r.nationalId)
+        return wrong("身分證號格式或檢查碼錯誤", "national ID format or checksum");
+      break;
+    }
+    case "institutionCode":
+      if (!isInstitutionCode(value)) return wrong("醫事機構代碼格式錯誤", "institution code format");
+      break;
+    case "sequenceNumber": {
+      const r = checkSequenceNumber(value);
+      if (!r.valid || r.value !== value)
+        return wrong("應為4碼數字、V開頭虛擬卡序號或異常代碼", "4 digits, a V… number or an abnormal code");
+      break;
+    }
+    case "rocDate":
+    case "rocDateTime":
+    case undefined:
+      break;
+  }
+  return undefined;
+}
+
+function checkField(
+  out: Finding[],
+  recordNo: number,
+  record: UploadRecord,
+  rule: FieldRule,
+  field: string,
+  value: string | undefined,
+): void {
+  if (filled(value)) {
+    const empty = anyHolds(rule.emptyWhen, record);
+    if (empty) {
+      out.push(finding(recordNo, empty.code ?? "AF", field, value));
+      return;
+    }
+    const problem = checkValue(rule, value);
+    if (problem) out.push(finding(recordNo, problem.code, field, value, problem.detail));
+  } else if (anyHolds(rule.requiredWhen, record)) {
+    out.push(finding(recordNo, "AA", field, value));
+  }
+}
+
+function num(value: string | undefined): number | undefined {
+  return filled(value) && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function mb1(record: UploadRecord, field: string): string | undefined {
+  return recordValue(record, field);
+}
+
+function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, options: ValidateOptions): void {
+  const rules = fieldRules().recordRules;
+  const has = (field: string) => out.some((f) => f.field === field);
+
+  // Y012: AE/AF need at least one order line.
+  if (record.mb2.length === 0 && anyHolds(rules.mb2RequiredWhen.when, record)) {
+    out.push(finding(recordNo, rules.mb2RequiredWhen.code, "MB2"));
+  }
+  // AG: too many order lines.
+  if (record.mb2.length > fieldRules().maxMb2PerRecord) {
+    out.push(
+      finding(recordNo, "AG", "MB2", undefined, msg(`共${record.mb2.length}筆`, `${record.mb2.length} order lines`)),
+    );
+  }
+  // AD02: H01=B needs an abnormal code in M13.
+  {
+    const r = rules.abnormalSequenceWhen;
+    const value = mb1(record, r.field);
+    if (filled(value) && !has(r.field) && anyHolds(r.when, record) && !isAbnormalCode(value)) {
+      out.push(finding(recordNo, r.code, r.field, value));
+    }
+  }
+  // AD23: a pharmacy's records are AF.
+  if (options.pharmacy) {
+    const r = rules.pharmacyCategory;
+    const value = mb1(record, r.field);
+    if (filled(value) && value !== r.value && anyHolds(r.when, record))
+      out.push(finding(recordNo, r.code, r.field, value));
+  }
+  // D053: dispensing records may not use C or E.
+  if (anyHolds(rules.dispensingNoCancel.when, record)) {
+    out.push(finding(recordNo, rules.dispensingNoCancel.code, "H01", record.h01));
+  }
+  // D014 / D019: refill count 2–4, refill number within the count.
+  {
+    const r = rules.refillCount;
+    const count = num(mb1(record, r.field));
+    if (count !== undefined && !has(r.field) && isChronicRecord(record) && (count < r.min || count > r.max)) {
+      out.push(finding(recordNo, r.code, r.field, String(mb1(record, r.field))));
+    }
+    const n = rules.refillNumberWithinCount;
+    const refillNo = num(mb1(record, n.field));
+    const total = num(mb1(record, n.countField));
+    if (refillNo !== undefined && total !== undefined && !has(n.field) && refillNo > total) {
+      out.push(finding(recordNo, n.code, n.field, mb1(record, n.field)));
+    }
+  }
+  // D008: chronic total days a multiple of the days per dispensing.
+  {
+    const r = rules.chronicTotalMultiple;
+    const total = num(mb1(record, r.field));
+    const days = num(mb1(record, r.daysField));
+    if (total !== undefined && days !== undefined && days > 0 && !has(r.field) && total % days !== 0) {
+      out.push(finding(recordNo, r.code, r.field, mb1(record, r.field)));
+    }
+  }
+  // D007: the prescriber's visit came before ours.
+  {
+    const r = rules.originalBeforeOurs;
+    const original = mb1(record, r.field);
+    const ours = mb1(record, r.oursField);
+    if (filled(original) && filled(ours) && isRocDateTime(original) && isRocDateTime(ours) && original >= ours) {
+      out.push(finding(recordNo, r.code, r.field, original));
+    }
+  }
+  // D054 / D002: MISS… only in M52 with M12=4.
+  {
+    const r = rules.missVisitId;
+    const m12 = mb1(record, "M12");
+    const m52 = mb1(record, r.field);
+    if (m12 === r.m12 && m52 !== r.value && !has(r.field)) out.push(finding(recordNo, r.code, r.field, m52));
+    for (const field of ["M15", "M16"]) {
+      if (mb1(record, field) === r.value) out.push(finding(recordNo, r.misplacedCode, field, r.value));
+    }
+    if (m52 === r.value && m12 !== r.m12) out.push(finding(recordNo, r.misplacedCode, r.field, m52));
+  }
+  // D068: SM00 never for our own visit; for the prescriber's only before 2.0 became mandatory.
+  {
+    const r = rules.sm00VisitId;
+    if (mb1(record, r.ownField) === r.value) out.push(finding(recordNo, r.code, r.ownField, r.value));
+    const originalDate = mb1(record, r.originalDateField);
+    if (mb1(record, r.originalField) === r.value && filled(originalDate) && originalDate >= r.mandatoryFrom) {
+      out.push(finding(recordNo, r.code, r.originalField, r.value));
+    }
+  }
+  // D028: order numbers unique; D064: each order's prescription kind has a count.
+  {
+    const seen = new Map<string, number>();
+    const kinds = rules.kindNeedsCount;
+    record.mb2.forEach((line: Mb2, i) => {
+      const orderNo = line[rules.uniqueOrderNumber.field as "D03"];
+      const field = `${rules.uniqueOrderNumber.field}[${i + 1}]`;
+      if (filled(orderNo) && !has(field)) {
+        if (seen.has(orderNo)) out.push(finding(recordNo, rules.uniqueOrderNumber.code, field, orderNo));
+        else seen.set(orderNo, i);
+      }
+      const kind = line[kinds.field as "D04"];
+      const kindField = `${kinds.field}[${i + 1}]`;
+      const countField = filled(kind) ? kinds.countFields[kind] : undefined;
+      if (countField && !has(kindField) && !((num(mb1(record, countField)) ?? 0) > 0)) {
+        out.push(
+          finding(recordNo, kinds.code, kindField, kind, msg(`${countField}須大於0`, `${countField} must be above 0`)),
+        );
+      }
+    });
+  }
+}
+
+/** All findings for one record (1-based `recordNo`); an empty list means NHI's format checks would pass it. */
+export function validateRecord(record: UploadRecord, recordNo: number, options: ValidateOptions = {}): Finding[] {
+  const rules = fieldRules();
+  const out: Finding[] = [];
+  for (const rule of rules.msh) checkField(out, recordNo, record, rule, rule.id, recordValue(record, rule.id));
+  for (const rule of rules.mb1) checkField(out, recordNo, record, rule, rule.id, recordValue(record, rule.id));
+  record.mb2.forEach((line, i) => {
+    for (const rule of rules.mb2)
+      checkField(out, recordNo, record, rule, `${rule.id}[${i + 1}]`, line[rule.id as "D01"]);
+  });
+  crossChecks(out, recordNo, record, options);
+  return out;
+}
+
+/** Record numbers with at least one finding (file-level findings, record 0, make every record invalid). */
+export function invalidRecordNos(findings: readonly Finding[], recordCount: number): number[] {
+  if (findings.some((f) => f.recordNo === 0)) return Array.from({ length: recordCount }, (_, i) => i + 1);
+  return [...new Set(findings.map((f) => f.recordNo))].sort((a, b) => a - b);
+}
+
+/** Parses an upload document (Big5 bytes or text) and validates every record: structural and field findings. */
+export function validateDocument(
+  input: Uint8Array | string,
+  options: ValidateOptions = {},
+): { records: UploadRecord[]; findings: Finding[] } {
+  const { records, findings } = parseUploadXml(input);
+  const seen = new Set(findings.map((f) => `${f.recordNo}|${f.field ?? ""}|${f.code}`));
+  records.forEach((record, i) => {
+    for (const f of validateRecord(record, i + 1, options)) {
+      const key = `${f.recordNo}|${f.field ?? ""}|${f.code}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  });
+  findings.sort((a, b) => a.recordNo - b.recordNo);
+  return { records, findings };
+}
