@@ -35,7 +35,7 @@ export class CardError extends Error {
     this.detail = options.detail;
   }
 
-  toJSON(): { code: CardErrorCode; message: Message; reader?: string; detail?: string } {
+  toPlain(): { code: CardErrorCode; message: Message; reader?: string; detail?: string } {
     return { code: this.code, message: this.reason, reader: this.reader, detail: this.detail };
   }
 }

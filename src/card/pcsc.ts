@@ -296,6 +296,7 @@ export class PcscClient extends EventEmitter<PcscEvents> {
 
   /** The reader's current status (waits for its first report). */
   async status(reader: string, timeoutMs = 5000): Promise<ReaderStatus> {
+    await this.waitForReaderList(timeoutMs);
     const handle = this.#handle(reader);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -91,3 +91,14 @@ export async function ensurePcscd(): Promise<string[]> {
     await sleep(100);
   }
 }
+
+/** Waits until pcscd reports the reader with (present = true) or without a card; throws after `timeoutMs`. */
+export async function waitForCard(reader: string, present: boolean, timeoutMs = 5000): Promise<void> {
+  const client = PcscClient.open();
+  try {
+    const status = await client.waitForStatus(reader, (s) => (s.present || s.mute) === present, timeoutMs);
+    if (!status) throw new Error(`${reader} did not report ${present ? "a card" : "an empty slot"} in ${timeoutMs} ms`);
+  } finally {
+    await client.close();
+  }
+}

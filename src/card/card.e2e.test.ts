@@ -1,0 +1,211 @@
+/**
+ * End to end through the real stack: pcscd + vpcd driver + our virtual card over TCP, read through pcsclite exactly
+ * as production does. Uses reader "Virtual PCD 00 00" (port 35963) only; the watcher test uses the other one.
+ */
+import { spawn } from "node:child_process";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ensurePcscd, waitForCard } from "../../test/support/pcscd.js";
+import { CardError } from "./errors.js";
+import { PcscClient, type ReaderStatus } from "./pcsc.js";
+import { readCard } from "./read.js";
+import { loadCardFixtures } from "./virtual-card/fixture.js";
+import { VirtualNhiCard } from "./virtual-card/virtual-card.js";
+
+const PORT = 35963;
+const READER = "Virtual PCD 00 00";
+const fixtures = loadCardFixtures();
+const fixture = (id: string) => {
+  const f = fixtures.get(id);
+  if (!f) throw new Error(`no card fixture ${id}`);
+  return f;
+};
+
+let card: VirtualNhiCard | undefined;
+
+async function insert(id: string): Promise<VirtualNhiCard> {
+  card = VirtualNhiCard.fromFixture(fixture(id), { port: PORT });
+  await card.insert();
+  await waitForCard(READER, true);
+  return card;
+}
+
+async function removeCard(): Promise<void> {
+  if (!card) return;
+  await card.remove();
+  card = undefined;
+  await waitForCard(READER, false);
+}
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** Runs node (+tsx) asynchronously: the virtual card lives in this process and must keep answering meanwhile. */
+function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.on("error", reject);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+async function readError(options: Parameters<typeof readCard>[0]): Promise<CardError> {
+  try {
+    await readCard(options);
+  } catch (error) {
+    if (error instanceof CardError) return error;
+    throw error;
+  }
+  throw new Error("expected the card read to fail");
+}
+
+beforeAll(async () => {
+  expect(await ensurePcscd()).toContain(READER);
+  await waitForCard(READER, false, 10_000);
+});
+afterEach(removeCard);
+afterAll(removeCard);
+
+describe("reading virtual NHI cards through pcscd", () => {
+  const good = [...fixtures.values()].filter((f) => f.expect.ok);
+  const bad = [...fixtures.values()].filter((f) => !f.expect.ok);
+  expect(good.length).toBeGreaterThanOrEqual(5);
+  expect(bad.length).toBeGreaterThanOrEqual(5);
+
+  it.each(good.map((f) => [f.id, f] as const))("%s reads as its fixture says", async (id, f) => {
+    await insert(id);
+    const result = await readCard({ reader: READER });
+    if (!f.expect.ok) throw new Error("unreachable");
+    expect(result.reader).toBe(READER);
+    expect(result.atr).toBe(f.atr.toUpperCase());
+    expect(result.identity).toEqual(f.expect.identity);
+    expect(result.profile.nationalIdKind).toBe(f.expect.nationalIdKind);
+    expect(result.profile.nameUserDefinedChars).toBe(f.expect.nameUserDefinedChars);
+    expect(result.profile.issueDate).toBe(f.profile!.issueDate);
+  });
+
+  it.each(bad.map((f) => [f.id, f] as const))("%s fails with a clear error", async (id, f) => {
+    const inserted = await insert(id);
+    const error = await readError({ reader: READER, commandTimeoutMs: 1000 });
+    if (f.expect.ok) throw new Error("unreachable");
+    expect(error.code).toBe(f.expect.code);
+    expect(error.reader).toBe(READER);
+    expect(error.reason.zh.length).toBeGreaterThan(5);
+    expect(error.reason.en.length).toBeGreaterThan(5);
+    expect(inserted.stats().apdus).toBeGreaterThanOrEqual(1);
+  });
+
+  it("picks the reader holding the card when none is named", async () => {
+    await insert("citizen-wang");
+    // The watcher test may hold a card in the other reader at the same time: both are valid picks.
+    const result = await readCard({});
+    expect([
+      "A123456789",
+      ...[...fixtures.values()].flatMap((f) => (f.expect.ok ? [f.expect.identity.nationalId] : [])),
+    ]).toContain(result.identity.nationalId);
+  });
+
+  it("an empty reader is 'no card'; waiting picks up a card inserted meanwhile", async () => {
+    const error = await readError({ reader: READER });
+    expect(error.code).toBe("no-card");
+    expect(error.reason.zh).toContain("請插入健保卡");
+    const reading = readCard({ reader: READER, waitForCardMs: 5000 });
+    card = VirtualNhiCard.fromFixture(fixture("resident-nguyen"), { port: PORT });
+    await card.insert();
+    expect((await reading).identity.name).toBe("NGUYEN THI LAN");
+  });
+
+  it("an unknown reader name lists the readers there are", async () => {
+    const error = await readError({ reader: "ACS ACR39U 00 00" });
+    expect(error.code).toBe("reader-not-found");
+    expect(error.reason.en).toContain(READER);
+  });
+
+  it("reports insert and remove as reader status changes", async () => {
+    const client = PcscClient.open();
+    const seen: ReaderStatus[] = [];
+    client.on("status", (s) => {
+      if (s.reader === READER) seen.push(s);
+    });
+    try {
+      expect(await client.waitForReaderList()).toContain(READER);
+      expect((await client.status(READER)).present).toBe(false);
+      await insert("citizen-wang");
+      expect(await client.waitForStatus(READER, (s) => s.present, 5000)).toMatchObject({ present: true });
+      await removeCard();
+      expect(await client.waitForStatus(READER, (s) => s.empty, 5000)).toMatchObject({ present: false });
+      expect(seen.some((s) => s.present && s.atr === fixture("citizen-wang").atr)).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("the same card can be read again and again on one connection context", async () => {
+    await insert("citizen-rare-chars");
+    const client = PcscClient.open();
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await readCard({ reader: READER, client })).identity.name).toBe("黃淼碁");
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("pcscd not running", () => {
+  it("fails at once with pcscd-not-running (child process pointed at a missing socket)", async () => {
+    const script = `
+      import { readCard } from "./src/card/read.ts";
+      readCard({}).then(
+        () => console.log(JSON.stringify({ ok: true })),
+        (e) => console.log(JSON.stringify({ ok: false, code: e.code, message: e.reason })),
+      );`;
+    const child = await runNode(["--input-type=module", "-e", script], {
+      ...process.env,
+      PCSCLITE_CSOCK_NAME: "/nonexistent/rxdesk-test/pcscd.comm",
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const out = JSON.parse(child.stdout.trim().split("\n").pop()!);
+    expect(out).toMatchObject({ ok: false, code: "pcscd-not-running" });
+    expect(out.message.zh).toContain("pcscd");
+  });
+});
+
+describe("rxdesk card read (CLI)", () => {
+  const cli = (args: string[]) => runNode(["src/cli/main.ts", "card", ...args]);
+
+  it("prints the decoded card as JSON", async () => {
+    await insert("citizen-wang");
+    const run = await cli(["read", "--reader", READER]);
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({
+      reader: READER,
+      identity: { nationalId: "A123456789", name: "王小明", birthDate: "0790315", sex: "M" },
+      display: { birthDate: "079/03/15", issueDate: "102/08/01" },
+    });
+  });
+
+  it("explains a failure on stderr and exits non-zero", async () => {
+    await insert("wrong-aid");
+    const run = await cli(["read", "--reader", READER]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("不是健保卡");
+    expect(run.stderr).toContain("not an NHI card");
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "wrong-card" } });
+  });
+});
