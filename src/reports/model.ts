@@ -1,0 +1,158 @@
+/**
+ * The report input model: plain typed data, assembled from the dispensing service by `refill-log-data.ts` and
+ * `slip-data.ts`, rendered by the PDF and CSV writers. Patient identities are already masked here, so no renderer
+ * ever sees more than the owner chose to print.
+ */
+import type { Message } from "../domain/message.js";
+import type { RocDate, RocDateTime } from "../domain/roc-date.js";
+import type { RefillEventType, UploadState } from "../service/types.js";
+
+/** How patients appear in a report: full name and ID, masked ID (A12****789, 王○明), or initials only (王○○). */
+export type PatientMask = "full" | "masked" | "initials";
+
+export interface PharmacyInfo {
+  name: string;
+  /** M05, the pharmacy's institution code. */
+  institutionCode: string;
+  phone?: string;
+  address?: string;
+}
+
+/** A patient as printed, after masking. */
+export interface PatientLabel {
+  /** Name as printed (may be empty when unknown). */
+  name: string;
+  /** National ID as printed (empty with `initials`). */
+  nationalId: string;
+}
+
+export type UploadSummaryState = UploadState | "none";
+
+export interface UploadInfo {
+  state: UploadSummaryState;
+  /** Our visit ID (M15) of the dispensing. */
+  visitId?: string;
+  /** NHI check-result codes (field:code), e.g. `M33:D025`. */
+  codes: string[];
+  /** Uploaded within 24 hours of the card write; undefined while still pending inside the deadline. */
+  within24h?: boolean;
+}
+
+/** An event line: one thing that happened to a refill. Also the CSV row. */
+export type LogEntryKind = RefillEventType | "due" | "missed";
+
+export interface LogEntry {
+  /** Taiwan-local time of the event (for due/missed: the window's first day at 00:00). */
+  at: RocDateTime;
+  kind: LogEntryKind;
+  refillNo?: number;
+  /** Where it happened (institution code); ours unless `elsewhere`. */
+  institutionCode?: string;
+  elsewhere?: boolean;
+  pharmacistId?: string;
+  days?: number;
+  /** A reason typed by a pharmacist or the rule that blocked (override, J000, delete, block). */
+  reason?: string;
+  nhiCodes: string[];
+  /** What the service said about the event, in both languages. */
+  message: Message;
+  upload?: UploadInfo;
+  window?: { from: RocDate; to: RocDate };
+}
+
+export type RefillSummaryState = "undispensed" | "dispensed" | "cancelled" | "due" | "missed";
+
+export interface RefillSummary {
+  refillNo: number;
+  state: RefillSummaryState;
+  restored?: boolean;
+  dispensedAt?: RocDateTime;
+  institutionCode?: string;
+  elsewhere?: boolean;
+  pharmacistId?: string;
+  days?: number;
+  window?: { from: RocDate; to: RocDate };
+}
+
+export interface LogPrescription {
+  originalVisitId: string; // M16
+  prescriberInstitutionCode: string; // M17
+  prescriberName?: string;
+  originalSequenceNumber?: string; // M18
+  originalVisitDateTime?: RocDateTime; // M19
+  patient: PatientLabel;
+  chronic: boolean;
+  refillCount: number;
+  daysPerRefill?: number;
+  refills: RefillSummary[];
+  /** Chronological. */
+  entries: LogEntry[];
+}
+
+export interface RefillLogTotals {
+  /** Dispensing events in the range (ours). */
+  dispensings: number;
+  deletions: number;
+  refillsDue: number;
+  refillsMissed: number;
+  /** Blocked attempts because the refill was already dispensed (here or elsewhere, D025). */
+  duplicatesStopped: number;
+  /** All other blocked attempts (cancelled, out of order, outside the window …). */
+  otherBlocks: number;
+  overrides: number;
+  j000: number;
+  cancellations: number;
+  restorations: number;
+  uploads: {
+    /** Dispensings whose 24-hour deadline has passed or which were uploaded: the KPI's denominator. */
+    counted: number;
+    within24h: number;
+    /** Still inside the 24 hours and not yet uploaded; not counted either way. */
+    pendingInTime: number;
+    rejected: number;
+    /** within24h / counted; undefined when nothing counted. */
+    share?: number;
+    /** NHI's target share (0.9). */
+    target: number;
+  };
+}
+
+export interface RefillLogData {
+  pharmacy: PharmacyInfo;
+  from: RocDate;
+  to: RocDate;
+  generatedAt: RocDateTime;
+  mask: PatientMask;
+  totals: RefillLogTotals;
+  /** Ordered by original visit date-time, then M16. */
+  prescriptions: LogPrescription[];
+}
+
+/** The refill reminder slip handed to a patient after a dispensing. */
+export interface SlipData {
+  pharmacy: PharmacyInfo;
+  patient: PatientLabel;
+  originalVisitId: string; // M16
+  prescriberName?: string;
+  prescriberInstitutionCode?: string;
+  /** The dispensing just done. */
+  dispensedRefillNo: number;
+  dispensedAt: RocDateTime;
+  days: number;
+  refillCount: number;
+  /** The next refill and its window. */
+  nextRefillNo: number;
+  window: { from: RocDate; to: RocDate };
+  printedAt: RocDateTime;
+}
+
+export type SlipSize = "80mm" | "a4";
+
+/** Progress of a long report, for stderr or a UI progress bar. */
+export interface ReportProgress {
+  phase: "events" | "prescriptions" | "dispensings" | "render";
+  done: number;
+  total: number;
+}
+
+export type ProgressListener = (progress: ReportProgress) => void;

@@ -1,0 +1,134 @@
+/**
+ * The report font: Noto Sans TC (TrueType, shipped through npm by `@expo-google-fonts/noto-sans-tc`), cut down with
+ * HarfBuzz (`subset-font`) to exactly the characters a document uses, then embedded whole (`subset: false`).
+ *
+ * Why not pdf-lib's own `subset: true`: with this font it produces PDFs whose text extracts fine but renders with
+ * most CJK glyphs missing. Why `noLayoutClosure` and no layout features: with HarfBuzz's default GSUB closure the
+ * subset carries extra glyphs, and pdf-lib then writes wrong widths and ToUnicode entries for digits and some Latin
+ * letters (`1BYF…` came out as `1  BYF…` on the page and vanished from extracted text). Without layout tables the
+ * glyph for a character is its cmap glyph, so the widths we measure are the widths pdf-lib writes.
+ */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import fontkit from "@pdf-lib/fontkit";
+import type { PDFDocument, PDFFont } from "pdf-lib";
+import subsetFont from "subset-font";
+
+export type FontWeight = "regular" | "bold";
+
+const FONT_FILES: Record<FontWeight, string> = {
+  regular: "@expo-google-fonts/noto-sans-tc/400Regular/NotoSansTC_400Regular.ttf",
+  bold: "@expo-google-fonts/noto-sans-tc/700Bold/NotoSansTC_700Bold.ttf",
+};
+
+const require = createRequire(import.meta.url);
+/** The source font files (7 MB each), read once per process. */
+const sourceCache = new Map<FontWeight, Promise<Buffer>>();
+
+/** A Buffer: subset-font sniffs the format with Buffer methods and rejects a plain Uint8Array. */
+function loadSource(weight: FontWeight): Promise<Buffer> {
+  let pending = sourceCache.get(weight);
+  if (!pending) {
+    pending = readFile(require.resolve(FONT_FILES[weight]));
+    sourceCache.set(weight, pending);
+  }
+  return pending;
+}
+
+/** What is drawn in place of a character the font lacks (a visible mark, never an invisible .notdef). */
+export const REPLACEMENT_CHARACTER = "?";
+
+/** A font embedded into one document, with the widths of exactly the characters it can draw. */
+export interface ReportFont {
+  weight: FontWeight;
+  pdfFont: PDFFont;
+  /** Width of `text` at `size` points; characters must have gone through `clean`. */
+  width(text: string, size: number): number;
+  /** Replaces characters the subset cannot draw (and drops control characters) so nothing renders as a box. */
+  clean(text: string): string;
+  /** Bytes of the subset font file embedded in the PDF. */
+  subsetBytes: number;
+  /** Number of characters the subset covers. */
+  characters: number;
+  /** True when every drawable character of `text` is in the subset. */
+  covers(text: string): boolean;
+}
+
+function isDrawable(cp: number): boolean {
+  return cp >= 0x20 && !(cp >= 0x7f && cp < 0xa0) && cp !== 0xfeff && !(cp >= 0xd800 && cp <= 0xdfff);
+}
+
+const ALL: ReadonlySet<number> = { has: () => true } as unknown as ReadonlySet<number>;
+
+/** Normalizes text for drawing: tabs and line breaks become spaces, uncovered characters become `?`. */
+export function cleanWith(coverage: ReadonlySet<number>, text: string): string {
+  let out = "";
+  for (const ch of text.replace(/[\t\r\n\u2028\u2029]+/g, " ")) {
+    const cp = ch.codePointAt(0)!;
+    if (!isDrawable(cp)) continue;
+    out += coverage.has(cp) || cp === 0x20 ? ch : REPLACEMENT_CHARACTER;
+  }
+  return out;
+}
+
+/**
+ * Subsets the font to the characters of `texts` (plus printable ASCII, so page numbers always draw) and embeds it
+ * into `doc`. Characters the font does not have are drawn as `?`.
+ */
+export async function embedReportFont(
+  doc: PDFDocument,
+  texts: Iterable<string>,
+  weight: FontWeight,
+): Promise<ReportFont> {
+  const source = await loadSource(weight);
+  const chars = new Set<string>();
+  for (let cp = 0x20; cp < 0x7f; cp++) chars.add(String.fromCodePoint(cp));
+  const all = new Set<number>();
+  for (const text of texts) for (const ch of text) all.add(ch.codePointAt(0)!);
+  for (const cp of all) if (isDrawable(cp)) chars.add(String.fromCodePoint(cp));
+  const subset = await subsetFont(source, [...chars].join(""), {
+    targetFormat: "truetype",
+    noLayoutClosure: true,
+    keepFeatures: [],
+    noHinting: true,
+    dropTables: DROP_TABLES,
+  });
+  doc.registerFontkit(fontkit);
+  const pdfFont = await doc.embedFont(subset, { subset: false });
+  const metrics = fontkit.create(subset);
+  const scale = 1 / metrics.unitsPerEm;
+  const widths = new Map<number, number>();
+  for (const cp of metrics.characterSet) widths.set(cp, metrics.glyphForCodePoint(cp).advanceWidth * scale);
+  const coverage = new Set(widths.keys());
+  const fallback = widths.get(REPLACEMENT_CHARACTER.codePointAt(0)!) ?? 0.5;
+  return {
+    weight,
+    pdfFont,
+    subsetBytes: subset.length,
+    characters: coverage.size,
+    clean: (text) => cleanWith(coverage, text),
+    covers: (text) => cleanWith(coverage, text) === cleanWith(ALL, text),
+    width(text, size) {
+      let units = 0;
+      for (const ch of text) units += widths.get(ch.codePointAt(0)!) ?? fallback;
+      return units * size;
+    },
+  };
+}
+
+/** Tables a PDF viewer never reads from an embedded CID TrueType font (layout, vertical metrics, names). */
+const DROP_TABLES = [
+  "GSUB",
+  "GPOS",
+  "GDEF",
+  "BASE",
+  "STAT",
+  "vhea",
+  "vmtx",
+  "VORG",
+  "DSIG",
+  "gasp",
+  "prep",
+  "fpgm",
+  "cvt ",
+];

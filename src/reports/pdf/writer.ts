@@ -1,0 +1,248 @@
+/**
+ * A small flow-layout writer over pdf-lib: a cursor that moves down the page, text with wrapping, table rows that
+ * never split across pages, and page furniture (header/footer) drawn once the page count is known. Coordinates in
+ * this API are measured from the top-left corner, in points.
+ */
+import { PDFDocument, type PDFPage, type RGB, rgb } from "pdf-lib";
+import { embedReportFont, type ReportFont } from "./font.js";
+import { wrapText } from "./text.js";
+
+export const MM = 72 / 25.4;
+export const A4: [number, number] = [595.28, 841.89];
+
+export const INK = rgb(0.1, 0.1, 0.12);
+export const GREY = rgb(0.42, 0.42, 0.45);
+export const RULE = rgb(0.78, 0.78, 0.8);
+export const SHADE = rgb(0.93, 0.94, 0.96);
+export const RED = rgb(0.72, 0.1, 0.1);
+export const GREEN = rgb(0.05, 0.45, 0.2);
+
+export interface TextStyle {
+  size: number;
+  bold?: boolean;
+  color?: RGB;
+  /** Line height as a multiple of the size (default 1.3). */
+  leading?: number;
+}
+
+export interface Margins {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+export interface WriterOptions {
+  /** Page size in points; `height: "auto"` is not supported — receipts size the page themselves. */
+  pageSize: [number, number];
+  margins: Margins;
+  /** Every text the document will draw in the regular weight, so the embedded font subset covers it. */
+  texts: Iterable<string>;
+  /**
+   * Texts drawn in bold. A second font is embedded only for these (CJK glyphs cost ~300 bytes each, so bold is
+   * kept to titles and labels); bold text with characters outside this set falls back to the regular weight.
+   */
+  boldTexts?: Iterable<string>;
+  title: string;
+  subject?: string;
+  creationDate: Date;
+}
+
+export class PdfWriter {
+  readonly pages: PDFPage[] = [];
+  page!: PDFPage;
+  /** Cursor: distance from the top edge of the current page. */
+  y = 0;
+  /** Called after each new page is added (repeat headers here). */
+  onNewPage?: (writer: PdfWriter) => void;
+
+  private constructor(
+    readonly doc: PDFDocument,
+    readonly regular: ReportFont,
+    readonly boldFont: ReportFont,
+    public pageSize: [number, number],
+    readonly margins: Margins,
+  ) {}
+
+  static async create(options: WriterOptions): Promise<PdfWriter> {
+    const texts = [...options.texts];
+    const boldTexts = options.boldTexts ? [...options.boldTexts] : [];
+    const doc = await PDFDocument.create();
+    doc.setTitle(options.title);
+    if (options.subject) doc.setSubject(options.subject);
+    doc.setProducer("rxdesk (pdf-lib)");
+    doc.setCreator("rxdesk");
+    doc.setCreationDate(options.creationDate);
+    doc.setModificationDate(options.creationDate);
+    // Bold texts also go into the regular subset, for the fallback.
+    const regular = await embedReportFont(doc, [...texts, ...boldTexts], "regular");
+    const bold = boldTexts.length > 0 ? await embedReportFont(doc, boldTexts, "bold") : regular;
+    return new PdfWriter(doc, regular, bold, options.pageSize, options.margins);
+  }
+
+  get contentWidth(): number {
+    return this.pageSize[0] - this.margins.left - this.margins.right;
+  }
+
+  get bottom(): number {
+    return this.pageSize[1] - this.margins.bottom;
+  }
+
+  get remaining(): number {
+    return this.bottom - this.y;
+  }
+
+  font(style: TextStyle, text?: string): ReportFont {
+    if (!style.bold) return this.regular;
+    return text === undefined || this.boldFont.covers(text) ? this.boldFont : this.regular;
+  }
+
+  lineHeight(style: TextStyle): number {
+    return style.size * (style.leading ?? 1.3);
+  }
+
+  newPage(): PDFPage {
+    this.page = this.doc.addPage(this.pageSize);
+    this.pages.push(this.page);
+    this.y = this.margins.top;
+    this.onNewPage?.(this);
+    return this.page;
+  }
+
+  /** Starts a new page unless `height` still fits; returns true when it broke the page. */
+  ensure(height: number): boolean {
+    if (this.pages.length === 0) {
+      this.newPage();
+      return true;
+    }
+    if (height <= this.remaining) return false;
+    this.newPage();
+    return true;
+  }
+
+  width(text: string, style: TextStyle): number {
+    const font = this.font(style, text);
+    return font.width(font.clean(text), style.size);
+  }
+
+  /** Wraps text to `maxWidth`; explicit line breaks are kept. */
+  wrap(text: string, maxWidth: number, style: TextStyle): string[] {
+    const font = this.font(style, text);
+    const measure = (s: string) => font.width(s, style.size);
+    return text.split(/\r\n?|\n/).flatMap((p) => wrapText(font.clean(p), maxWidth, measure));
+  }
+
+  /** Draws one line with its top at `top` (page coordinates from the top). */
+  textAt(text: string, x: number, top: number, style: TextStyle, page: PDFPage = this.page): void {
+    const font = this.font(style, text);
+    const clean = font.clean(text);
+    if (!clean.trim()) return;
+    const baseline = top + (this.lineHeight(style) - style.size) / 2 + style.size * 0.88;
+    page.drawText(clean, {
+      x,
+      y: this.pageSize[1] - baseline,
+      size: style.size,
+      font: font.pdfFont,
+      color: style.color ?? INK,
+    });
+  }
+
+  /** Draws one line right-aligned to `right`. */
+  textRight(text: string, right: number, top: number, style: TextStyle, page: PDFPage = this.page): void {
+    this.textAt(text, right - this.width(text, style), top, style, page);
+  }
+
+  /** Wrapped paragraph at the cursor, across pages if needed; moves the cursor below it. */
+  paragraph(text: string, style: TextStyle, x = this.margins.left, maxWidth = this.contentWidth): void {
+    const lh = this.lineHeight(style);
+    for (const line of this.wrap(text, maxWidth - (x - this.margins.left), style)) {
+      this.ensure(lh);
+      this.textAt(line, x, this.y, style);
+      this.y += lh;
+    }
+  }
+
+  rect(x: number, top: number, w: number, h: number, color: RGB, page: PDFPage = this.page): void {
+    page.drawRectangle({ x, y: this.pageSize[1] - top - h, width: w, height: h, color });
+  }
+
+  hline(x1: number, x2: number, top: number, color: RGB = RULE, thickness = 0.5): void {
+    this.page.drawLine({
+      start: { x: x1, y: this.pageSize[1] - top },
+      end: { x: x2, y: this.pageSize[1] - top },
+      thickness,
+      color,
+    });
+  }
+
+  async save(): Promise<Uint8Array> {
+    return this.doc.save({ useObjectStreams: true });
+  }
+}
+
+export interface Column {
+  key: string;
+  /** Width in points; one column may use `"rest"`. */
+  width: number | "rest";
+  align?: "left" | "right";
+}
+
+export interface Cell {
+  text: string;
+  style?: Partial<TextStyle>;
+}
+
+/** Lays out table rows whose cells wrap; a row never splits across pages. */
+export class Table {
+  readonly widths: number[];
+  readonly padX = 3;
+  readonly padY = 2.5;
+
+  constructor(
+    private readonly writer: PdfWriter,
+    readonly columns: Column[],
+    readonly style: TextStyle,
+  ) {
+    const fixed = columns.reduce((sum, c) => sum + (c.width === "rest" ? 0 : c.width), 0);
+    this.widths = columns.map((c) => (c.width === "rest" ? writer.contentWidth - fixed : c.width));
+  }
+
+  private cellStyle(cell: Cell): TextStyle {
+    return { ...this.style, ...cell.style };
+  }
+
+  private layout(cells: Cell[]): { lines: string[][]; height: number } {
+    const lines = cells.map((cell, i) =>
+      this.writer.wrap(cell.text, this.widths[i]! - 2 * this.padX, this.cellStyle(cell)),
+    );
+    const height =
+      Math.max(...lines.map((l, i) => l.length * this.writer.lineHeight(this.cellStyle(cells[i]!)))) + 2 * this.padY;
+    return { lines, height };
+  }
+
+  rowHeight(cells: Cell[]): number {
+    return this.layout(cells).height;
+  }
+
+  /** Draws a row at the cursor (breaking the page first when it does not fit). */
+  row(cells: Cell[], options: { shade?: RGB; rule?: boolean } = {}): void {
+    const { lines, height } = this.layout(cells);
+    this.writer.ensure(height);
+    const w = this.writer;
+    if (options.shade) w.rect(w.margins.left, w.y, w.contentWidth, height, options.shade);
+    let x = w.margins.left;
+    cells.forEach((cell, i) => {
+      const style = this.cellStyle(cell);
+      const lh = w.lineHeight(style);
+      const colWidth = this.widths[i]!;
+      lines[i]!.forEach((line, n) => {
+        const top = w.y + this.padY + n * lh;
+        if (this.columns[i]!.align === "right") w.textRight(line, x + colWidth - this.padX, top, style);
+        else w.textAt(line, x + this.padX, top, style);
+      });
+      x += colWidth;
+    });
+    w.y += height;
+    if (options.rule !== false) w.hline(w.margins.left, w.margins.left + w.contentWidth, w.y);
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * Assembles `RefillLogData` for a date range from the dispensing service: the refill events, the refills due or
+ * missed, each prescription's refill states, and every dispensing's upload state (for the NHI 24-hour KPI).
+ */
+import { msg } from "../domain/message.js";
+import {
+  dateFromRocDateTime,
+  daysBetween,
+  parseRocDateTime,
+  type RocDate,
+  type RocDateTime,
+  rocDateTimeFromDate,
+  rocDateTimeFromIso,
+} from "../domain/roc-date.js";
+import type {
+  DispensingServiceApi,
+  DispensingView,
+  OutboxEntryView,
+  PrescriptionView,
+  RefillDue,
+  RefillEventView,
+} from "../service/types.js";
+import { ReportError } from "./errors.js";
+import { patientLabel } from "./mask.js";
+import type {
+  LogEntry,
+  LogPrescription,
+  PatientMask,
+  PharmacyInfo,
+  ProgressListener,
+  RefillLogData,
+  RefillLogTotals,
+  RefillSummary,
+  UploadInfo,
+} from "./model.js";
+
+/** What the builder needs from the service. `dispensings` is optional (see the report): without it the dispensings
+ * are found through the outbox. */
+export type RefillLogSource = Pick<
+  DispensingServiceApi,
+  "refillLog" | "refillsDue" | "prescription" | "outboxEntries" | "getDispensing"
+> & {
+  dispensings?(query: { from: RocDate; to: RocDate }): Promise<DispensingView[]>;
+};
+
+export interface RefillLogOptions {
+  from: RocDate;
+  to: RocDate;
+  pharmacy: PharmacyInfo;
+  mask?: PatientMask;
+  /** The report's clock (generation time; decides which uploads are still inside their 24 hours). */
+  now?: Date;
+  onProgress?: ProgressListener;
+}
+
+/** NHI: at least 90 % of records uploaded within 24 hours of the card write. */
+export const UPLOAD_24H_TARGET = 0.9;
+const DAY_MS = 86_400_000;
+/** One year is the longest range a log covers (an owner's annual review). */
+export const MAX_RANGE_DAYS = 366;
+
+const DUPLICATE_CODES = new Set(["D025"]);
+const DUPLICATE_REASONS = new Set(["dispensed-here", "dispensed-elsewhere"]);
+
+/** A blocked attempt counts as a stopped duplicate when the refill had already been dispensed (here or elsewhere). */
+export function isDuplicateBlock(e: RefillEventView): boolean {
+  if (e.type !== "blocked") return false;
+  if (e.nhiCodes?.some((c) => DUPLICATE_CODES.has(c.replace(/^.*:/, "")))) return true;
+  return e.reason !== undefined && DUPLICATE_REASONS.has(e.reason);
+}
+
+export function validateRange(from: RocDate, to: RocDate): void {
+  const days = daysBetween(from, to);
+  if (days < 0) {
+    throw new ReportError(msg("開始日期晚於結束日期", "The start date is after the end date"), "range-reversed");
+  }
+  if (days >= MAX_RANGE_DAYS) {
+    throw new ReportError(
+      msg(`期間最長 ${MAX_RANGE_DAYS} 天`, `The period may be at most ${MAX_RANGE_DAYS} days`),
+      "range-too-long",
+    );
+  }
+}
+
+function inRange(at: RocDateTime, from: RocDate, to: RocDate): boolean {
+  const day = at.slice(0, 7);
+  return day >= from && day <= to;
+}
+
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  onDone?: (done: number) => void,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+      done++;
+      onDone?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function dispensingKey(originalVisitId: string, refillNo: number | undefined): string {
+  return `${originalVisitId}#${refillNo ?? "?"}`;
+}
+
+interface UploadTiming {
+  within24h?: boolean;
+}
+
+/** 24-hour KPI for one dispensing: its first A/B upload against the deadline (card write + 24 h). */
+function uploadTiming(d: DispensingView, entries: OutboxEntryView[] | undefined, now: Date): UploadTiming {
+  const first = (entries ?? [])
+    .filter((e) => e.dataFormat === "A" || e.dataFormat === "B")
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0];
+  const deadline = first ? new Date(first.deadline) : new Date(dateFromRocDateTime(d.visitDateTime).getTime() + DAY_MS);
+  const uploadedAt = first?.uploadedAt ? new Date(first.uploadedAt) : undefined;
+  if (uploadedAt) return { within24h: uploadedAt.getTime() <= deadline.getTime() };
+  if (now.getTime() > deadline.getTime()) return { within24h: false };
+  return {};
+}
+
+export async function buildRefillLogData(source: RefillLogSource, options: RefillLogOptions): Promise<RefillLogData> {
+  const { from, to, pharmacy } = options;
+  validateRange(from, to);
+  const mask = options.mask ?? "masked";
+  const now = options.now ?? new Date();
+  const progress = options.onProgress;
+
+  const events = await source.refillLog({ from, to });
+  progress?.({ phase: "events", done: events.length, total: events.length });
+  const due = await source.refillsDue({ from, to });
+
+  // Dispensings (ours) and their outbox entries.
+  const outbox = await source.outboxEntries();
+  const outboxByDispensing = new Map<string, OutboxEntryView[]>();
+  for (const e of outbox) {
+    const list = outboxByDispensing.get(e.dispensingId);
+    if (list) list.push(e);
+    else outboxByDispensing.set(e.dispensingId, [e]);
+  }
+  let dispensings: DispensingView[];
+  if (source.dispensings) {
+    dispensings = await source.dispensings({ from, to });
+  } else {
+    const ids = [...outboxByDispensing.keys()];
+    const found = await mapLimited(
+      ids,
+      16,
+      (id) => source.getDispensing(id),
+      (done) => {
+        if (done % 200 === 0 || done === ids.length) progress?.({ phase: "dispensings", done, total: ids.length });
+      },
+    );
+    dispensings = found.filter((d): d is DispensingView => d !== undefined && inRange(d.visitDateTime, from, to));
+  }
+  const byKey = new Map<string, DispensingView>();
+  for (const d of dispensings) {
+    const key = dispensingKey(d.originalVisitId, d.refillNo);
+    const prev = byKey.get(key);
+    // The active dispensing wins over a deleted one for the same refill.
+    if (!prev || (prev.status === "deleted" && d.status === "active")) byKey.set(key, d);
+  }
+
+  // Prescriptions touched by the range.
+  const ids = [...new Set([...events.map((e) => e.originalVisitId), ...due.map((d) => d.originalVisitId)])];
+  const prescriptions = await mapLimited(
+    ids,
+    16,
+    (id) => source.prescription(id),
+    (done) => {
+      if (done % 100 === 0 || done === ids.length) progress?.({ phase: "prescriptions", done, total: ids.length });
+    },
+  );
+  const prescriptionById = new Map<string, PrescriptionView>();
+  prescriptions.forEach((p, i) => {
+    if (p) prescriptionById.set(ids[i]!, p);
+  });
+
+  const timing = new Map<string, UploadTiming>();
+  const timingOf = (d: DispensingView) => {
+    let tm = timing.get(d.id);
+    if (!tm) {
+      tm = uploadTiming(d, outboxByDispensing.get(d.id), now);
+      timing.set(d.id, tm);
+    }
+    return tm;
+  };
+  const uploadOf = (d: DispensingView): UploadInfo => ({
+    state: d.upload.state,
+    visitId: d.visitId,
+    codes: d.upload.codes.map((c) => `${c.field}:${c.code}`),
+    within24h: timingOf(d).within24h,
+  });
+
+  const eventsById = new Map<string, RefillEventView[]>();
+  for (const e of events) {
+    const list = eventsById.get(e.originalVisitId);
+    if (list) list.push(e);
+    else eventsById.set(e.originalVisitId, [e]);
+  }
+  const dueById = new Map<string, RefillDue[]>();
+  for (const d of due) {
+    if (d.state === "upcoming") continue;
+    const list = dueById.get(d.originalVisitId);
+    if (list) list.push(d);
+    else dueById.set(d.originalVisitId, [d]);
+  }
+
+  const isOurs = (code: string | undefined) => !code || code === pharmacy.institutionCode;
+
+  const log: LogPrescription[] = ids.map((id) => {
+    const p = prescriptionById.get(id);
+    const evs = (eventsById.get(id) ?? []).slice().sort((a, b) => a.at.localeCompare(b.at));
+    const dues = dueById.get(id) ?? [];
+    const nationalId = p?.nationalId ?? evs.find((e) => e.nationalId)?.nationalId ?? dues[0]?.nationalId ?? "";
+    const name = p?.patientName ?? dues[0]?.patientName;
+    const entries: LogEntry[] = evs.map((e) => {
+      const d = e.refillNo !== undefined ? byKey.get(dispensingKey(e.originalVisitId, e.refillNo)) : undefined;
+      const isDispensing = e.type === "dispensed" || e.type === "override" || e.type === "j000";
+      const entry: LogEntry = {
+        at: rocDateTimeFromIso(e.at),
+        kind: e.type,
+        refillNo: e.refillNo,
+        institutionCode: e.institutionCode,
+        elsewhere: !isOurs(e.institutionCode),
+        pharmacistId: e.pharmacistId,
+        reason: e.reason,
+        nhiCodes: e.nhiCodes ?? [],
+        message: e.message,
+      };
+      if (d && isDispensing) {
+        entry.days = d.days;
+        if (e.type === "dispensed") entry.upload = uploadOf(d);
+        if (e.type === "override" && !entry.reason && d.override) entry.reason = d.override.reason;
+      } else if (e.type === "dispensed") {
+        entry.upload = { state: "none", codes: [] };
+      }
+      return entry;
+    });
+    for (const d of dues) {
+      entries.push({
+        at: parseRocDateTime(`${d.window.from}000000`),
+        kind: d.state === "missed" ? "missed" : "due",
+        refillNo: d.refillNo,
+        nhiCodes: [],
+        message:
+          d.state === "missed"
+            ? msg("可領期間已過，尚未領藥", "The window closed without a dispensing")
+            : msg("期間內可領藥", "The refill window is open in this period"),
+        window: d.window,
+      });
+    }
+    entries.sort((a, b) => a.at.localeCompare(b.at));
+    const refills: RefillSummary[] = (p?.refills ?? []).map((r) => {
+      const dueEntry = dues.find((d) => d.refillNo === r.refillNo);
+      const summary: RefillSummary = {
+        refillNo: r.refillNo,
+        state: r.state === "undispensed" && dueEntry ? (dueEntry.state === "missed" ? "missed" : "due") : r.state,
+        restored: r.restored,
+        dispensedAt: r.dispensedAt,
+        institutionCode: r.dispensedBy,
+        elsewhere: r.dispensedHere === undefined ? !isOurs(r.dispensedBy) : !r.dispensedHere,
+        pharmacistId: r.pharmacistId,
+        days: r.days,
+        window: r.window ?? dueEntry?.window,
+      };
+      return summary;
+    });
+    return {
+      originalVisitId: id,
+      prescriberInstitutionCode:
+        p?.prescriberInstitutionCode ?? evs.find((e) => e.prescriberInstitutionCode)?.prescriberInstitutionCode ?? "",
+      prescriberName: p?.prescriberName,
+      originalSequenceNumber: p?.originalSequenceNumber,
+      originalVisitDateTime: p?.originalVisitDateTime,
+      patient: patientLabel(nationalId, name, mask),
+      chronic: p?.chronic ?? false,
+      refillCount: p?.refillCount ?? 0,
+      daysPerRefill: p?.daysPerRefill,
+      refills,
+      entries,
+    };
+  });
+  log.sort(
+    (a, b) =>
+      (a.originalVisitDateTime ?? "").localeCompare(b.originalVisitDateTime ?? "") ||
+      a.originalVisitId.localeCompare(b.originalVisitId),
+  );
+
+  const count = (type: RefillEventView["type"]) => events.filter((e) => e.type === type).length;
+  const duplicates = events.filter(isDuplicateBlock).length;
+  let within = 0;
+  let counted = 0;
+  let pendingInTime = 0;
+  let rejected = 0;
+  for (const d of dispensings) {
+    if (!inRange(d.visitDateTime, from, to)) continue;
+    const tm = timingOf(d);
+    if (d.upload.state === "rejected") rejected++;
+    if (tm.within24h === undefined) pendingInTime++;
+    else {
+      counted++;
+      if (tm.within24h) within++;
+    }
+  }
+  const totals: RefillLogTotals = {
+    dispensings: count("dispensed"),
+    deletions: count("deleted"),
+    refillsDue: due.filter((d) => d.state === "due").length,
+    refillsMissed: due.filter((d) => d.state === "missed").length,
+    duplicatesStopped: duplicates,
+    otherBlocks: count("blocked") - duplicates,
+    overrides: count("override"),
+    j000: count("j000"),
+    cancellations: count("cancelled"),
+    restorations: count("restored"),
+    uploads: {
+      counted,
+      within24h: within,
+      pendingInTime,
+      rejected,
+      share: counted > 0 ? within / counted : undefined,
+      target: UPLOAD_24H_TARGET,
+    },
+  };
+  return { pharmacy, from, to, generatedAt: rocDateTimeFromDate(now), mask, totals, prescriptions: log };
+}

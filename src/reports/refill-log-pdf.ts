@@ -1,0 +1,187 @@
+/**
+ * The refill log as an A4 PDF for the pharmacy owner: header and totals on the first page, then one block per
+ * prescription (M16, prescriber, patient, refill states) with a table of its events. Rows never split; a
+ * prescription that continues on the next page repeats its title; every page carries the generation time and
+ * "page n of N".
+ */
+import type { Locale } from "../domain/message.js";
+import { dateFromRocDateTime } from "../domain/roc-date.js";
+import type { ProgressListener, RefillLogData } from "./model.js";
+import {
+  A4,
+  type Cell,
+  type Column,
+  GREEN,
+  GREY,
+  INK,
+  PdfWriter,
+  RED,
+  SHADE,
+  Table,
+  type TextStyle,
+} from "./pdf/writer.js";
+import { type EventRowView, refillLogView, type Tone, viewTexts } from "./refill-log-view.js";
+
+export interface RefillLogPdfOptions {
+  locale?: Locale;
+  onProgress?: ProgressListener;
+}
+
+const BODY: TextStyle = { size: 8 };
+const SMALL: TextStyle = { size: 7, color: GREY };
+
+function toneColor(tone: Tone) {
+  switch (tone) {
+    case "alert":
+      return RED;
+    case "good":
+      return GREEN;
+    case "muted":
+      return GREY;
+    default:
+      return INK;
+  }
+}
+
+const COLUMNS: Column[] = [
+  { key: "time", width: 52 },
+  { key: "refillNo", width: 20, align: "right" },
+  { key: "event", width: 58 },
+  { key: "where", width: 84 },
+  { key: "days", width: 26, align: "right" },
+  { key: "detail", width: "rest" },
+  { key: "upload", width: 96 },
+];
+
+function rowCells(r: EventRowView): Cell[] {
+  const color = toneColor(r.tone);
+  return [
+    { text: r.time },
+    { text: r.refillNo },
+    { text: r.event, style: { bold: r.tone === "alert", color } },
+    { text: r.where },
+    { text: r.days },
+    { text: r.detail },
+    { text: r.upload, style: r.tone === "alert" && r.upload ? { color } : undefined },
+  ];
+}
+
+export async function renderRefillLogPdf(data: RefillLogData, options: RefillLogPdfOptions = {}): Promise<Uint8Array> {
+  const locale = options.locale ?? "zh-TW";
+  const view = refillLogView(data, locale);
+  const texts = viewTexts(view);
+  const w = await PdfWriter.create({
+    pageSize: A4,
+    margins: { top: 40, right: 36, bottom: 44, left: 36 },
+    texts: texts.regular,
+    boldTexts: texts.bold,
+    title: `${view.title} ${view.headerLines[1] ?? ""}`,
+    subject: view.runningHeader,
+    creationDate: dateFromRocDateTime(data.generatedAt),
+  });
+  const left = w.margins.left;
+  const right = left + w.contentWidth;
+  const table = new Table(w, COLUMNS, BODY);
+  const c = view.columns;
+  const headerCells: Cell[] = [c.time, c.refillNo, c.event, c.where, c.days, c.detail, c.upload].map((text) => ({
+    text,
+    style: { bold: true, color: GREY },
+  }));
+  let inTable = false;
+  let current: { continued: string } | undefined;
+
+  w.onNewPage = (writer) => {
+    if (writer.pages.length > 1) {
+      writer.textAt(view.runningHeader, left, 22, SMALL);
+      writer.hline(left, right, 34);
+    }
+    if (inTable) {
+      table.row(headerCells);
+      if (current) {
+        writer.textAt(current.continued, left + 3, writer.y + 2, { size: 8, bold: true, color: GREY });
+        writer.y += 14;
+      }
+    }
+  };
+
+  // Page 1: title, header, totals.
+  w.ensure(0);
+  w.textAt(view.title, left, w.y, { size: 18, bold: true });
+  w.y += 26;
+  for (const line of view.headerLines) w.paragraph(line, { size: 9, color: GREY });
+  w.y += 10;
+  w.textAt(view.totalsTitle, left, w.y, { size: 11, bold: true });
+  w.y += 18;
+  const perRow = 3;
+  const gap = 8;
+  const cardW = (w.contentWidth - gap * (perRow - 1)) / perRow;
+  const cardH = 50;
+  view.cards.forEach((card, i) => {
+    const col = i % perRow;
+    if (col === 0 && i > 0) w.y += cardH + gap;
+    const x = left + col * (cardW + gap);
+    w.rect(x, w.y, cardW, cardH, SHADE);
+    w.textAt(card.label, x + 8, w.y + 5, { size: 8, color: GREY });
+    w.textAt(card.value, x + 8, w.y + 16, { size: 16, bold: true, color: toneColor(card.tone) });
+    if (card.note) {
+      const lines = w.wrap(card.note, cardW - 16, { size: 6.5 });
+      lines.slice(0, 2).forEach((line, n) => {
+        w.textAt(line, x + 8, w.y + 36 + n * 7.5, {
+          size: 6.5,
+          color: card.tone === "alert" ? RED : GREY,
+          leading: 1.1,
+        });
+      });
+    }
+  });
+  w.y += cardH + 18;
+
+  w.textAt(view.prescriptionsTitle, left, w.y, { size: 11, bold: true });
+  w.y += 18;
+  if (view.prescriptions.length === 0) {
+    w.paragraph(view.empty, { size: 10, color: GREY });
+  } else {
+    table.row(headerCells);
+    inTable = true;
+  }
+
+  const titleStyle: TextStyle = { size: 9, bold: true };
+  const subStyle: TextStyle = { size: 7.5, color: GREY };
+  const total = view.prescriptions.length;
+  view.prescriptions.forEach((p, index) => {
+    // Keep the block header together with its first row.
+    const subLines = w.wrap(p.subtitle, w.contentWidth - 6, subStyle);
+    const refillLines = w.wrap(p.refills, w.contentWidth - 6, subStyle);
+    const headerH = 6 + w.lineHeight(titleStyle) + (subLines.length + refillLines.length) * w.lineHeight(subStyle) + 4;
+    const firstRow = p.rows[0] ? table.rowHeight(rowCells(p.rows[0])) : 0;
+    current = undefined;
+    w.ensure(headerH + firstRow);
+    w.rect(left, w.y, w.contentWidth, headerH, SHADE);
+    let y = w.y + 3;
+    w.textAt(p.title, left + 3, y, titleStyle);
+    w.textRight(p.patient, right - 3, y, { size: 9 });
+    y += w.lineHeight(titleStyle);
+    for (const line of [...subLines, ...refillLines]) {
+      w.textAt(line, left + 3, y, subStyle);
+      y += w.lineHeight(subStyle);
+    }
+    w.y += headerH;
+    current = p;
+    for (const r of p.rows) table.row(rowCells(r));
+    w.y += 4;
+    if (options.onProgress && (index % 50 === 49 || index === total - 1)) {
+      options.onProgress({ phase: "render", done: index + 1, total });
+    }
+  });
+  current = undefined;
+  inTable = false;
+
+  const pageCount = w.pages.length;
+  w.pages.forEach((page, i) => {
+    const top = w.pageSize[1] - 30;
+    w.textAt(view.footerLeft, left, top, SMALL, page);
+    const label = view.pageLabelTemplate.replace("{n}", String(i + 1)).replace("{total}", String(pageCount));
+    w.textRight(label, right, top, SMALL, page);
+  });
+  return w.save();
+}

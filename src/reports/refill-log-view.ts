@@ -1,0 +1,236 @@
+/**
+ * Turns refill log data into the strings a person reads (one locale), shared by the PDF renderer. Keeping this
+ * separate from drawing lets the renderer know every character before it subsets the font.
+ */
+import type { Locale } from "../domain/message.js";
+import { maskNationalId } from "../domain/national-id.js";
+import { formatRocDate, formatRocDateTime, type RocDate } from "../domain/roc-date.js";
+import { formatVisitIdGrouped } from "../domain/visit-id.js";
+import { ENTRY_KIND_LABELS, L, MASK_LABELS, REFILL_STATE_LABELS, t, UPLOAD_STATE_LABELS } from "./labels.js";
+import { formatPatient } from "./mask.js";
+import type { LogEntry, LogPrescription, RefillLogData, RefillSummary } from "./model.js";
+
+export type Tone = "normal" | "alert" | "good" | "muted";
+
+export interface StatCard {
+  label: string;
+  value: string;
+  note?: string;
+  tone: Tone;
+}
+
+export interface EventRowView {
+  time: string;
+  refillNo: string;
+  event: string;
+  where: string;
+  days: string;
+  detail: string;
+  upload: string;
+  tone: Tone;
+}
+
+export interface PrescriptionView {
+  title: string;
+  patient: string;
+  subtitle: string;
+  refills: string;
+  continued: string;
+  rows: EventRowView[];
+}
+
+export interface RefillLogView {
+  title: string;
+  headerLines: string[];
+  runningHeader: string;
+  footerLeft: string;
+  /** Page label with `{n}` and `{total}` still to fill. */
+  pageLabelTemplate: string;
+  totalsTitle: string;
+  cards: StatCard[];
+  columns: {
+    time: string;
+    refillNo: string;
+    event: string;
+    where: string;
+    days: string;
+    detail: string;
+    upload: string;
+  };
+  prescriptionsTitle: string;
+  empty: string;
+  prescriptions: PrescriptionView[];
+}
+
+function range(from: RocDate, to: RocDate): string {
+  return `${formatRocDate(from)} – ${formatRocDate(to)}`;
+}
+
+function percent(share: number): string {
+  return `${(Math.floor(share * 1000) / 10).toFixed(1)} %`;
+}
+
+function pharmacist(id: string | undefined, data: RefillLogData): string {
+  if (!id) return "";
+  return data.mask === "full" ? id : maskNationalId(id);
+}
+
+function refillSummary(r: RefillSummary, locale: Locale): string {
+  const parts = [t(L.refillNoLong, locale, { n: r.refillNo }), t(REFILL_STATE_LABELS[r.state], locale)];
+  if (r.state === "dispensed" && r.dispensedAt) {
+    parts.push(formatRocDate(r.dispensedAt.slice(0, 7) as RocDate));
+    parts.push(r.elsewhere ? (r.institutionCode ?? t(L.elsewhere, locale)) : t(L.here, locale));
+  } else if (r.window && (r.state === "due" || r.state === "missed" || r.state === "undispensed")) {
+    parts.push(range(r.window.from, r.window.to));
+  }
+  if (r.restored) parts.push(t(ENTRY_KIND_LABELS.restored, locale));
+  return parts.join(" ");
+}
+
+function entryRow(e: LogEntry, data: RefillLogData, locale: Locale): EventRowView {
+  const when = formatRocDateTime(e.at);
+  const where: string[] = [];
+  if (e.kind !== "due" && e.kind !== "missed") {
+    where.push(e.elsewhere ? (e.institutionCode ?? t(L.elsewhere, locale)) : t(L.here, locale));
+  }
+  const ph = pharmacist(e.pharmacistId, data);
+  if (ph) where.push(`${t(L.pharmacist, locale)} ${ph}`);
+  const message = locale === "en" ? e.message.en : e.message.zh;
+  const detail: string[] = [];
+  // A rule's code (`before-window`) is for machines and the CSV; the message already says it in words.
+  const machineCode = e.reason !== undefined && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(e.reason) && message !== "";
+  if (e.reason && !machineCode && !message.includes(e.reason)) detail.push(e.reason);
+  if (message) detail.push(message);
+  if (e.window) detail.push(`${t(L.window, locale)} ${range(e.window.from, e.window.to)}`);
+  const codes = [...e.nhiCodes];
+  const upload: string[] = [];
+  if (e.upload) {
+    let state = t(UPLOAD_STATE_LABELS[e.upload.state], locale);
+    if (e.upload.within24h === false) state += locale === "en" ? " (> 24 h)" : "（逾24小時）";
+    upload.push(state);
+    for (const c of e.upload.codes) if (!codes.includes(c)) codes.push(c);
+  }
+  if (codes.length > 0) upload.push(codes.join(" "));
+  const alert =
+    e.kind === "blocked" ||
+    e.kind === "missed" ||
+    e.kind === "deleted" ||
+    e.upload?.state === "rejected" ||
+    e.upload?.within24h === false;
+  return {
+    time: `${when.slice(0, 9)}\n${when.slice(10, 15)}`,
+    refillNo: e.refillNo !== undefined ? String(e.refillNo) : "",
+    event: t(ENTRY_KIND_LABELS[e.kind], locale),
+    where: where.join("\n"),
+    days: e.days !== undefined ? String(e.days) : "",
+    detail: detail.join("\n"),
+    upload: upload.join("\n"),
+    tone: alert ? "alert" : e.kind === "override" || e.kind === "j000" ? "muted" : "normal",
+  };
+}
+
+function prescriptionView(p: LogPrescription, data: RefillLogData, locale: Locale): PrescriptionView {
+  const subtitle = [
+    `${t(L.prescriber, locale)} ${p.prescriberInstitutionCode}${p.prescriberName ? ` ${p.prescriberName}` : ""}`,
+  ];
+  if (p.originalVisitDateTime)
+    subtitle.push(`${t(L.originalVisit, locale)} ${formatRocDateTime(p.originalVisitDateTime)}`);
+  if (p.chronic)
+    subtitle.push(
+      `${t(L.refillPlan, locale)} ${t(L.times, locale, { count: p.refillCount, days: p.daysPerRefill ?? "?" })}`,
+    );
+  const title = `${t(L.originalVisitId, locale)} ${formatVisitIdGrouped(p.originalVisitId)}`;
+  return {
+    title,
+    patient: `${t(L.patient, locale)} ${formatPatient(p.patient) || "—"}`,
+    subtitle: subtitle.join(" · "),
+    refills: p.refills.map((r) => refillSummary(r, locale)).join(" | "),
+    continued: `${title} ${t(L.continued, locale)}`,
+    rows: p.entries.map((e) => entryRow(e, data, locale)),
+  };
+}
+
+export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): RefillLogView {
+  const tot = data.totals;
+  const up = tot.uploads;
+  const shareCard: StatCard =
+    up.share === undefined
+      ? { label: t(L.upload24h, locale), value: t(L.noData, locale), tone: "muted" }
+      : {
+          label: t(L.upload24h, locale),
+          value: percent(up.share),
+          note: `${up.within24h} / ${up.counted} · ${t(L.target, locale)} ${percent(up.target)} ${
+            up.share >= up.target ? t(L.met, locale) : t(L.notMet, locale)
+          }${up.pendingInTime ? ` · ${t(L.pendingInTime, locale)} ${up.pendingInTime}` : ""}${
+            up.rejected ? ` · ${t(L.rejected, locale)} ${up.rejected}` : ""
+          }`,
+          tone: up.share >= up.target ? "good" : "alert",
+        };
+  const generated = formatRocDateTime(data.generatedAt);
+  const pharmacy = `${data.pharmacy.name} (${data.pharmacy.institutionCode})`;
+  return {
+    title: t(L.refillLogTitle, locale),
+    headerLines: [
+      `${t(L.pharmacy, locale)}：${pharmacy}${data.pharmacy.phone ? ` · ${data.pharmacy.phone}` : ""}`,
+      `${t(L.period, locale)}：${range(data.from, data.to)} · ${t(L.patientMask, locale)}：${t(
+        MASK_LABELS[data.mask],
+        locale,
+      )} · ${t(L.generated, locale)}：${generated}`,
+    ],
+    runningHeader: `${t(L.refillLogTitle, locale)} · ${pharmacy} · ${range(data.from, data.to)}`,
+    footerLeft: `${t(L.generated, locale)} ${generated} · rxdesk`,
+    pageLabelTemplate: locale === "en" ? L.page.en : L.page.zh,
+    totalsTitle: t(L.totals, locale),
+    cards: [
+      {
+        label: t(L.dispensings, locale),
+        value: String(tot.dispensings),
+        note: tot.deletions ? `${t(L.deletions, locale)} ${tot.deletions}` : undefined,
+        tone: "normal",
+      },
+      { label: t(L.refillsDue, locale), value: String(tot.refillsDue), tone: "normal" },
+      {
+        label: t(L.refillsMissed, locale),
+        value: String(tot.refillsMissed),
+        tone: tot.refillsMissed ? "alert" : "normal",
+      },
+      { label: t(L.duplicatesStopped, locale), value: String(tot.duplicatesStopped), tone: "normal" },
+      shareCard,
+      { label: t(L.otherBlocks, locale), value: String(tot.otherBlocks), tone: "normal" },
+      { label: t(L.overrides, locale), value: String(tot.overrides), tone: tot.overrides ? "muted" : "normal" },
+      { label: t(L.j000, locale), value: String(tot.j000), tone: "normal" },
+      { label: t(L.cancelRestore, locale), value: `${tot.cancellations} / ${tot.restorations}`, tone: "normal" },
+    ],
+    columns: {
+      time: t(L.colTime, locale),
+      refillNo: t(L.refillNo, locale),
+      event: t(L.colEvent, locale),
+      where: t(L.colWhere, locale),
+      days: t(L.colDays, locale),
+      detail: t(L.colDetail, locale),
+      upload: t(L.colUpload, locale),
+    },
+    prescriptionsTitle: `${t(L.prescriptions, locale)} (${data.prescriptions.length})`,
+    empty: t(L.noPrescriptions, locale),
+    prescriptions: data.prescriptions.map((p) => prescriptionView(p, data, locale)),
+  };
+}
+
+/** Every string the view may draw, split by weight (for font subsetting). */
+export function viewTexts(view: RefillLogView): { regular: string[]; bold: string[] } {
+  const regular = [...view.headerLines, view.runningHeader, view.footerLeft, view.pageLabelTemplate, view.empty];
+  const bold = [view.title, view.totalsTitle, view.prescriptionsTitle, ...Object.values(view.columns)];
+  for (const c of view.cards) {
+    regular.push(c.label, c.note ?? "");
+    bold.push(c.value);
+  }
+  for (const p of view.prescriptions) {
+    bold.push(p.title, p.continued);
+    regular.push(p.patient, p.subtitle, p.refills);
+    for (const r of p.rows) {
+      regular.push(r.time, r.refillNo, r.where, r.days, r.detail, r.upload);
+      (r.tone === "alert" ? bold : regular).push(r.event);
+    }
+  }
+  return { regular, bold };
+}
