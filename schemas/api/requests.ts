@@ -1,0 +1,185 @@
+/**
+ * Request rules of the rxdesk HTTP API (bodies, query strings, path parameters). The API validates with these and
+ * the OpenAPI document (`schemas/openapi.json`) is generated from them, so the rules live here only.
+ */
+import { z } from "zod/v4";
+import { checkNationalId } from "../../src/domain/national-id.js";
+import { isRocDate, type RocDate } from "../../src/domain/roc-date.js";
+
+export const nationalIdSchema = z
+  .string()
+  .min(1)
+  .max(12)
+  .refine((v) => checkNationalId(v).valid, { message: "not a valid national ID (身分證號不正確)" })
+  .transform((v) => v.trim().toUpperCase())
+  .meta({ description: "National ID (身分證號), letter + 9 digits with a valid check digit", example: "A123456789" });
+
+export const rocDateSchema = z
+  .string()
+  .refine((v) => isRocDate(v), { message: "expected a ROC date yyyMMdd (e.g. 1130321)" })
+  .transform((v) => v as RocDate)
+  .meta({ description: "ROC date yyyMMdd (民國年月日)", example: "1130321" });
+
+/** What the scanner or the keyboard produced; the service normalizes it (spaces, O→0, lower case). */
+export const visitIdInputSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .meta({ description: "Visit ID (M16) as scanned or typed; grouping spaces and O/0 confusions are corrected" });
+
+export const cardIdentitySchema = z
+  .strictObject({
+    source: z.enum(["ic-card", "virtual-card"]),
+    nationalId: nationalIdSchema,
+    name: z.string().max(40).optional(),
+    birthDate: rocDateSchema.optional(),
+    sex: z.enum(["M", "F"]).optional(),
+    cardNumber: z
+      .string()
+      .regex(/^[0-9]{12}$/)
+      .optional(),
+    proxy: z.boolean().optional(),
+  })
+  .meta({ id: "CardIdentity", description: "The patient as identified at the counter (card read or virtual card)" });
+
+export const checkBodySchema = z
+  .strictObject({
+    visitId: visitIdInputSchema,
+    card: cardIdentitySchema.optional(),
+  })
+  .meta({ id: "CheckRequest" });
+
+export const overrideSchema = z.strictObject({
+  reason: z.string().trim().min(4, { message: "override reason: at least 4 characters (請說明理由)" }).max(200),
+});
+
+export const dispenseBodySchema = z
+  .strictObject({
+    visitId: visitIdInputSchema,
+    refillNo: z.int().min(1).max(10).meta({ description: "The refill the decision offered (guards a stale screen)" }),
+    card: cardIdentitySchema.optional(),
+    override: overrideSchema
+      .optional()
+      .meta({ description: "Required when the decision was `override` (NHI unreachable); the reason is audited" }),
+    days: z.int().min(1).max(90).optional().meta({ description: "Days supplied now; defaults to M20" }),
+  })
+  .meta({
+    id: "DispenseRequest",
+    description: "The pharmacist (M06) and terminal come from the API key; a body `pharmacistId` is rejected.",
+  });
+
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(4, { message: "reason: at least 4 characters (請說明理由)" })
+  .max(200);
+
+export const deleteBodySchema = z.strictObject({ reason: reasonSchema }).meta({ id: "DeleteDispensingRequest" });
+
+export const correctBodySchema = z
+  .strictObject({ reason: reasonSchema, days: z.int().min(1).max(90).optional() })
+  .meta({ id: "CorrectDispensingRequest" });
+
+export const createKeyBodySchema = z
+  .strictObject({
+    role: z.enum(["pharmacist", "owner"]),
+    terminalId: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/),
+    pharmacistId: nationalIdSchema.optional(),
+    label: z.string().min(1).max(80).optional(),
+  })
+  .refine((v) => v.role !== "pharmacist" || v.pharmacistId !== undefined, {
+    message: "a pharmacist key needs pharmacistId (M06)",
+    path: ["pharmacistId"],
+  })
+  .meta({ id: "CreateKeyRequest" });
+
+const intFromQuery = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const dispensingsQuerySchema = z.strictObject({ limit: intFromQuery(1, 200).default(50) });
+
+export const refillsDueQuerySchema = z
+  .strictObject({
+    days: z.enum(["7", "14"]).optional().meta({ description: "Window: the next 7 or 14 days (default 7)" }),
+    from: rocDateSchema.optional(),
+    to: rocDateSchema.optional(),
+  })
+  .refine((v) => (v.from === undefined) === (v.to === undefined), { message: "give both from and to, or neither" })
+  .refine((v) => v.from === undefined || v.days === undefined, { message: "use days or from/to, not both" })
+  .refine((v) => v.from === undefined || v.to === undefined || v.from <= v.to, { message: "from must be ≤ to" });
+
+export const uploadStateSchema = z.enum(["pending", "uploading", "uploaded", "accepted", "rejected"]);
+
+export const outboxQuerySchema = z.strictObject({ state: uploadStateSchema.optional() });
+
+export const refillEventTypeSchema = z.enum([
+  "dispensed",
+  "blocked",
+  "cancelled",
+  "restored",
+  "deleted",
+  "corrected",
+  "j000",
+  "override",
+]);
+
+export const refillLogQuerySchema = z
+  .strictObject({
+    from: rocDateSchema,
+    to: rocDateSchema,
+    nationalId: nationalIdSchema.optional(),
+    prescriber: z
+      .string()
+      .regex(/^[0-9A-Z]{10}$/)
+      .optional()
+      .meta({ description: "Prescriber institution code (M17)" }),
+    types: z
+      .string()
+      .optional()
+      .meta({ description: "Comma-separated event types" })
+      .transform((v, ctx) => {
+        if (v === undefined) return undefined;
+        const parts = v.split(",").map((s) => s.trim());
+        const parsed = z.array(refillEventTypeSchema).safeParse(parts);
+        if (!parsed.success) {
+          ctx.addIssue({ code: "custom", message: `types: each of ${refillEventTypeSchema.options.join(", ")}` });
+          return z.NEVER;
+        }
+        return parsed.data;
+      }),
+    format: z.enum(["json", "csv", "pdf"]).default("json"),
+    locale: z.enum(["zh-TW", "en"]).default("zh-TW"),
+  })
+  .refine((v) => v.from <= v.to, { message: "from must be ≤ to" });
+
+export const auditQuerySchema = z.strictObject({
+  type: z
+    .enum([
+      "dispensing",
+      "override",
+      "dispense-refused",
+      "delete",
+      "correct",
+      "export",
+      "login-failure",
+      "forbidden",
+      "key-created",
+      "key-revoked",
+      "outbox-retry",
+      "outbox-run",
+    ])
+    .optional(),
+  limit: intFromQuery(1, 1000).default(200),
+});
+
+export const emptyQuerySchema = z.strictObject({});
+
+export const idParamSchema = z.string().min(1).max(64);
+export const keyIdParamSchema = z.string().regex(/^[0-9a-f]{16}$/);
+export const terminalIdParamSchema = z.string().regex(/^[A-Za-z0-9._-]{1,40}$/);
+export const originalVisitIdParamSchema = z.string().min(1).max(64);
+
+export const cardReadBodySchema = z
+  .strictObject({
+    timeoutMs: z.int().min(0).max(30_000).optional().meta({ description: "How long to wait for a card (default 0)" }),
+  })
+  .meta({ id: "CardReadRequest" });

@@ -1,0 +1,281 @@
+/**
+ * Response shapes of the rxdesk HTTP API, for the OpenAPI document (the service contract in
+ * src/service/types.ts is the TypeScript side of the same shapes).
+ */
+import { z } from "zod/v4";
+
+export const messageSchema = z
+  .object({ zh: z.string(), en: z.string() })
+  .meta({ id: "Message", description: "Text shown to people: zh-TW and English" });
+
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ example: "urn:rxdesk:problem:forbidden" }),
+    title: z.string(),
+    status: z.int(),
+    code: z.string(),
+    message: messageSchema,
+    nhiCodes: z.array(z.string()).optional().meta({ description: "NHI error codes that apply (D025, D023 …)" }),
+    details: z.unknown().optional(),
+  })
+  .meta({ id: "Problem", description: "Every error, for every status (400–504)" });
+
+const rocDate = z.string().meta({ description: "ROC date yyyMMdd" });
+const rocDateTime = z.string().meta({ description: "ROC date-time yyyMMddHHmmss" });
+
+export const refillWindowSchema = z.object({ from: rocDate, to: rocDate }).meta({ id: "RefillWindow" });
+
+export const reasonSchema = z
+  .object({
+    code: z.string(),
+    severity: z.enum(["block", "override", "warning", "info"]),
+    nhiCode: z.string().optional(),
+    message: messageSchema,
+  })
+  .meta({ id: "DecisionReason" });
+
+export const refillViewSchema = z
+  .object({
+    refillNo: z.int(),
+    state: z.enum(["undispensed", "dispensed", "cancelled"]),
+    restored: z.boolean().optional(),
+    dispensedBy: z.string().optional(),
+    dispensedAt: rocDateTime.optional(),
+    dispensedHere: z.boolean().optional(),
+    pharmacistId: z.string().optional(),
+    days: z.int().optional(),
+    window: refillWindowSchema.optional(),
+  })
+  .meta({ id: "RefillView" });
+
+export const prescriptionSchema = z
+  .object({
+    originalVisitId: z.string(),
+    prescriberInstitutionCode: z.string(),
+    prescriberName: z.string().optional(),
+    originalSequenceNumber: z.string().optional(),
+    originalVisitDateTime: rocDateTime,
+    nationalId: z.string().meta({ description: "Masked (A12****789) for the pharmacist role in lists" }),
+    patientName: z.string().optional(),
+    chronic: z.boolean(),
+    refillCount: z.int(),
+    daysPerRefill: z.int(),
+    totalDays: z.int().optional(),
+    orders: z.array(z.record(z.string(), z.unknown())),
+    refills: z.array(refillViewSchema).meta({ description: "The refill timeline" }),
+  })
+  .meta({ id: "Prescription" });
+
+export const decisionSchema = z
+  .object({
+    input: z.string(),
+    originalVisitId: z.string().optional(),
+    corrections: z.array(z.record(z.string(), z.unknown())),
+    outcome: z.enum(["dispense", "override", "block"]),
+    refillNo: z.int().optional(),
+    prescription: prescriptionSchema.optional(),
+    window: refillWindowSchema.optional(),
+    reasons: z.array(reasonSchema),
+    headline: messageSchema,
+    nhiReachable: z.boolean(),
+    checkedAt: z.string(),
+  })
+  .meta({ id: "Decision" });
+
+const uploadCode = z.object({ field: z.string(), code: z.string(), message: messageSchema });
+
+export const dispensingSchema = z
+  .object({
+    id: z.string(),
+    visitId: z.string(),
+    originalVisitId: z.string(),
+    refillNo: z.int(),
+    visitDateTime: rocDateTime,
+    pharmacistId: z.string(),
+    nationalId: z.string(),
+    days: z.int(),
+    status: z.enum(["active", "deleted"]),
+    abnormalCode: z.string().optional(),
+    j000: z.boolean(),
+    override: z.object({ reason: z.string() }).optional(),
+    upload: z.object({
+      state: z.enum(["pending", "uploading", "uploaded", "accepted", "rejected"]),
+      codes: z.array(uploadCode),
+    }),
+  })
+  .meta({ id: "Dispensing" });
+
+export const dispenseResultSchema = z
+  .object({
+    dispensing: dispensingSchema,
+    nextRefill: z.object({ refillNo: z.int(), window: refillWindowSchema }).optional(),
+  })
+  .meta({ id: "DispenseResult" });
+
+export const refillDueSchema = z
+  .object({
+    originalVisitId: z.string(),
+    nationalId: z.string(),
+    patientName: z.string().optional(),
+    refillNo: z.int(),
+    window: refillWindowSchema,
+    state: z.enum(["upcoming", "due", "missed"]),
+  })
+  .meta({ id: "RefillDue" });
+
+export const refillsDueResponseSchema = z
+  .object({ from: rocDate, to: rocDate, items: z.array(refillDueSchema) })
+  .meta({ id: "RefillsDue" });
+
+export const outboxStatusSchema = z
+  .object({
+    waiting: z.int(),
+    rejected: z.int(),
+    accepted: z.int(),
+    oldestWaitingAgeMs: z.number().optional(),
+    uploadedWithin24hShare: z.number().optional(),
+  })
+  .meta({ id: "OutboxStatus" });
+
+export const outboxEntrySchema = z
+  .object({
+    id: z.string(),
+    dispensingId: z.string(),
+    visitId: z.string(),
+    dataFormat: z.string(),
+    state: z.enum(["pending", "uploading", "uploaded", "accepted", "rejected"]),
+    attempts: z.int(),
+    createdAt: z.string(),
+    deadline: z.string(),
+    uploadedAt: z.string().optional(),
+    lastError: z.string().optional(),
+    rejections: z.array(
+      z.object({ field: z.string(), code: z.string(), message: messageSchema, advice: messageSchema }),
+    ),
+  })
+  .meta({ id: "OutboxEntry" });
+
+export const outboxResponseSchema = z
+  .object({ status: outboxStatusSchema, entries: z.array(outboxEntrySchema) })
+  .meta({ id: "Outbox" });
+
+export const outboxRunSchema = z
+  .object({ uploaded: z.int(), accepted: z.int(), rejected: z.int(), failed: z.int() })
+  .meta({ id: "OutboxRun" });
+
+export const refillEventSchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    type: z.string(),
+    originalVisitId: z.string(),
+    refillNo: z.int().optional(),
+    nationalId: z.string().optional(),
+    prescriberInstitutionCode: z.string().optional(),
+    institutionCode: z.string().optional(),
+    pharmacistId: z.string().optional(),
+    reason: z.string().optional(),
+    nhiCodes: z.array(z.string()).optional(),
+    message: messageSchema,
+  })
+  .meta({ id: "RefillEvent" });
+
+export const refillLogResponseSchema = z
+  .object({ from: rocDate, to: rocDate, events: z.array(refillEventSchema) })
+  .meta({ id: "RefillLog" });
+
+export const cardReadResponseSchema = z
+  .object({
+    terminalId: z.string(),
+    reader: z.string().optional(),
+    identity: z.object({
+      source: z.enum(["ic-card", "virtual-card"]),
+      nationalId: z.string(),
+      name: z.string().optional(),
+      birthDate: z.string().optional(),
+      sex: z.enum(["M", "F"]).optional(),
+      cardNumber: z.string().optional(),
+      proxy: z.boolean().optional(),
+    }),
+  })
+  .meta({ id: "CardRead" });
+
+export const scanResponseSchema = z
+  .object({
+    codes: z.array(z.object({ format: z.string(), text: z.string() }).catchall(z.unknown())),
+    visitId: z.string().optional().meta({ description: "The visit ID found on the prescription, if any" }),
+    virtualCardToken: z.string().optional(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: "ScanResult" });
+
+export const healthSchema = z.object({ status: z.enum(["ok"]) }).meta({ id: "Health" });
+
+export const readinessSchema = z
+  .object({
+    ready: z.boolean(),
+    database: z.boolean(),
+    nhiReachable: z.boolean(),
+    outbox: outboxStatusSchema,
+  })
+  .meta({ id: "Readiness" });
+
+export const principalSchema = z
+  .object({
+    keyId: z.string(),
+    label: z.string(),
+    role: z.enum(["pharmacist", "owner"]),
+    terminalId: z.string(),
+    pharmacistId: z.string().optional(),
+  })
+  .meta({ id: "Principal" });
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    role: z.enum(["pharmacist", "owner"]),
+    terminalId: z.string(),
+    pharmacistId: z.string().optional(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  })
+  .meta({ id: "ApiKey" });
+
+export const createdKeySchema = z
+  .object({ key: z.string().meta({ description: "Shown once; store it on the terminal" }), record: apiKeySchema })
+  .meta({ id: "CreatedApiKey" });
+
+export const auditEntrySchema = z
+  .object({
+    seq: z.int(),
+    at: z.string(),
+    type: z.string(),
+    keyId: z.string().optional(),
+    role: z.string().optional(),
+    terminalId: z.string().optional(),
+    pharmacistId: z.string().optional(),
+    requestId: z.string().optional(),
+    ip: z.string().optional(),
+    route: z.string().optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+    prev: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: "AuditEntry" });
+
+export const settingsSchema = z
+  .object({
+    version: z.string(),
+    nhi: z.object({ mode: z.enum(["sandbox", "remote"]), url: z.string().optional() }),
+    limits: z.object({
+      jsonBodyBytes: z.int(),
+      imageBodyBytes: z.int(),
+      ratePerSecond: z.number(),
+      burst: z.int(),
+    }),
+    exports: z.array(z.enum(["json", "csv", "pdf"])),
+    cardReader: z.boolean(),
+    scanner: z.boolean(),
+  })
+  .meta({ id: "Settings" });

@@ -1,0 +1,82 @@
+/** What the API is built from. Devices and exports are pluggable: absent ones answer 503 / 406 problems. */
+import type { Logger } from "pino";
+import type { CardIdentity, DispensingServiceApi, RefillEventView } from "../service/types.js";
+import type { AuditSink } from "./audit.js";
+import type { KeyStore } from "./keys.js";
+
+export interface CardReader {
+  /** Reads the patient's card at a terminal's reader; throws (card errors carry `code` + `reason: Message`). */
+  read(terminalId: string, options: { timeoutMs: number }): Promise<{ reader?: string; identity: CardIdentity }>;
+}
+
+export interface ScanResult {
+  codes: { format: string; text: string; [extra: string]: unknown }[];
+  visitId?: string;
+  virtualCardToken?: string;
+  [extra: string]: unknown;
+}
+
+export interface Scanner {
+  /** Decodes barcodes / QR codes on an uploaded prescription image. */
+  decode(image: Uint8Array, mediaType: string): Promise<ScanResult>;
+}
+
+export type ExportFormat = "csv" | "pdf";
+
+export interface RefillLogExport {
+  contentType: string;
+  filename: string;
+  body: Uint8Array | string;
+}
+
+export interface RefillLogExporter {
+  formats: readonly ExportFormat[];
+  render(
+    format: ExportFormat,
+    query: { from: string; to: string; locale: "zh-TW" | "en"; events: RefillEventView[] },
+  ): Promise<RefillLogExport>;
+}
+
+export interface ApiLimits {
+  jsonBodyBytes: number;
+  imageBodyBytes: number;
+  /** Per API key. */
+  ratePerSecond: number;
+  burst: number;
+  /** Failed authentications per client address per minute before 429. */
+  loginFailuresPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  jsonBodyBytes: 32 * 1024,
+  imageBodyBytes: 8 * 1024 * 1024,
+  ratePerSecond: 30,
+  burst: 120,
+  loginFailuresPerMinute: 20,
+};
+
+export interface AppInfo {
+  version: string;
+  nhi: { mode: "sandbox" | "remote"; url?: string };
+}
+
+export interface AppOptions {
+  service: DispensingServiceApi;
+  auth: KeyStore;
+  audit: AuditSink;
+  logger: Logger;
+  cardReader?: CardReader;
+  scanner?: Scanner;
+  reports?: RefillLogExporter;
+  limits?: Partial<ApiLimits>;
+  info?: Partial<AppInfo>;
+  /** The served OpenAPI document (default: schemas/openapi.json). */
+  openapi?: unknown;
+  now?: () => Date;
+}
+
+export interface RouteDeps extends Omit<AppOptions, "limits" | "info" | "now"> {
+  limits: ApiLimits;
+  info: AppInfo;
+  now: () => Date;
+}

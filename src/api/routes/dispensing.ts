@@ -1,0 +1,243 @@
+/** Checking a visit ID, dispensing, and deleting or correcting a dispensing. */
+import {
+  checkBodySchema,
+  correctBodySchema,
+  deleteBodySchema,
+  dispenseBodySchema,
+  dispensingsQuerySchema,
+  emptyQuerySchema,
+  idParamSchema,
+} from "../../../schemas/api/requests.js";
+import { decisionSchema, dispenseResultSchema, dispensingSchema } from "../../../schemas/api/responses.js";
+import { maskNationalId } from "../../domain/national-id.js";
+import type { DecisionReason, MutationResult } from "../../service/types.js";
+import type { RouteDeps } from "../deps.js";
+import { type Principal, ROLES } from "../keys.js";
+import { present } from "../present.js";
+import { ApiProblem, problems } from "../problem.js";
+import { type AnyRoute, type ApiContext, defineRoute } from "../route.js";
+
+function nhiCodes(reasons: DecisionReason[]): string[] {
+  return [...new Set(reasons.flatMap((r) => (r.nhiCode ? [r.nhiCode] : [])))];
+}
+
+/** The reason that decided a refusal: the first blocking one, else the first one that needs an override. */
+function decisive(reasons: DecisionReason[]): DecisionReason | undefined {
+  return reasons.find((r) => r.severity === "block") ?? reasons.find((r) => r.severity === "override") ?? reasons[0];
+}
+
+function refusal(status: number, reasons: DecisionReason[], details: Record<string, unknown>): ApiProblem {
+  const main = decisive(reasons);
+  return new ApiProblem(
+    status,
+    main?.code ?? "refused",
+    main?.message ?? { zh: "無法完成調劑", en: "The dispensing was refused" },
+    { nhiCodes: nhiCodes(reasons), details: { reasons, ...details } },
+  );
+}
+
+function requirePharmacist(principal: Principal): string {
+  if (!principal.pharmacistId) {
+    throw new ApiProblem(403, "no-pharmacist-on-key", {
+      zh: "此金鑰未綁定藥師身分（M06），不能調劑或修改調劑紀錄",
+      en: "This key is not bound to a pharmacist (M06); it cannot dispense or change dispensings",
+    });
+  }
+  return principal.pharmacistId;
+}
+
+function mutationOutcome(ctx: ApiContext, principal: Principal, result: MutationResult): void {
+  if (result.ok) {
+    ctx.body = present(principal, result.dispensing);
+    return;
+  }
+  if (result.status === 404) throw problems.notFound({ zh: "找不到這筆調劑紀錄", en: "No such dispensing" });
+  throw refusal(result.status, result.reasons, {});
+}
+
+const idParams = { id: idParamSchema };
+
+export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
+  const { service } = deps;
+  return [
+    defineRoute({
+      method: "post",
+      path: "/api/checks",
+      operationId: "checkVisitId",
+      summary: "Check a scanned visit ID (M16): may this refill be dispensed here, and why",
+      tag: "dispensing",
+      roles: ROLES,
+      body: { kind: "json", schema: checkBodySchema },
+      query: emptyQuerySchema,
+      responses: { 200: { description: "The decision with its reasons", schema: decisionSchema } },
+      async handler(ctx, { body, principal }) {
+        const decision = await service.check({ visitIdInput: body.visitId, card: body.card });
+        ctx.body = present(principal, decision, [body.card?.nationalId]);
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/dispensings",
+      operationId: "dispense",
+      summary: "Dispense the checked refill (signed with the key's pharmacist)",
+      description:
+        "409 when the refill was dispensed already (here or elsewhere, D025), cancelled (D023), out of order or " +
+        "outside its window, or when another terminal is dispensing it right now; 422 when an override reason is " +
+        "missing. The problem carries the reasons and NHI codes.",
+      tag: "dispensing",
+      roles: ROLES,
+      body: { kind: "json", schema: dispenseBodySchema },
+      query: emptyQuerySchema,
+      errors: [409, 422, 503],
+      responses: {
+        201: { description: "Dispensed; the next refill's window when there is one", schema: dispenseResultSchema },
+      },
+      async handler(ctx, { body, principal, audit }) {
+        const pharmacistId = requirePharmacist(principal);
+        const result = await service.dispense({
+          visitIdInput: body.visitId,
+          refillNo: body.refillNo,
+          pharmacistId,
+          terminalId: principal.terminalId,
+          ...(body.card ? { card: body.card } : {}),
+          ...(body.override ? { override: body.override } : {}),
+          ...(body.days ? { days: body.days } : {}),
+        });
+        const who = {
+          keyId: principal.keyId,
+          role: principal.role,
+          terminalId: principal.terminalId,
+          pharmacistId,
+          requestId: ctx.state.requestId,
+          route: "POST /api/dispensings",
+        };
+        if (!result.ok) {
+          await audit.append({
+            type: "dispense-refused",
+            ...who,
+            data: {
+              visitIdInput: body.visitId,
+              refillNo: body.refillNo,
+              status: result.status,
+              reasons: result.reasons.map((r) => r.code),
+              nhiCodes: nhiCodes(result.reasons),
+            },
+          });
+          throw refusal(result.status, result.reasons, {
+            ...(result.decision ? { decision: present(principal, result.decision, [body.card?.nationalId]) } : {}),
+          });
+        }
+        const d = result.dispensing;
+        const facts = {
+          dispensingId: d.id,
+          visitId: d.visitId,
+          originalVisitId: d.originalVisitId,
+          refillNo: d.refillNo,
+          patient: maskNationalId(d.nationalId),
+          days: d.days,
+          abnormalCode: d.abnormalCode,
+          j000: d.j000,
+        };
+        await audit.append({ type: "dispensing", ...who, data: facts });
+        if (body.override) {
+          await audit.append({ type: "override", ...who, data: { ...facts, reason: body.override.reason } });
+        }
+        ctx.status = 201;
+        ctx.set("Location", `/api/dispensings/${encodeURIComponent(d.id)}`);
+        ctx.body = present(principal, result, [body.card?.nationalId]);
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/dispensings",
+      operationId: "recentDispensings",
+      summary: "Recent dispensings, newest first",
+      tag: "dispensing",
+      roles: ROLES,
+      query: dispensingsQuerySchema,
+      responses: { 200: { description: "Dispensings", schema: dispensingSchema.array() } },
+      async handler(ctx, { query, principal }) {
+        ctx.body = present(principal, await service.recentDispensings(query.limit));
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/dispensings/{id}",
+      operationId: "getDispensing",
+      summary: "One dispensing with its upload state and NHI codes",
+      tag: "dispensing",
+      roles: ROLES,
+      params: idParams,
+      query: emptyQuerySchema,
+      errors: [404],
+      responses: { 200: { description: "The dispensing", schema: dispensingSchema } },
+      async handler(ctx, { params, principal }) {
+        const found = await service.getDispensing(params.id);
+        if (!found) throw problems.notFound({ zh: "找不到這筆調劑紀錄", en: "No such dispensing" });
+        ctx.body = present(principal, found);
+      },
+    }),
+    defineRoute({
+      method: "patch",
+      path: "/api/dispensings/{id}",
+      operationId: "correctDispensing",
+      summary: "Correct a dispensing (re-uploaded with the same M15; the last upload wins)",
+      tag: "dispensing",
+      roles: ROLES,
+      params: idParams,
+      body: { kind: "json", schema: correctBodySchema },
+      query: emptyQuerySchema,
+      errors: [404, 409, 422],
+      responses: { 200: { description: "The corrected dispensing", schema: dispensingSchema } },
+      async handler(ctx, { params, body, principal, audit }) {
+        const pharmacistId = requirePharmacist(principal);
+        const result = await service.correctDispensing({
+          dispensingId: params.id,
+          pharmacistId,
+          reason: body.reason,
+          ...(body.days ? { days: body.days } : {}),
+        });
+        await audit.append({
+          type: "correct",
+          keyId: principal.keyId,
+          role: principal.role,
+          terminalId: principal.terminalId,
+          pharmacistId,
+          requestId: ctx.state.requestId,
+          route: "PATCH /api/dispensings/{id}",
+          data: { dispensingId: params.id, reason: body.reason, days: body.days, ok: result.ok },
+        });
+        mutationOutcome(ctx, principal, result);
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/dispensings/{id}",
+      operationId: "deleteDispensing",
+      summary: "Delete a dispensing (uploads H01=D; the record stays, marked deleted)",
+      description: "The JSON body carries the reason. 409 D035 when a later refill was executed elsewhere.",
+      tag: "dispensing",
+      roles: ROLES,
+      params: idParams,
+      body: { kind: "json", schema: deleteBodySchema },
+      query: emptyQuerySchema,
+      errors: [404, 409, 422],
+      responses: { 200: { description: "The dispensing, now deleted", schema: dispensingSchema } },
+      async handler(ctx, { params, body, principal, audit }) {
+        const pharmacistId = requirePharmacist(principal);
+        const result = await service.deleteDispensing({ dispensingId: params.id, pharmacistId, reason: body.reason });
+        await audit.append({
+          type: "delete",
+          keyId: principal.keyId,
+          role: principal.role,
+          terminalId: principal.terminalId,
+          pharmacistId,
+          requestId: ctx.state.requestId,
+          route: "DELETE /api/dispensings/{id}",
+          data: { dispensingId: params.id, reason: body.reason, ok: result.ok },
+        });
+        mutationOutcome(ctx, principal, result);
+      },
+    }),
+  ];
+}

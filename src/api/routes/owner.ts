@@ -1,0 +1,202 @@
+/** Owner-only: the refill log and its exports, the audit trail, API keys, settings. */
+import {
+  auditQuerySchema,
+  createKeyBodySchema,
+  emptyQuerySchema,
+  keyIdParamSchema,
+  refillLogQuerySchema,
+} from "../../../schemas/api/requests.js";
+import {
+  apiKeySchema,
+  auditEntrySchema,
+  createdKeySchema,
+  refillLogResponseSchema,
+  settingsSchema,
+} from "../../../schemas/api/responses.js";
+import type { RocDate } from "../../domain/roc-date.js";
+import type { RouteDeps } from "../deps.js";
+import { KeyStoreError, publicKeyView } from "../keys.js";
+import { ApiProblem, problems } from "../problem.js";
+import { type AnyRoute, defineRoute } from "../route.js";
+
+const OWNER = ["owner"] as const;
+
+export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
+  const { service } = deps;
+  return [
+    defineRoute({
+      method: "get",
+      path: "/api/reports/refill-log",
+      operationId: "refillLog",
+      summary: "The refill log for a date range: JSON, CSV or PDF (`format`); every call is audited as an export",
+      tag: "owner",
+      roles: OWNER,
+      query: refillLogQuerySchema,
+      errors: [406],
+      responses: {
+        200: {
+          description: "The log",
+          schema: refillLogResponseSchema,
+          mediaTypes: ["text/csv", "application/pdf"],
+        },
+      },
+      async handler(ctx, { query, principal, audit }) {
+        const format = query.format;
+        if (format !== "json" && !deps.reports?.formats.includes(format)) {
+          throw new ApiProblem(
+            406,
+            "export-format-unavailable",
+            {
+              zh: `此伺服器無法匯出 ${format.toUpperCase()}，可用：JSON${deps.reports?.formats.map((f) => `、${f.toUpperCase()}`).join("") ?? ""}`,
+              en: `${format.toUpperCase()} export is not available on this server`,
+            },
+            { details: { available: ["json", ...(deps.reports?.formats ?? [])] } },
+          );
+        }
+        const events = await service.refillLog({
+          from: query.from as RocDate,
+          to: query.to as RocDate,
+          ...(query.nationalId ? { nationalId: query.nationalId } : {}),
+          ...(query.prescriber ? { prescriberInstitutionCode: query.prescriber } : {}),
+          ...(query.types ? { types: query.types } : {}),
+        });
+        await audit.append({
+          type: "export",
+          keyId: principal.keyId,
+          role: principal.role,
+          terminalId: principal.terminalId,
+          requestId: ctx.state.requestId,
+          route: "GET /api/reports/refill-log",
+          data: {
+            format,
+            from: query.from,
+            to: query.to,
+            filtered: Boolean(query.nationalId || query.prescriber || query.types),
+            events: events.length,
+          },
+        });
+        if (format === "json") {
+          ctx.body = { from: query.from, to: query.to, events };
+          return;
+        }
+        const file = await deps.reports!.render(format, {
+          from: query.from,
+          to: query.to,
+          locale: query.locale,
+          events,
+        });
+        ctx.type = file.contentType;
+        ctx.attachment(file.filename);
+        ctx.body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/audit",
+      operationId: "auditTrail",
+      summary: "The API's append-only audit trail (logins failed, dispensings, overrides, deletes, exports, keys)",
+      tag: "owner",
+      roles: OWNER,
+      query: auditQuerySchema,
+      responses: { 200: { description: "Entries, oldest first", schema: auditEntrySchema.array() } },
+      async handler(ctx, { query }) {
+        ctx.body = await deps.audit.read({ ...(query.type ? { type: query.type } : {}), limit: query.limit });
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/keys",
+      operationId: "listKeys",
+      summary: "API keys (never their secrets)",
+      tag: "owner",
+      roles: OWNER,
+      query: emptyQuerySchema,
+      responses: { 200: { description: "Keys", schema: apiKeySchema.array() } },
+      handler(ctx) {
+        ctx.body = deps.auth.list().map(publicKeyView);
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/keys",
+      operationId: "createKey",
+      summary: "Create a key for a terminal; the key text is returned once",
+      tag: "owner",
+      roles: OWNER,
+      body: { kind: "json", schema: createKeyBodySchema },
+      query: emptyQuerySchema,
+      responses: { 201: { description: "The new key", schema: createdKeySchema } },
+      async handler(ctx, { body, principal, audit }) {
+        let created: ReturnType<typeof deps.auth.create>;
+        try {
+          created = deps.auth.create(body, deps.now());
+        } catch (error) {
+          if (error instanceof KeyStoreError) {
+            throw new ApiProblem(400, "invalid-input", { zh: `金鑰資料不正確：${error.message}`, en: error.message });
+          }
+          throw error;
+        }
+        await audit.append({
+          type: "key-created",
+          keyId: principal.keyId,
+          role: principal.role,
+          terminalId: principal.terminalId,
+          requestId: ctx.state.requestId,
+          data: { newKeyId: created.record.id, role: created.record.role, terminalId: created.record.terminalId },
+        });
+        ctx.status = 201;
+        ctx.body = { key: created.key, record: publicKeyView(created.record) };
+      },
+    }),
+    defineRoute({
+      method: "delete",
+      path: "/api/keys/{id}",
+      operationId: "revokeKey",
+      summary: "Revoke a key (it stays listed, marked revoked)",
+      tag: "owner",
+      roles: OWNER,
+      params: { id: keyIdParamSchema },
+      query: emptyQuerySchema,
+      errors: [404],
+      responses: { 200: { description: "The revoked key", schema: apiKeySchema } },
+      async handler(ctx, { params, principal, audit }) {
+        const revoked = deps.auth.revoke(params.id as string, deps.now());
+        if (!revoked) throw problems.notFound({ zh: "找不到這把金鑰", en: "No such key" });
+        await audit.append({
+          type: "key-revoked",
+          keyId: principal.keyId,
+          role: principal.role,
+          terminalId: principal.terminalId,
+          requestId: ctx.state.requestId,
+          data: { revokedKeyId: revoked.id },
+        });
+        ctx.body = publicKeyView(revoked);
+      },
+    }),
+    defineRoute({
+      method: "get",
+      path: "/api/settings",
+      operationId: "settings",
+      summary: "How this server is set up (NHI endpoint, limits, devices, export formats)",
+      tag: "owner",
+      roles: OWNER,
+      query: emptyQuerySchema,
+      responses: { 200: { description: "Settings", schema: settingsSchema } },
+      handler(ctx) {
+        ctx.body = {
+          version: deps.info.version,
+          nhi: deps.info.nhi,
+          limits: {
+            jsonBodyBytes: deps.limits.jsonBodyBytes,
+            imageBodyBytes: deps.limits.imageBodyBytes,
+            ratePerSecond: deps.limits.ratePerSecond,
+            burst: deps.limits.burst,
+          },
+          exports: ["json", ...(deps.reports?.formats ?? [])],
+          cardReader: Boolean(deps.cardReader),
+          scanner: Boolean(deps.scanner),
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,33 @@
+/** zod issues → a 400 problem with zh-TW/English text and the issue list in `details`. */
+import type { z } from "zod/v4";
+import { ApiProblem } from "./problem.js";
+
+export function invalidInput(error: z.ZodError, where: "path" | "query" | "body", name?: string): ApiProblem {
+  const issues = error.issues.map((issue) => ({
+    path: [...(name ? [name] : []), ...issue.path.map(String)].join("."),
+    code: issue.code,
+    message: issue.message,
+    ...("keys" in issue ? { keys: issue.keys } : {}),
+  }));
+  const unknownKeys = error.issues.flatMap((issue) => ("keys" in issue ? (issue.keys as string[]) : []));
+  if (unknownKeys.includes("pharmacistId")) {
+    return new ApiProblem(
+      400,
+      "pharmacist-from-key",
+      {
+        zh: "藥師身分（M06）由登入金鑰決定，請勿在資料中提供 pharmacistId",
+        en: "The pharmacist (M06) comes from the API key; do not send pharmacistId",
+      },
+      { details: { where, issues } },
+    );
+  }
+  const first = issues[0];
+  const label = first ? `${first.path || where}: ${first.message}` : where;
+  const whereZh = where === "body" ? "資料內容" : where === "query" ? "查詢參數" : "網址參數";
+  return new ApiProblem(
+    400,
+    "invalid-input",
+    { zh: `${whereZh}不正確（${label}）`, en: `Invalid ${where === "path" ? "path parameter" : where} (${label})` },
+    { details: { where, issues } },
+  );
+}
