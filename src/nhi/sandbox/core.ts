@@ -1,0 +1,531 @@
+/**
+ * The sandbox's central side, shared by the in-process client and the Koa app: institutions, visit IDs, uploads
+ * with central checks and check-result reports, prescription status, card passes and virtual cards.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { checkInstitutionCode } from "../../domain/institution-code.js";
+import { type Message, msg } from "../../domain/message.js";
+import { checkNationalId } from "../../domain/national-id.js";
+import { isRocDate, type RocDate, rocDateTimeFromDate } from "../../domain/roc-date.js";
+import { isVisitId, SM00_VISIT_ID } from "../../domain/visit-id.js";
+import type {
+  CardPass,
+  CardPassRequest,
+  NhiCaller,
+  OfflineVisitId,
+  PrescriptionStatusResult,
+  UploadReceipt,
+  VirtualCardResult,
+} from "../client.js";
+import { type CheckError, centralCheck, type Mutation } from "./central-checks.js";
+import {
+  encodeBig5,
+  type Finding,
+  formatCheckReport,
+  parseUploadXml,
+  type UploadRecord,
+  validateRecord,
+} from "./format-bridge.js";
+import type { DocWrite, Persistence } from "./persistence.js";
+import { type RefillEventDoc, SandboxState, type StoredRecord, today } from "./state.js";
+import type {
+  DecodedVisitId,
+  Institution,
+  InstitutionInput,
+  IssuedVirtualCard,
+  IssueVirtualCardInput,
+  IssueVisitIdInput,
+} from "./types.js";
+import { newVirtualCardToken, type TokenDoc, VIRTUAL_CARD_TTL_MS, verifyToken } from "./virtual-cards.js";
+import { createVisitIdCodec, INSTITUTION_SPACE, type VisitIdCodec } from "./visit-id-codec.js";
+
+/** A request the sandbox refuses (bad input); the HTTP app answers 400/404 with the message. */
+export class SandboxRequestError extends Error {
+  override readonly name = "SandboxRequestError";
+  constructor(
+    readonly status: 400 | 403 | 404,
+    readonly detail: Message,
+  ) {
+    super(detail.en);
+  }
+}
+
+export const DEFAULT_FORMAT2_SINCE = "1130901" as RocDate;
+
+export interface UploadDoc {
+  uploadId: string;
+  institutionCode: string;
+  receivedAt: string;
+  readyAt: string;
+  recordCount: number;
+  accepted: number;
+  rejected: number;
+  /** Check-result report, Big5 bytes as base64. */
+  report: string;
+  results: { recordNo: number; accepted: boolean; errors: CheckError[] }[];
+}
+
+export interface CoreOptions {
+  persistence: Persistence;
+  key?: string;
+  now: () => Date;
+  reportDelayMs: number;
+}
+
+function requireInstitutionCode(code: string): string {
+  const checked = checkInstitutionCode(code);
+  if (!checked.valid) throw new SandboxRequestError(400, checked.reason);
+  return checked.code;
+}
+
+function requireNationalId(id: string): string {
+  const checked = checkNationalId(id);
+  if (!checked.valid) throw new SandboxRequestError(400, checked.reason);
+  return checked.nationalId;
+}
+
+export class SandboxCore {
+  readonly state = new SandboxState();
+  readonly now: () => Date;
+  private codec!: VisitIdCodec;
+  private key!: string;
+  private readonly uploads = new Map<string, UploadDoc>();
+  private readonly tokens = new Map<string, TokenDoc>();
+  private readonly meta = new Map<string, unknown>();
+  private readonly decodeCache = new Map<string, DecodedVisitId | null>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private readonly persistence: Persistence;
+  private readonly reportDelayMs: number;
+  private eventSeq = 0;
+
+  private constructor(options: CoreOptions) {
+    this.persistence = options.persistence;
+    this.now = options.now;
+    this.reportDelayMs = options.reportDelayMs;
+  }
+
+  static async open(options: CoreOptions): Promise<SandboxCore> {
+    const core = new SandboxCore(options);
+    await core.load(options.key);
+    return core;
+  }
+
+  private async load(key: string | undefined): Promise<void> {
+    for (const doc of await this.persistence.loadAll()) {
+      switch (doc.kind) {
+        case "meta":
+          this.meta.set(doc.id, doc.value);
+          break;
+        case "institution":
+          this.state.putInstitution(doc.value as Institution);
+          break;
+        case "record":
+          this.state.putRecord(doc.value as StoredRecord);
+          break;
+        case "refillEvent":
+          this.state.addRefillEvent(doc.value as RefillEventDoc);
+          this.eventSeq++;
+          break;
+        case "upload":
+          this.uploads.set(doc.id, doc.value as UploadDoc);
+          break;
+        case "token":
+          this.tokens.set(doc.id, doc.value as TokenDoc);
+          break;
+      }
+    }
+    const stored = this.meta.get("key") as string | undefined;
+    this.key = key ?? stored ?? randomBytes(24).toString("base64url");
+    if (stored !== undefined && key !== undefined && stored !== key) {
+      throw new Error("the sandbox file was created with another visit-ID key; its visit IDs would not decode");
+    }
+    if (stored === undefined) await this.write([{ kind: "meta", id: "key", value: this.key }]);
+    this.codec = createVisitIdCodec(this.key);
+  }
+
+  async close(): Promise<void> {
+    await this.lock.catch(() => {});
+    await this.persistence.close();
+  }
+
+  /** Runs state changes one at a time so every check sees the state the previous one left. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => {});
+    return run;
+  }
+
+  private async write(batch: DocWrite[]): Promise<void> {
+    for (const doc of batch) if (doc.kind === "meta") this.meta.set(doc.id, doc.value);
+    await this.persistence.write(batch);
+  }
+
+  private counter(name: string, batch: DocWrite[]): number {
+    const next = Number(this.meta.get(name) ?? 0) + 1;
+    this.meta.set(name, next);
+    batch.push({ kind: "meta", id: name, value: next });
+    return next;
+  }
+
+  // ---- institutions and visit IDs -------------------------------------------------------------------------
+
+  institution(code: string): Institution | undefined {
+    return this.state.institutions.get(code);
+  }
+
+  registerInstitution(input: InstitutionInput): Promise<Institution> {
+    return this.exclusive(async () => {
+      const batch: DocWrite[] = [];
+      const inst = this.registerLocked(input, batch, true);
+      await this.write(batch);
+      return inst;
+    });
+  }
+
+  private registerLocked(input: InstitutionInput, batch: DocWrite[], update: boolean): Institution {
+    const code = requireInstitutionCode(input.code);
+    if (input.format2Since !== undefined && !isRocDate(input.format2Since)) {
+      throw new SandboxRequestError(400, msg("format2Since 應為民國日期", "format2Since must be a ROC date (yyyMMdd)"));
+    }
+    const existing = this.state.institutions.get(code);
+    if (existing && !update) return existing;
+    const index = existing?.index ?? this.state.institutions.size;
+    if (BigInt(index) >= INSTITUTION_SPACE) {
+      throw new SandboxRequestError(
+        400,
+        msg("沙盒登錄之院所已達上限", "The sandbox cannot register more institutions"),
+      );
+    }
+    const inst: Institution = {
+      code,
+      kind: input.kind,
+      format2Since: input.format2Since ?? existing?.format2Since ?? DEFAULT_FORMAT2_SINCE,
+      index,
+    };
+    const name = input.name ?? existing?.name;
+    if (name !== undefined) inst.name = name;
+    this.state.putInstitution(inst);
+    batch.push({ kind: "institution", id: code, value: inst });
+    return inst;
+  }
+
+  private async ensureInstitution(code: string, kind: "prescriber" | "pharmacy"): Promise<Institution> {
+    const existing = this.state.institutions.get(code);
+    if (existing) return existing;
+    return this.exclusive(async () => {
+      const batch: DocWrite[] = [];
+      const inst = this.registerLocked({ code, kind }, batch, false);
+      await this.write(batch);
+      return inst;
+    });
+  }
+
+  async issueVisitId(input: IssueVisitIdInput): Promise<string> {
+    const nationalId = requireNationalId(input.nationalId);
+    const code = requireInstitutionCode(input.institutionCode);
+    const at = input.visitDateTime instanceof Date ? rocDateTimeFromDate(input.visitDateTime) : input.visitDateTime;
+    const inst = await this.ensureInstitution(code, "prescriber");
+    return this.codec.encode({ nationalId, visitDateTime: at, institutionIndex: inst.index, offline: !!input.offline });
+  }
+
+  decodeVisitId(visitId: string): DecodedVisitId | undefined {
+    const cached = this.decodeCache.get(visitId);
+    if (cached !== undefined) return cached ?? undefined;
+    const fields = isVisitId(visitId) ? this.codec.decode(visitId) : undefined;
+    const inst = fields ? this.state.institutionsByIndex.get(fields.institutionIndex) : undefined;
+    const decoded =
+      fields && inst
+        ? {
+            nationalId: fields.nationalId,
+            visitDateTime: fields.visitDateTime,
+            institutionCode: inst.code,
+            offline: fields.offline,
+          }
+        : undefined;
+    if (this.decodeCache.size > 50_000) this.decodeCache.clear();
+    // Undecodable results are not cached: the institution may be registered later.
+    if (decoded) this.decodeCache.set(visitId, decoded);
+    return decoded;
+  }
+
+  // ---- uploads -----------------------------------------------------------------------------------------------
+
+  upload(caller: NhiCaller, document: Uint8Array): Promise<UploadReceipt> {
+    const callerCode = requireInstitutionCode(caller.institutionCode);
+    return this.exclusive(async () => {
+      const received = this.now();
+      const receivedAt = received.toISOString();
+      const batch: DocWrite[] = [];
+      const uploadId = `${rocDateTimeFromDate(received).slice(0, 7)}${String(this.counter("uploadSeq", batch)).padStart(7, "0")}`;
+      const parsed = parseUploadXml(document);
+      const callerKind = this.state.institutions.get(callerCode)?.kind;
+      const fileErrors = parsed.findings.filter((f) => f.recordNo === 0);
+      const byRecord = new Map<number, Finding[]>();
+      for (const f of parsed.findings) {
+        if (f.recordNo === 0) continue;
+        const list = byRecord.get(f.recordNo) ?? [];
+        list.push(f);
+        byRecord.set(f.recordNo, list);
+      }
+      const seenKeys = new Set<string>();
+      const results: UploadDoc["results"] = [];
+      const reportEntries: { recordNo: number; record: UploadRecord; errors: CheckError[] }[] = [];
+      const ctx = {
+        state: this.state,
+        decode: (id: string) => this.decodeVisitId(id),
+        today: today(received),
+        nowDateTime: rocDateTimeFromDate(received),
+        format2Since: (code: string) => this.state.institutions.get(code)?.format2Since ?? DEFAULT_FORMAT2_SINCE,
+        kindOf: (code: string) => this.state.institutions.get(code)?.kind,
+      };
+      parsed.records.forEach((record, i) => {
+        const recordNo = i + 1;
+        let errors: CheckError[] = [...fileErrors, ...(byRecord.get(recordNo) ?? [])].map((f) => ({
+          field: f.field ?? "",
+          code: f.code,
+        }));
+        if (errors.length === 0) {
+          const pharmacy = (callerKind ?? (record.mb1.M07 === "AF" ? "pharmacy" : "prescriber")) === "pharmacy";
+          errors = validateRecord(record, recordNo, { pharmacy }).map((f) => ({ field: f.field ?? "", code: f.code }));
+        }
+        if (errors.length === 0) {
+          const outcome = centralCheck(ctx, { record, callerCode, uploadId, receivedAt, seenKeys });
+          if ("errors" in outcome) errors = outcome.errors;
+          else this.apply(outcome.mutation, batch);
+        }
+        const key = record.h01 === "A" || record.h01 === "B" ? record.mb1.M15 : undefined;
+        if (key)
+          seenKeys.add(key === SM00_VISIT_ID ? `SM00:${record.mb1.M05}:${record.mb1.M03}:${record.mb1.M11}` : key);
+        results.push({ recordNo, accepted: errors.length === 0, errors });
+        if (errors.length > 0) reportEntries.push({ recordNo, record, errors: dedupe(errors) });
+      });
+      if (parsed.records.length === 0 && fileErrors.length > 0) {
+        const errors = fileErrors.map((f) => ({ field: f.field ?? "", code: f.code }));
+        reportEntries.push({ recordNo: 1, record: { h00: "", h01: "A", mb1: {}, mb2: [] }, errors: dedupe(errors) });
+      }
+      const report = Buffer.from(encodeBig5(formatCheckReport(reportEntries))).toString("base64");
+      const accepted = results.filter((r) => r.accepted).length;
+      const doc: UploadDoc = {
+        uploadId,
+        institutionCode: callerCode,
+        receivedAt,
+        readyAt: new Date(received.getTime() + this.reportDelayMs).toISOString(),
+        recordCount: parsed.records.length,
+        accepted,
+        rejected: parsed.records.length - accepted,
+        report,
+        results,
+      };
+      this.uploads.set(uploadId, doc);
+      batch.push({ kind: "upload", id: uploadId, value: doc });
+      await this.write(batch);
+      return { uploadId, receivedAt, recordCount: doc.recordCount };
+    });
+  }
+
+  private apply(mutation: Mutation, batch: DocWrite[]): void {
+    const event = mutation.kind === "refill" ? mutation : mutation.event;
+    if (mutation.kind === "put") {
+      this.state.putRecord(mutation.stored);
+      batch.push({ kind: "record", id: mutation.stored.key, value: mutation.stored });
+    } else if (mutation.kind === "delete") {
+      this.state.deleteRecord(mutation.key);
+      batch.push({ kind: "record", id: mutation.key, value: undefined });
+    }
+    if (event) {
+      this.eventSeq++;
+      const doc: RefillEventDoc = {
+        id: String(this.eventSeq).padStart(10, "0"),
+        originalVisitId: event.originalVisitId,
+        refillNo: event.refillNo,
+        event: event.event,
+      };
+      this.state.addRefillEvent(doc);
+      batch.push({ kind: "refillEvent", id: doc.id, value: doc });
+    }
+  }
+
+  /** The stored outcome of an upload (for tests, the CLI and the HTTP app's JSON view). */
+  uploadResult(caller: NhiCaller, uploadId: string): UploadDoc | undefined {
+    const doc = this.uploads.get(uploadId);
+    return doc && doc.institutionCode === caller.institutionCode ? doc : undefined;
+  }
+
+  fetchCheckReport(caller: NhiCaller, uploadId: string): Uint8Array | null {
+    const doc = this.uploadResult(caller, uploadId);
+    if (!doc) {
+      throw new SandboxRequestError(
+        404,
+        msg(`查無上傳編號 ${uploadId}（或非本院所上傳）`, `No upload ${uploadId} from this institution`),
+      );
+    }
+    if (this.now().getTime() < Date.parse(doc.readyAt)) return null;
+    return new Uint8Array(Buffer.from(doc.report, "base64"));
+  }
+
+  // ---- status ------------------------------------------------------------------------------------------------
+
+  prescriptionStatus(_caller: NhiCaller, originalVisitId: string): PrescriptionStatusResult {
+    if (originalVisitId === SM00_VISIT_ID || !isVisitId(originalVisitId) || !this.decodeVisitId(originalVisitId)) {
+      return {
+        found: false,
+        code: "D074",
+        message:
+          originalVisitId === SM00_VISIT_ID
+            ? msg(
+                "SM00為2.0格式實施前之處方，無法查詢調劑狀態",
+                "SM00 marks a prescription from before format 2.0; its status cannot be queried",
+              )
+            : msg(
+                "就醫識別碼無效，無法查詢調劑狀態（D074）",
+                "Invalid visit ID: the prescription status cannot be checked (D074)",
+              ),
+      };
+    }
+    const prescription = this.state.prescription(originalVisitId);
+    if (!prescription) {
+      return {
+        found: false,
+        code: "D024",
+        message: msg(
+          "原處方院所尚未上傳此處方（D024）：無法確認是否已於他處調劑",
+          "The prescriber has not uploaded this prescription (D024): dispensing elsewhere cannot be ruled out",
+        ),
+      };
+    }
+    return { found: true, status: this.state.status(prescription) };
+  }
+
+  // ---- card pass, API 1.54 ----------------------------------------------------------------------------------
+
+  async passCard(caller: NhiCaller, request: CardPassRequest): Promise<CardPass> {
+    const code = requireInstitutionCode(caller.institutionCode);
+    const nationalId = requireNationalId(request.nationalId);
+    if (!/^[0-9A-Z]{2}$/.test(request.visitCategory)) {
+      throw new SandboxRequestError(400, msg("就醫類別應為2碼", "The visit category (M07) has 2 characters"));
+    }
+    const inst = await this.ensureInstitution(code, request.visitCategory === "AF" ? "pharmacy" : "prescriber");
+    const visitDateTime = rocDateTimeFromDate(request.at ?? this.now());
+    const visitId = this.codec.encode({ nationalId, visitDateTime, institutionIndex: inst.index, offline: false });
+    const pass: CardPass = {
+      samId: this.samId(code),
+      visitDateTime,
+      signature: this.sign(`${nationalId}|${code}|${visitDateTime}|${visitId}`),
+      visitId,
+    };
+    if (request.cardNumber !== undefined) pass.cardNumber = request.cardNumber;
+    if (request.visitCategory !== "AF") {
+      pass.sequenceNumber = await this.exclusive(async () => {
+        const batch: DocWrite[] = [];
+        const n = this.counter(`seq:${code}:${nationalId}`, batch);
+        await this.write(batch);
+        return String(((n - 1) % 1500) + 1).padStart(4, "0");
+      });
+    }
+    return pass;
+  }
+
+  async offlineVisitId(caller: NhiCaller, nationalIdInput: string, at?: Date): Promise<OfflineVisitId> {
+    const code = requireInstitutionCode(caller.institutionCode);
+    const nationalId = requireNationalId(nationalIdInput);
+    const inst = await this.ensureInstitution(code, "pharmacy");
+    const visitDateTime = rocDateTimeFromDate(at ?? this.now());
+    return {
+      visitDateTime,
+      visitId: this.codec.encode({ nationalId, visitDateTime, institutionIndex: inst.index, offline: true }),
+    };
+  }
+
+  /** Simulated security-module id (M01, 12 characters). */
+  samId(institutionCode: string): string {
+    return `SA${institutionCode}`;
+  }
+
+  /** Simulated signature (M14 / D11): keyed, so a changed record does not carry a matching one. */
+  sign(text: string): string {
+    return createHmac("sha256", `${this.key}:signature`).update(text).digest("base64");
+  }
+
+  // ---- virtual cards ------------------------------------------------------------------------------------------
+
+  issueVirtualCard(input: IssueVirtualCardInput): Promise<IssuedVirtualCard> {
+    const nationalId = requireNationalId(input.nationalId);
+    if (input.birthDate !== undefined && !isRocDate(input.birthDate)) {
+      throw new SandboxRequestError(400, msg("出生日期應為民國日期", "The birth date must be a ROC date (yyyMMdd)"));
+    }
+    const proxyId = typeof input.proxy === "object" ? requireNationalId(input.proxy.nationalId) : undefined;
+    return this.exclusive(async () => {
+      const issued = this.now();
+      const doc: TokenDoc = {
+        token: newVirtualCardToken(),
+        nationalId,
+        proxy: !!input.proxy,
+        issuedAt: issued.toISOString(),
+        expiresAt: new Date(issued.getTime() + VIRTUAL_CARD_TTL_MS).toISOString(),
+      };
+      if (input.name !== undefined) doc.name = input.name;
+      if (input.birthDate !== undefined) doc.birthDate = input.birthDate;
+      if (proxyId !== undefined) doc.proxyNationalId = proxyId;
+      this.tokens.set(doc.token, doc);
+      await this.write([{ kind: "token", id: doc.token, value: doc }]);
+      return { token: doc.token, issuedAt: doc.issuedAt, expiresAt: doc.expiresAt };
+    });
+  }
+
+  revokeVirtualCard(target: { token: string } | { nationalId: string }): Promise<number> {
+    return this.exclusive(async () => {
+      const at = this.now().toISOString();
+      const batch: DocWrite[] = [];
+      for (const doc of this.tokens.values()) {
+        const match = "token" in target ? doc.token === target.token : doc.nationalId === target.nationalId;
+        if (!match || doc.revokedAt || doc.usedAt) continue;
+        const revoked = { ...doc, revokedAt: at };
+        this.tokens.set(doc.token, revoked);
+        batch.push({ kind: "token", id: doc.token, value: revoked });
+      }
+      await this.write(batch);
+      return batch.length;
+    });
+  }
+
+  verifyVirtualCard(caller: NhiCaller, token: string): Promise<VirtualCardResult> {
+    const trimmed = token.trim();
+    return this.exclusive(async () => {
+      const { result, used } = verifyToken(this.tokens.get(trimmed), trimmed, this.now(), caller.institutionCode);
+      if (used) {
+        this.tokens.set(used.token, used);
+        await this.write([{ kind: "token", id: used.token, value: used }]);
+      }
+      return result;
+    });
+  }
+
+  // ---- seeding ------------------------------------------------------------------------------------------------
+
+  /** Stores a record as legacy data, bypassing the upload (J000 case: the prescriber's M18 is not known). */
+  seedLegacyRecord(record: UploadRecord, options: { sequenceNumberWithheld?: boolean } = {}): Promise<void> {
+    return this.exclusive(async () => {
+      const key = record.mb1.M15 ?? "";
+      const stored: StoredRecord = {
+        key,
+        institutionCode: record.mb1.M05 ?? "",
+        record,
+        uploadId: "legacy",
+        receivedAt: this.now().toISOString(),
+      };
+      if (options.sequenceNumberWithheld) stored.sequenceNumberWithheld = true;
+      this.state.putRecord(stored);
+      await this.write([{ kind: "record", id: key, value: stored }]);
+    });
+  }
+}
+
+function dedupe(errors: CheckError[]): CheckError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.field}:${e.code}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
