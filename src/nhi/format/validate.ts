@@ -9,7 +9,7 @@ import { type Message, msg } from "../../domain/message.js";
 import { checkNationalId } from "../../domain/national-id.js";
 import { isRocDate, isRocDateTime } from "../../domain/roc-date.js";
 import { checkSequenceNumber, isAbnormalCode } from "../../domain/sequence-number.js";
-import { isVisitId } from "../../domain/visit-id.js";
+import { isVisitId, MISS_VISIT_ID, SM00_VISIT_ID } from "../../domain/visit-id.js";
 import { big5Length, describeCharacter, firstNonBig5 } from "./big5.js";
 import { type FieldCondition, type FieldRule, fieldRules } from "./field-rules.js";
 import { type Finding, finding } from "./finding.js";
@@ -92,7 +92,8 @@ export function checkValue(rule: FieldRule, value: string): { code: string; deta
   if (rule.max !== undefined && Number(value) > rule.max) return wrong(`不可大於${rule.max}`, `must be ≤ ${rule.max}`);
   switch (rule.kind) {
     case "visitId":
-      if (!isVisitId(value))
+      // SM00… and MISS… are special values; where they may appear is a record-level rule (D068, D054, D002).
+      if (!isVisitId(value) && value !== SM00_VISIT_ID && value !== MISS_VISIT_ID)
         return wrong("就醫識別碼只能是0-9與A-Z（不含I、O）之大寫字元", "a visit ID uses 0-9 and A-Z without I and O");
       break;
     case "nationalId": {

@@ -256,6 +256,24 @@ function decodeEntities(text: string): string {
   );
 }
 
+/** fast-xml-parser's validator, never throwing: true or the problem with its line. */
+function validateXml(text: string): true | { line: number; msg: string } {
+  try {
+    const result = XMLValidator.validate(text);
+    return result === true ? true : { line: result.err.line, msg: result.err.msg };
+  } catch (error) {
+    return { line: 1, msg: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function parseXml(text: string): Node | undefined {
+  try {
+    return parser.parse(text) as Node;
+  } catch {
+    return undefined;
+  }
+}
+
 function lineOf(text: string, index: number): number {
   let line = 1;
   for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
@@ -318,11 +336,10 @@ export function parseUploadXml(input: Uint8Array | string): { records: UploadRec
   }
   if (structure.recsClose === 0) findings.push(finding(0, "Y007"));
 
-  const wellFormed =
-    structure.recsClose === 1 && structure.chunks.every((c) => c.closed) && XMLValidator.validate(text) === true;
+  const wellFormed = structure.recsClose === 1 && structure.chunks.every((c) => c.closed) && validateXml(text) === true;
   const records: UploadRecord[] = [];
-  if (wellFormed) {
-    const doc = parser.parse(text) as Node;
+  const doc = wellFormed ? parseXml(text) : undefined;
+  if (doc) {
     const recs = isNode(doc.RECS) ? doc.RECS.REC : undefined;
     const list = Array.isArray(recs) ? recs : [];
     list.forEach((rec, i) => {
@@ -347,20 +364,21 @@ export function parseUploadXml(input: Uint8Array | string): { records: UploadRec
         );
         body += "</REC>";
       }
-      const check = XMLValidator.validate(body);
-      if (check === true) {
-        const doc = parser.parse(body) as Node;
-        const rec = Array.isArray(doc.REC) ? doc.REC[0] : undefined;
+      const check = validateXml(body);
+      const chunkDoc = check === true ? parseXml(body) : undefined;
+      if (chunkDoc) {
+        const rec = Array.isArray(chunkDoc.REC) ? chunkDoc.REC[0] : undefined;
         records.push(toRecord(rec, recordNo, findings));
       } else {
-        const line = lineOf(text, chunk.start) + check.err.line - 1;
+        const problem = check === true ? { line: 1, msg: "unreadable" } : check;
+        const line = lineOf(text, chunk.start) + problem.line - 1;
         findings.push(
           finding(
             recordNo,
             "XML",
             undefined,
             undefined,
-            msg(`第${line}行XML格式錯誤：${check.err.msg}`, `malformed XML on line ${line}: ${check.err.msg}`),
+            msg(`第${line}行XML格式錯誤：${problem.msg}`, `malformed XML on line ${line}: ${problem.msg}`),
           ),
         );
         records.push(salvage(body));

@@ -1,0 +1,187 @@
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { chronicRefillRecord, pharmacyAfRecord, SEED_ORIGINAL_VISIT_ID } from "../../../fixtures/xml/records.js";
+import { MB1_FIELDS, MB2_FIELDS, type Mb1, type Mb2, type UploadRecord } from "../format/record.js";
+import { formatCheckReport } from "./format.js";
+import { REPORT_FIELD_ORDER } from "./layout.js";
+import { parseCheckReport } from "./parse.js";
+
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../../../fixtures/check-reports/${name}`, import.meta.url)));
+
+describe("parseCheckReport — the seed sample (seed 000 §如何得知是否上傳成功?-2)", () => {
+  const [entry, ...rest] = parseCheckReport(fixture("seed-sample.txt"));
+
+  it("has one entry, record 2, with M15:AA", () => {
+    expect(rest).toEqual([]);
+    expect(entry!.recordNo).toBe(2);
+    expect(entry!.errors).toEqual([{ field: "M15", code: "AA", known: true }]);
+  });
+
+  it("keeps the shown values as strings (leading zeros) and leaves NULL fields out", () => {
+    const f = entry!.fields;
+    expect(f.H00).toBe("1");
+    expect(f.H01).toBe("B");
+    expect(f.M13).toBe("A000");
+    expect(f.M16).toBe(SEED_ORIGINAL_VISIT_ID);
+    expect(f.M17).toBe("1101110026");
+    expect(f.M19).toBe("1130320133912");
+    expect(f.M44).toBe("0003227");
+    expect(f.M45).toBe("0000080");
+    expect(f.M18).toBe("0003");
+    expect(f.M04).toBe("082");
+    expect("M15" in f).toBe(false);
+    expect("M01" in f).toBe(false);
+    expect(Object.keys(f)).toHaveLength(23);
+  });
+
+  it("masked blanks (M03=[ ]) are empty strings, not absent", () => {
+    expect(entry!.fields.M03).toBe("");
+    expect(entry!.fields.M06).toBe("");
+  });
+
+  it("the field order of the seed is the layout the formatter writes", () => {
+    const text = new TextDecoder().decode(fixture("seed-sample.txt"));
+    const order = [...text.matchAll(/^([HM]\d\d)=\[/gm)].map((m) => m[1]);
+    expect(order).toEqual(REPORT_FIELD_ORDER);
+  });
+});
+
+describe("parseCheckReport — several records, Big5, CRLF", () => {
+  const bytes = fixture("multi-record-big5-crlf.txt");
+
+  it("reads every record and every error, MB2 indices and unknown codes included", () => {
+    const entries = parseCheckReport(bytes);
+    expect(entries.map((e) => e.recordNo)).toEqual([1, 3, 7]);
+    expect(entries[0]!.errors).toEqual([
+      { field: "M16", code: "D051", known: true },
+      { field: "M33", code: "D024", known: true },
+    ]);
+    expect(entries[2]!.errors).toEqual([
+      { field: "D05[1]", code: "AF", known: true },
+      { field: "M15", code: "Z999", known: false },
+    ]);
+    expect(entries[2]!.fields["D15[1]"]).toBe("飯後服用");
+    expect(entries[2]!.fields["D06[2]"]).toBe("A012345100");
+    expect("D07[1]" in entries[2]!.fields).toBe(false);
+  });
+
+  it("is really Big5 with CRLF, and UTF-8 or LF input gives the same result", () => {
+    expect(Buffer.from(bytes).includes(Buffer.from("\r\n"))).toBe(true);
+    expect(() => new TextDecoder("utf-8", { fatal: true }).decode(bytes)).toThrow();
+    const text = iconv.decode(Buffer.from(bytes), "cp950");
+    expect(parseCheckReport(new TextEncoder().encode(text))).toEqual(parseCheckReport(bytes));
+    expect(parseCheckReport(text.replace(/\r\n/g, "\n"))).toEqual(parseCheckReport(bytes));
+    expect(parseCheckReport(`\uFEFF${text}`)).toEqual(parseCheckReport(bytes));
+  });
+});
+
+describe("parseCheckReport — variations", () => {
+  it("full-width colons and semicolons, spaces, lowercase codes, errors without a field", () => {
+    const text = "第[ 4 ]筆\nM15=[ NULL ]\n錯誤原因：M15：aa；M33:D019; Y015;\n";
+    expect(parseCheckReport(text)).toEqual([
+      {
+        recordNo: 4,
+        fields: {},
+        errors: [
+          { field: "M15", code: "AA", known: true },
+          { field: "M33", code: "D019", known: true },
+          { field: "", code: "Y015", known: true },
+        ],
+      },
+    ]);
+  });
+
+  it("several 錯誤原因 lines add up; lines before the first record and separators are ignored", () => {
+    const text = "header\n錯誤原因:M01:AA;\n第[1]筆\nH00=[ 1 ]\n錯誤原因:M01:AA;\n錯誤原因:M02:AB;\n=====\n第[2]筆\n";
+    const entries = parseCheckReport(text);
+    expect(entries.map((e) => e.errors.map((x) => x.code))).toEqual([["AA", "AB"], []]);
+  });
+
+  it("garbage and empty input give no entries, never an exception", () => {
+    expect(parseCheckReport("")).toEqual([]);
+    expect(parseCheckReport(new Uint8Array([0xff, 0x00, 0x81]))).toEqual([]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+        parseCheckReport(bytes);
+      }),
+    );
+  });
+});
+
+const valueChar = fc.oneof(
+  fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  fc.constantFrom(..."藥局調劑飯後服用臺灣　～"),
+);
+const value = fc.string({ unit: valueChar, minLength: 1, maxLength: 10 }).filter((v) => v.trim() !== "NULL");
+const recordArb: fc.Arbitrary<UploadRecord> = fc.record({
+  h00: value,
+  h01: fc.constantFrom("A", "B", "C", "D", "E"),
+  mb1: fc.dictionary(fc.constantFrom(...MB1_FIELDS), value, { maxKeys: 15 }) as fc.Arbitrary<Mb1>,
+  mb2: fc.array(fc.dictionary(fc.constantFrom(...MB2_FIELDS), value, { maxKeys: 6 }) as fc.Arbitrary<Mb2>, {
+    maxLength: 3,
+  }),
+});
+const errorArb = fc.record({
+  field: fc.oneof(fc.constantFrom(...MB1_FIELDS), fc.constantFrom("D05[1]", "D03[2]")),
+  code: fc.constantFrom("AA", "AB", "AC", "AF", "D025", "Y014", "Q123"),
+});
+
+describe("formatCheckReport", () => {
+  it("writes the seed layout: 第[n]筆, FIELD=[ value ], NULL for empty, no M14, 錯誤原因 line", () => {
+    const text = formatCheckReport([
+      { recordNo: 2, record: pharmacyAfRecord(), errors: [{ field: "M15", code: "AA" }] },
+    ]);
+    const lines = text.split("\r\n");
+    expect(lines[0]).toBe("第[2]筆");
+    expect(lines[1]).toBe("H00=[ 1 ]");
+    expect(lines).toContain("M13=[ NULL ]");
+    expect(lines).toContain("M10=[ NULL ]");
+    expect(lines.some((l) => l.startsWith("M14="))).toBe(false);
+    expect(lines).toContain("D05[2]=[ A ]");
+    expect(lines.at(-2)).toBe("錯誤原因:M15:AA;");
+    expect(text.endsWith("\r\n")).toBe(true);
+  });
+
+  it("parse(format(x)) gives back every filled field except M14, and every error", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            recordNo: fc.integer({ min: 1, max: 99_999 }),
+            record: recordArb,
+            errors: fc.array(errorArb, { maxLength: 4 }),
+          }),
+          {
+            maxLength: 4,
+          },
+        ),
+        (entries) => {
+          const parsed = parseCheckReport(iconv.encode(formatCheckReport(entries), "cp950"));
+          expect(parsed).toHaveLength(entries.length);
+          entries.forEach((entry, i) => {
+            const expected: Record<string, string> = { H00: entry.record.h00, H01: entry.record.h01 };
+            for (const [k, v] of Object.entries(entry.record.mb1)) if (k !== "M14") expected[k] = v;
+            entry.record.mb2.forEach((line, j) => {
+              for (const [k, v] of Object.entries(line)) expected[`${k}[${j + 1}]`] = v;
+            });
+            expect(parsed[i]!.recordNo).toBe(entry.recordNo);
+            expect(parsed[i]!.fields).toEqual(expected);
+            expect(parsed[i]!.errors.map(({ field, code }) => ({ field, code }))).toEqual(entry.errors);
+            expect(parsed[i]!.errors.find((e) => e.code === "Q123")?.known ?? false).toBe(false);
+          });
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("an empty list is an empty report", () => {
+    expect(formatCheckReport([])).toBe("");
+    expect(
+      parseCheckReport(formatCheckReport([{ recordNo: 1, record: chronicRefillRecord(), errors: [] }]))[0]!.errors,
+    ).toEqual([]);
+  });
+});
