@@ -1,0 +1,269 @@
+/**
+ * Versioned migrations, run at start-up on SQLite and PostgreSQL alike. Each migration runs in its own
+ * transaction together with its row in `schema_migrations`; PostgreSQL takes an advisory lock and SQLite a
+ * write lock (BEGIN IMMEDIATE) so two processes starting at once apply each version exactly once.
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database } from "./schema.js";
+
+export type Engine = "sqlite" | "postgres";
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Transaction<Database>, engine: Engine): Promise<void>;
+}
+
+async function appendOnlyTriggers(db: Transaction<Database>, engine: Engine, table: string): Promise<void> {
+  if (engine === "sqlite") {
+    for (const op of ["UPDATE", "DELETE"]) {
+      await sql
+        .raw(
+          `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        )
+        .execute(db);
+    }
+    return;
+  }
+  await sql
+    .raw(
+      `CREATE OR REPLACE FUNCTION rxdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION rxdesk_append_only()`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION rxdesk_append_only()`,
+    )
+    .execute(db);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "dispensing core",
+    async up(db, engine) {
+      const s = db.schema;
+      await s
+        .createTable("patients")
+        .addColumn("national_id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text")
+        .addColumn("birth_date", "text")
+        .addColumn("sex", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await s
+        .createTable("prescriptions")
+        .addColumn("original_visit_id", "text", (c) => c.primaryKey())
+        .addColumn("national_id", "text", (c) => c.notNull().references("patients.national_id"))
+        .addColumn("prescriber_institution_code", "text", (c) => c.notNull())
+        .addColumn("prescriber_name", "text")
+        .addColumn("original_sequence_number", "text")
+        .addColumn("original_visit_date_time", "text", (c) => c.notNull())
+        .addColumn("chronic", "integer", (c) => c.notNull())
+        .addColumn("refill_count", "integer", (c) => c.notNull())
+        .addColumn("days_per_refill", "integer", (c) => c.notNull())
+        .addColumn("total_days", "integer")
+        .addColumn("orders_json", "text", (c) => c.notNull())
+        .addColumn("nhi_status_json", "text")
+        .addColumn("nhi_checked_at", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addCheckConstraint(
+          "prescriptions_check",
+          sql`chronic IN (0, 1) AND refill_count BETWEEN 1 AND 4 AND days_per_refill > 0`,
+        )
+        .execute();
+      await s.createIndex("prescriptions_national_id").on("prescriptions").column("national_id").execute();
+      await s
+        .createTable("nhi_refills")
+        .addColumn("original_visit_id", "text", (c) =>
+          c.notNull().references("prescriptions.original_visit_id").onDelete("cascade"),
+        )
+        .addColumn("refill_no", "integer", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("restored", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("dispensed_by", "text")
+        .addColumn("dispensed_at", "text")
+        .addColumn("dispensed_visit_id", "text")
+        .addColumn("days", "integer")
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("nhi_refills_pk", ["original_visit_id", "refill_no"])
+        .addCheckConstraint("nhi_refills_check", sql`state IN ('undispensed', 'dispensed', 'cancelled')`)
+        .execute();
+      await s
+        .createTable("dispensings")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("visit_id", "text", (c) => c.notNull().unique())
+        .addColumn("original_visit_id", "text", (c) => c.notNull().references("prescriptions.original_visit_id"))
+        .addColumn("refill_no", "integer", (c) => c.notNull())
+        .addColumn("visit_date_time", "text", (c) => c.notNull())
+        .addColumn("pharmacist_id", "text", (c) => c.notNull())
+        .addColumn("national_id", "text", (c) => c.notNull().references("patients.national_id"))
+        .addColumn("days", "integer", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("data_format", "text", (c) => c.notNull())
+        .addColumn("abnormal_code", "text")
+        .addColumn("j000", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("override_reason", "text")
+        .addColumn("card_source", "text")
+        .addColumn("terminal_id", "text")
+        .addColumn("record_json", "text", (c) => c.notNull())
+        .addColumn("revision", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("deleted_at", "text")
+        .addColumn("delete_reason", "text")
+        .addCheckConstraint(
+          "dispensings_check",
+          sql`status IN ('active', 'deleted') AND data_format IN ('A', 'B') AND refill_no BETWEEN 1 AND 4 AND days BETWEEN 1 AND 90`,
+        )
+        .execute();
+      // The duplicate-dispensing guard: at most one live dispensing per (M16, refill number).
+      await s
+        .createIndex("dispensings_one_live_per_refill")
+        .on("dispensings")
+        .columns(["original_visit_id", "refill_no"])
+        .unique()
+        .where(sql.ref("status"), "=", "active")
+        .execute();
+      await s.createIndex("dispensings_created_at").on("dispensings").column("created_at").execute();
+      await s.createIndex("dispensings_national_id").on("dispensings").column("national_id").execute();
+      await s
+        .createTable("outbox")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("dispensing_id", "text", (c) => c.notNull().references("dispensings.id"))
+        .addColumn("visit_id", "text", (c) => c.notNull())
+        .addColumn("data_format", "text", (c) => c.notNull())
+        .addColumn("revision", "integer", (c) => c.notNull())
+        .addColumn("record_json", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("next_attempt_at", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("deadline", "text", (c) => c.notNull())
+        .addColumn("uploaded_at", "text")
+        .addColumn("upload_id", "text")
+        .addColumn("record_no", "integer")
+        .addColumn("last_error", "text")
+        .addColumn("rejections_json", "text")
+        .addColumn("checked_at", "text")
+        .addCheckConstraint(
+          "outbox_check",
+          sql`data_format IN ('A', 'B', 'D') AND state IN ('pending', 'uploading', 'uploaded', 'accepted', 'rejected', 'superseded')`,
+        )
+        .execute();
+      // Idempotency: one upload per (M15, H01, revision); a correction is a new revision.
+      await s
+        .createIndex("outbox_record_key")
+        .on("outbox")
+        .columns(["visit_id", "data_format", "revision"])
+        .unique()
+        .execute();
+      await s.createIndex("outbox_state").on("outbox").columns(["state", "next_attempt_at"]).execute();
+      await s.createIndex("outbox_upload_id").on("outbox").column("upload_id").execute();
+      await s
+        .createTable("rechecks")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("original_visit_id", "text", (c) => c.notNull())
+        .addColumn("dispensing_id", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("done_at", "text")
+        .addColumn("result", "text")
+        .execute();
+      await s
+        .createTable("refill_events")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("original_visit_id", "text", (c) => c.notNull())
+        .addColumn("refill_no", "integer")
+        .addColumn("national_id", "text")
+        .addColumn("prescriber_institution_code", "text")
+        .addColumn("institution_code", "text")
+        .addColumn("pharmacist_id", "text")
+        .addColumn("reason", "text")
+        .addColumn("nhi_codes", "text")
+        .addColumn("message_zh", "text", (c) => c.notNull())
+        .addColumn("message_en", "text", (c) => c.notNull())
+        .addColumn("source_key", "text", (c) => c.unique())
+        .execute();
+      await s.createIndex("refill_events_at").on("refill_events").column("at").execute();
+      await s.createIndex("refill_events_m16").on("refill_events").column("original_visit_id").execute();
+      await s
+        .createTable("audit_log")
+        .addColumn("id", engine === "sqlite" ? "integer" : "serial", (c) =>
+          engine === "sqlite" ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("entity", "text", (c) => c.notNull())
+        .addColumn("entity_id", "text", (c) => c.notNull())
+        .addColumn("detail_json", "text", (c) => c.notNull())
+        .execute();
+      await appendOnlyTriggers(db, engine, "audit_log");
+      await s
+        .createTable("settings")
+        .addColumn("key", "text", (c) => c.primaryKey())
+        .addColumn("value", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
+];
+
+export interface MigrationReport {
+  applied: number[];
+  current: number;
+}
+
+/** Applies the pending migrations; safe to call from several processes at once. */
+export async function migrate(
+  db: Kysely<Database>,
+  engine: Engine,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationReport> {
+  await db.schema
+    .createTable("schema_migrations")
+    .ifNotExists()
+    .addColumn("version", "integer", (c) => c.primaryKey())
+    .addColumn("name", "text", (c) => c.notNull())
+    .addColumn("applied_at", "text", (c) => c.notNull())
+    .execute()
+    .catch(async (error: unknown) => {
+      // Two PostgreSQL sessions racing on CREATE TABLE IF NOT EXISTS: the loser sees a unique violation.
+      const exists = await sql`SELECT 1 FROM schema_migrations LIMIT 1`.execute(db).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) throw error;
+    });
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    await db.transaction().execute(async (trx) => {
+      if (engine === "postgres") await sql`SELECT pg_advisory_xact_lock(7263001)`.execute(trx);
+      const done = await trx
+        .selectFrom("schema_migrations")
+        .select("version")
+        .where("version", "=", migration.version)
+        .executeTakeFirst();
+      if (done) return;
+      await migration.up(trx, engine);
+      await trx
+        .insertInto("schema_migrations")
+        .values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() })
+        .execute();
+      applied.push(migration.version);
+    });
+  }
+  const row = await db
+    .selectFrom("schema_migrations")
+    .select((eb) => eb.fn.max("version").as("v"))
+    .executeTakeFirst();
+  return { applied, current: Number(row?.v ?? 0) };
+}

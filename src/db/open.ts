@@ -1,0 +1,65 @@
+/**
+ * Opens the rxdesk database (SQLite file by default, PostgreSQL when configured) and brings its schema up to
+ * date before anyone uses it.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { type Engine, type MigrationReport, migrate } from "./migrations.js";
+import type { Database } from "./schema.js";
+import { Sqlite3Dialect, type SqliteSettings } from "./sqlite-dialect.js";
+
+export type DatabaseConfig =
+  | ({ engine: "sqlite" } & SqliteSettings)
+  | { engine: "postgres"; connection: pg.PoolConfig | string; poolSize?: number };
+
+export interface RxdeskDb {
+  db: Kysely<Database>;
+  engine: Engine;
+  migrations: MigrationReport;
+  /** Where the data lives, for status lines (file path or database name). */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** The default database file: `<dataDir>/rxdesk.sqlite3`, dataDir from RXDESK_DATA_DIR or `./data`. */
+export function defaultDbFile(dataDir?: string): string {
+  return join(resolve(dataDir ?? process.env.RXDESK_DATA_DIR ?? "data"), "rxdesk.sqlite3");
+}
+
+export function createKysely(config: DatabaseConfig): Kysely<Database> {
+  if (config.engine === "sqlite") {
+    if (config.file !== ":memory:") mkdirSync(dirname(resolve(config.file)), { recursive: true });
+    return new Kysely<Database>({ dialect: new Sqlite3Dialect(config) });
+  }
+  const poolConfig: pg.PoolConfig =
+    typeof config.connection === "string" ? { connectionString: config.connection } : { ...config.connection };
+  poolConfig.max = config.poolSize ?? poolConfig.max ?? 10;
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool(poolConfig) }) });
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<RxdeskDb> {
+  const db = createKysely(config);
+  try {
+    const migrations = await migrate(db, config.engine);
+    const location =
+      config.engine === "sqlite"
+        ? config.file
+        : typeof config.connection === "string"
+          ? config.connection.replace(/:[^:@/]*@/, ":***@")
+          : String(config.connection.database ?? "postgres");
+    return { db, engine: config.engine, migrations, location, close: () => db.destroy() };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** Whether an error is the database refusing a duplicate key (the one-live-dispensing-per-refill guard). */
+export function isUniqueViolation(error: unknown): boolean {
+  if (!error || typeof error !== "object") return false;
+  const e = error as { code?: unknown; message?: unknown };
+  if (e.code === "23505") return true; // PostgreSQL unique_violation
+  return e.code === "SQLITE_CONSTRAINT" && typeof e.message === "string" && /UNIQUE/i.test(e.message);
+}

@@ -1,0 +1,171 @@
+/**
+ * The database schema as Kysely sees it, written once. The migrations in ./migrations.ts create exactly these
+ * tables; `src/db/schema.test.ts` checks the two agree on both SQLite and PostgreSQL.
+ *
+ * Conventions: instants are ISO-8601 UTC strings (`…Z`), NHI date-times are ROC strings (`yyyMMddHHmmss`),
+ * booleans are integers 0/1 (the same on both engines), JSON is stored as text.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from "kysely";
+
+export interface PatientsTable {
+  national_id: string;
+  name: string | null;
+  birth_date: string | null;
+  sex: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per original visit ID (M16): what the prescriber uploaded, as last seen. */
+export interface PrescriptionsTable {
+  original_visit_id: string; // M16
+  national_id: string;
+  prescriber_institution_code: string; // M17
+  prescriber_name: string | null;
+  original_sequence_number: string | null; // M18
+  original_visit_date_time: string; // M19
+  chronic: number;
+  refill_count: number; // M26
+  days_per_refill: number; // M20
+  total_days: number | null; // M21
+  /** PrescriptionOrder[] as JSON. */
+  orders_json: string;
+  /** The last NHI status answer (PrescriptionStatus JSON), null when never reached. */
+  nhi_status_json: string | null;
+  nhi_checked_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per-refill state as NHI reported it (other institutions' dispensings, the prescriber's C/E). */
+export interface NhiRefillsTable {
+  original_visit_id: string;
+  refill_no: number;
+  state: string; // undispensed | dispensed | cancelled
+  restored: number;
+  dispensed_by: string | null;
+  dispensed_at: string | null;
+  dispensed_visit_id: string | null;
+  days: number | null;
+  updated_at: string;
+}
+
+export interface DispensingsTable {
+  id: string;
+  visit_id: string; // M15
+  original_visit_id: string; // M16
+  refill_no: number; // M33
+  visit_date_time: string; // M11
+  pharmacist_id: string; // M06
+  national_id: string;
+  days: number; // M20
+  status: string; // active | deleted
+  data_format: string; // H01 of the dispensing record: A | B
+  abnormal_code: string | null; // M13 on H01=B
+  j000: number;
+  override_reason: string | null;
+  card_source: string | null;
+  terminal_id: string | null;
+  /** The current upload-format 2.0 record (UploadRecord JSON); corrections replace it. */
+  record_json: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  delete_reason: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  dispensing_id: string;
+  visit_id: string; // M15
+  data_format: string; // H01
+  /** 0 for the first upload of (M15, H01); corrections count up. */
+  revision: number;
+  record_json: string;
+  /** pending | uploading | uploaded | accepted | rejected | superseded */
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  created_at: string;
+  /** 24 h after writing the card (M11). */
+  deadline: string;
+  uploaded_at: string | null;
+  upload_id: string | null;
+  record_no: number | null;
+  last_error: string | null;
+  /** [{ field, code }] from the check report. */
+  rejections_json: string | null;
+  checked_at: string | null;
+}
+
+/** Status re-checks queued while NHI was unreachable. */
+export interface RechecksTable {
+  id: string;
+  original_visit_id: string;
+  dispensing_id: string | null;
+  created_at: string;
+  done_at: string | null;
+  result: string | null;
+}
+
+export interface RefillEventsTable {
+  id: string;
+  at: string;
+  type: string; // RefillEventType
+  original_visit_id: string;
+  refill_no: number | null;
+  national_id: string | null;
+  prescriber_institution_code: string | null;
+  institution_code: string | null;
+  pharmacist_id: string | null;
+  reason: string | null;
+  nhi_codes: string | null; // JSON string[]
+  message_zh: string;
+  message_en: string;
+  /** Deduplicates events learned from NHI (C/E/other dispensers) across repeated status queries. */
+  source_key: string | null;
+}
+
+/** Append-only: triggers refuse UPDATE and DELETE. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  detail_json: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+
+export interface Database {
+  patients: PatientsTable;
+  prescriptions: PrescriptionsTable;
+  nhi_refills: NhiRefillsTable;
+  dispensings: DispensingsTable;
+  outbox: OutboxTable;
+  rechecks: RechecksTable;
+  refill_events: RefillEventsTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+  schema_migrations: SchemaMigrationsTable;
+}
+
+export type DispensingRow = Selectable<DispensingsTable>;
+export type NewDispensing = Insertable<DispensingsTable>;
+export type PrescriptionRow = Selectable<PrescriptionsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type OutboxUpdate = Updateable<OutboxTable>;
+export type RefillEventRow = Selectable<RefillEventsTable>;
+export type NhiRefillRow = Selectable<NhiRefillsTable>;

@@ -1,0 +1,201 @@
+/**
+ * A Kysely dialect over the `sqlite3` package: one connection, queries and transactions serialized through a
+ * mutex, write transactions started with BEGIN IMMEDIATE so several processes on one file queue on the busy
+ * timeout instead of failing half-way.
+ */
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type DatabaseIntrospector,
+  DeleteQueryNode,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  InsertQueryNode,
+  type Kysely,
+  type QueryCompiler,
+  type QueryResult,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  UpdateQueryNode,
+} from "kysely";
+import sqlite3 from "sqlite3";
+
+export interface SqliteSettings {
+  /** Path of the database file (":memory:" for tests that need no file). */
+  file: string;
+  /** Milliseconds a statement waits for another process's lock. */
+  busyTimeoutMs?: number;
+  /** "wal" unless told otherwise. */
+  journalMode?: "wal" | "delete";
+  /** "normal" (WAL default) or "full". */
+  synchronous?: "normal" | "full";
+}
+
+export function openSqlite3(file: string): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE, (error) => {
+      if (error) reject(error);
+      else resolve(db);
+    });
+  });
+}
+
+export function sqliteAll(db: sqlite3.Database, sql: string, params: readonly unknown[] = []): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    db.all(sql, params as unknown[], (error, rows) => (error ? reject(error) : resolve(rows)));
+  });
+}
+
+export function sqliteRun(
+  db: sqlite3.Database,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<{ changes: number; lastID: number }> {
+  return new Promise((resolve, reject) => {
+    db.run(sql, params as unknown[], function (this: sqlite3.RunResult, error: Error | null) {
+      if (error) reject(error);
+      else resolve({ changes: this.changes, lastID: this.lastID });
+    });
+  });
+}
+
+export function sqliteExec(db: sqlite3.Database, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => db.exec(sql, (error) => (error ? reject(error) : resolve())));
+}
+
+export function sqliteClose(db: sqlite3.Database): Promise<void> {
+  return new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
+}
+
+/** The pragmas every rxdesk connection runs; the raw-insert benchmark baseline uses the same. */
+export async function applySqlitePragmas(db: sqlite3.Database, settings: SqliteSettings): Promise<void> {
+  db.configure("busyTimeout", settings.busyTimeoutMs ?? 5000);
+  if (settings.file !== ":memory:") {
+    await sqliteAll(db, `PRAGMA journal_mode = ${settings.journalMode ?? "wal"}`);
+  }
+  await sqliteExec(
+    db,
+    `PRAGMA foreign_keys = ON; PRAGMA synchronous = ${settings.synchronous ?? "normal"}; PRAGMA busy_timeout = ${
+      settings.busyTimeoutMs ?? 5000
+    };`,
+  );
+}
+
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const previous = this.#tail;
+    this.#tail = previous.then(() => next);
+    return previous.then(() => release);
+  }
+}
+
+function returnsRows(query: CompiledQuery): boolean {
+  const node = query.query;
+  if (SelectQueryNode.is(node)) return true;
+  if (InsertQueryNode.is(node) || UpdateQueryNode.is(node) || DeleteQueryNode.is(node)) {
+    return node.returning !== undefined;
+  }
+  // Raw SQL: PRAGMA and SELECT produce rows; other statements are run for their effect.
+  return /^\s*(select|pragma|with|explain)\b/i.test(query.sql) || /\breturning\b/i.test(query.sql);
+}
+
+class Sqlite3Connection implements DatabaseConnection {
+  constructor(readonly db: sqlite3.Database) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (returnsRows(query)) {
+      const rows = (await sqliteAll(this.db, query.sql, query.parameters)) as R[];
+      return { rows };
+    }
+    const { changes, lastID } = await sqliteRun(this.db, query.sql, query.parameters);
+    return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastID) };
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const rows = (await sqliteAll(this.db, query.sql, query.parameters)) as R[];
+    for (const row of rows) yield { rows: [row] };
+  }
+}
+
+class Sqlite3Driver implements Driver {
+  readonly #settings: SqliteSettings;
+  readonly #mutex = new Mutex();
+  #release: (() => void) | undefined;
+  #connection: Sqlite3Connection | undefined;
+
+  constructor(settings: SqliteSettings) {
+    this.#settings = settings;
+  }
+
+  async init(): Promise<void> {
+    const db = await openSqlite3(this.#settings.file);
+    await applySqlitePragmas(db, this.#settings);
+    this.#connection = new Sqlite3Connection(db);
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const release = await this.#mutex.lock();
+    this.#release = release;
+    if (!this.#connection) {
+      release();
+      throw new Error("SQLite database is closed");
+    }
+    return this.#connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("COMMIT"));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("ROLLBACK"));
+  }
+
+  async releaseConnection(): Promise<void> {
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
+
+  async destroy(): Promise<void> {
+    const release = await this.#mutex.lock();
+    try {
+      if (this.#connection) await sqliteClose(this.#connection.db);
+      this.#connection = undefined;
+    } finally {
+      release();
+    }
+  }
+}
+
+export class Sqlite3Dialect implements Dialect {
+  readonly #settings: SqliteSettings;
+  constructor(settings: SqliteSettings) {
+    this.#settings = settings;
+  }
+  createDriver(): Driver {
+    return new Sqlite3Driver(this.#settings);
+  }
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter(): DialectAdapter {
+    return new SqliteAdapter();
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector accepts any database type
+  createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
+  }
+}

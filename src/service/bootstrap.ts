@@ -1,0 +1,156 @@
+/**
+ * Composition root: opens the database (SQLite file under the data folder by default, PostgreSQL when given),
+ * connects NHI (the in-process sandbox by default, or `nhiUrl` for a standalone sandbox / real endpoint) and
+ * builds the dispensing service. With `demo: true` the first run registers our pharmacy in the sandbox and seeds
+ * the sandbox scenarios so every decision can be shown.
+ *
+ *   const rx = await createRxdesk({ demo: true });
+ *   const decision = await rx.service.check({ visitIdInput: rx.demo!.cases.chronicFresh.originalVisitId });
+ *   await rx.close();
+ */
+import { join, resolve } from "node:path";
+import type { DatabaseConfig } from "../db/open.js";
+import { defaultDbFile, openDatabase, type RxdeskDb } from "../db/open.js";
+import type { NhiClient } from "../nhi/client.js";
+import { createHttpNhiClient, createSandbox, type Sandbox, type SeededScenarios } from "../nhi/sandbox/index.js";
+import { DispensingService, type PharmacyIdentity } from "./dispensing-service.js";
+import type { OutboxSettings } from "./outbox.js";
+import type { DispensingServiceApi } from "./types.js";
+
+export const DEFAULT_PHARMACY: PharmacyIdentity = {
+  institutionCode: process.env.RXDESK_PHARMACY_CODE ?? "5901012345",
+  name: process.env.RXDESK_PHARMACY_NAME ?? "rxdesk 示範藥局",
+};
+
+export interface RxdeskOptions {
+  /** Data folder (default RXDESK_DATA_DIR or ./data): the SQLite file and the sandbox file live here. */
+  dataDir?: string;
+  /** SQLite file path (default `<dataDir>/rxdesk.sqlite3`). */
+  dbFile?: string;
+  /** Use PostgreSQL (or any explicit database config) instead of the SQLite file. */
+  database?: DatabaseConfig;
+  /** A standalone sandbox or real NHI endpoint; omitted = in-process sandbox. */
+  nhiUrl?: string;
+  /** A ready NHI client (tests); wins over nhiUrl and the sandbox. */
+  nhiClient?: NhiClient;
+  /** In-process sandbox state file (default `<dataDir>/nhi-sandbox.sqlite3`; ":memory:" keeps it in memory). */
+  sandboxFile?: string;
+  pharmacy?: Partial<PharmacyIdentity>;
+  /** Seed the sandbox scenarios on the first run (and remember them). */
+  demo?: boolean;
+  now?: () => Date;
+  nhiTimeoutMs?: number;
+  outbox?: Partial<OutboxSettings>;
+}
+
+export interface Rxdesk {
+  service: DispensingServiceApi;
+  /** The concrete service (extra methods for the CLI and tests). */
+  dispensing: DispensingService;
+  sandbox?: Sandbox;
+  /** The seeded demo cases, when `demo` was asked for. */
+  demo?: SeededScenarios;
+  database: { engine: RxdeskDb["engine"]; location: string };
+  pharmacy: PharmacyIdentity;
+  close(): Promise<void>;
+}
+
+const DEMO_KEY = "demo_scenarios";
+
+async function postJson(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk> {
+  const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+  const now = options.now ?? (() => new Date());
+  const pharmacy: PharmacyIdentity = { ...DEFAULT_PHARMACY, ...options.pharmacy };
+  const dbConfig: DatabaseConfig = options.database ?? {
+    engine: "sqlite",
+    file: options.dbFile ?? defaultDbFile(dataDir),
+  };
+  const opened = await openDatabase(dbConfig);
+  let sandbox: Sandbox | undefined;
+  try {
+    let nhi: NhiClient;
+    if (options.nhiClient) {
+      nhi = options.nhiClient;
+    } else if (options.nhiUrl) {
+      nhi = createHttpNhiClient(options.nhiUrl, { timeoutMs: options.nhiTimeoutMs ?? 10_000 });
+    } else {
+      const file = options.sandboxFile ?? join(dataDir, "nhi-sandbox.sqlite3");
+      sandbox = await createSandbox({ ...(file === ":memory:" ? {} : { file }), now });
+      if (!sandbox.institution(pharmacy.institutionCode)) {
+        await sandbox.registerInstitution({ code: pharmacy.institutionCode, kind: "pharmacy", name: pharmacy.name });
+      }
+      nhi = sandbox.client;
+    }
+
+    let demo: SeededScenarios | undefined;
+    if (options.demo) {
+      const stored = await opened.db
+        .selectFrom("settings")
+        .select("value")
+        .where("key", "=", DEMO_KEY)
+        .executeTakeFirst();
+      if (stored) {
+        demo = JSON.parse(stored.value) as SeededScenarios;
+      } else {
+        if (sandbox) {
+          demo = await sandbox.seedScenarios({ pharmacyCode: pharmacy.institutionCode, now: now() });
+        } else if (options.nhiUrl) {
+          const base = options.nhiUrl.replace(/\/+$/, "");
+          await postJson(`${base}/institutions`, {
+            code: pharmacy.institutionCode,
+            kind: "pharmacy",
+            name: pharmacy.name,
+          });
+          demo = (await postJson(`${base}/scenarios`, { pharmacyCode: pharmacy.institutionCode })) as SeededScenarios;
+        }
+        if (demo) {
+          await opened.db
+            .insertInto("settings")
+            .values({ key: DEMO_KEY, value: JSON.stringify(demo) })
+            .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(demo) }))
+            .execute();
+        }
+      }
+    }
+
+    const sb = sandbox;
+    const dispensing = new DispensingService({
+      db: opened.db,
+      engine: opened.engine,
+      nhi,
+      pharmacy,
+      now,
+      nhiTimeoutMs: options.nhiTimeoutMs,
+      outbox: options.outbox,
+      institutionName: sb ? (code) => sb.institution(code)?.name : undefined,
+      onClose: async () => {
+        await opened.close();
+        await sb?.close();
+      },
+    });
+    const rx: Rxdesk = {
+      service: dispensing,
+      dispensing,
+      database: { engine: opened.engine, location: opened.location },
+      pharmacy,
+      close: () => dispensing.close(),
+    };
+    if (sandbox) rx.sandbox = sandbox;
+    if (demo) rx.demo = demo;
+    return rx;
+  } catch (error) {
+    await opened.close();
+    await sandbox?.close();
+    throw error;
+  }
+}
