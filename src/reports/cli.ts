@@ -7,7 +7,7 @@ import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type Command, Option } from "commander";
 import type { Locale, Message } from "../domain/message.js";
-import { parseHumanDate, type RocDate } from "../domain/roc-date.js";
+import { formatRocDate, parseHumanDate, type RocDate } from "../domain/roc-date.js";
 import { ReportError } from "./errors.js";
 import { PATIENT_MASKS } from "./mask.js";
 import type { PatientMask, PharmacyInfo, ReportProgress, SlipSize } from "./model.js";
@@ -260,8 +260,8 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
           await writeAtomically(opts.out, pdf);
           stderr.write(
             locale === "en"
-              ? `Wrote ${opts.out}: refill ${data.nextRefillNo} due ${data.window.from}–${data.window.to}\n`
-              : `已輸出 ${opts.out}：第 ${data.nextRefillNo} 次可領期間 ${data.window.from}–${data.window.to}\n`,
+              ? `Wrote ${opts.out}: refill ${data.nextRefillNo} due ${formatRocDate(data.window.from)}–${formatRocDate(data.window.to)}\n`
+              : `已輸出 ${opts.out}：第 ${data.nextRefillNo} 次可領期間 ${formatRocDate(data.window.from)}–${formatRocDate(data.window.to)}\n`,
           );
         } finally {
           await ctx.close();

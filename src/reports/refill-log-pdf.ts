@@ -115,7 +115,7 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
   const perRow = 3;
   const gap = 8;
   const cardW = (w.contentWidth - gap * (perRow - 1)) / perRow;
-  const cardH = 50;
+  const cardH = 58;
   view.cards.forEach((card, i) => {
     const col = i % perRow;
     if (col === 0 && i > 0) w.y += cardH + gap;
@@ -125,7 +125,7 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
     w.textAt(card.value, x + 8, w.y + 16, { size: 16, bold: true, color: toneColor(card.tone) });
     if (card.note) {
       const lines = w.wrap(card.note, cardW - 16, { size: 6.5 });
-      lines.slice(0, 2).forEach((line, n) => {
+      lines.slice(0, 3).forEach((line, n) => {
         w.textAt(line, x + 8, w.y + 36 + n * 7.5, {
           size: 6.5,
           color: card.tone === "alert" ? RED : GREY,

@@ -42,6 +42,21 @@ export async function pdfInfo(bytes: Uint8Array): Promise<{ pages: number; pageS
   });
 }
 
+/** The fonts `pdffonts` lists: name, type, embedded, subset flag. */
+export async function pdfFonts(bytes: Uint8Array): Promise<{ name: string; type: string; embedded: boolean }[]> {
+  return withTempPdf(bytes, async (pdf) => {
+    const { stdout } = await run("pdffonts", [pdf]);
+    return stdout
+      .split("\n")
+      .slice(2)
+      .filter((l) => l.trim())
+      .map((l) => {
+        const m = /^(\S+)\s+(.+?)\s{2,}(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)/.exec(l);
+        return { name: m?.[1] ?? l, type: m?.[2] ?? "", embedded: m?.[4] === "yes" };
+      });
+  });
+}
+
 /** Words with their boxes (`pdftotext -bbox`), in points from the top-left. */
 export async function pdfWords(
   bytes: Uint8Array,

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { parseCsv, UTF8_BOM } from "./csv.js";
+import { REFILL_LOG_CSV_COLUMNS, refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
+import { buildRefillLogData } from "./refill-log-data.js";
+import {
+  FROM,
+  J000_REASON,
+  NOW,
+  OVERRIDE_REASON,
+  PHARMACY,
+  RX1,
+  RX2,
+  smallMonthService,
+  TO,
+} from "./testing/small-month.js";
+
+async function csvFor(mask: "full" | "masked" | "initials" = "masked") {
+  const data = await buildRefillLogData(smallMonthService(), {
+    from: FROM,
+    to: TO,
+    pharmacy: PHARMACY,
+    mask,
+    now: NOW,
+  });
+  return { data, text: renderRefillLogCsv(data) };
+}
+
+function records(text: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  const keys = header!.map((h) => h.split(" ").at(-1)!);
+  return rows.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]!])));
+}
+
+describe("refill log CSV", () => {
+  it("starts with a UTF-8 BOM and a bilingual header in a fixed column order", async () => {
+    const { text } = await csvFor();
+    expect(text.startsWith(UTF8_BOM)).toBe(true);
+    const header = parseCsv(text)[0]!;
+    expect(header).toEqual(refillLogCsvHeader());
+    // The order is a contract with people's spreadsheets: pin it.
+    expect(REFILL_LOG_CSV_COLUMNS.map(([k]) => k).join(",")).toBe(
+      "event_at,event_at_iso,original_visit_id,prescriber,prescriber_name,patient_name,national_id,refill_no,refill_count,event,event_label,institution,here,pharmacist,days,window_from,window_to,reason,message,visit_id,upload_state,uploaded_within_24h,nhi_codes",
+    );
+    expect(header[0]).toBe("事件時間 event_at");
+    expect(Buffer.from(text, "utf8").subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it("has one row per event (and per refill due or missed), every row as wide as the header", async () => {
+    const { data, text } = await csvFor();
+    const rows = parseCsv(text);
+    const entries = data.prescriptions.reduce((n, p) => n + p.entries.length, 0);
+    expect(rows.length - 1).toBe(entries);
+    expect(entries).toBe(11 + 2); // 11 events + RX1 missed + RX2 due
+    for (const row of rows) expect(row).toHaveLength(REFILL_LOG_CSV_COLUMNS.length);
+    expect(text.endsWith("\r\n")).toBe(true);
+  });
+
+  it("keeps reasons with commas, quotes and line breaks intact", async () => {
+    const rows = records((await csvFor()).text);
+    const override = rows.find((r) => r.event === "override")!;
+    expect(override.reason).toBe(OVERRIDE_REASON);
+    expect(override.original_visit_id).toBe(RX2);
+    expect(rows.find((r) => r.event === "j000")!.reason).toBe(J000_REASON);
+  });
+
+  it("carries ROC dates, upload state, NHI codes and the 24-hour verdict", async () => {
+    const rows = records((await csvFor()).text);
+    const d1 = rows.find((r) => r.event === "dispensed" && r.original_visit_id === RX1)!;
+    expect(d1).toMatchObject({
+      event_at: "113/03/02 10:00:00",
+      event_at_iso: "2024-03-02T10:00:00+08:00",
+      refill_no: "2",
+      refill_count: "3",
+      here: "Y",
+      days: "28",
+      upload_state: "accepted",
+      uploaded_within_24h: "Y",
+      patient_name: "王○明",
+      national_id: "A12****789",
+      pharmacist: "F22****781",
+    });
+    const dup = rows.find((r) => r.event === "blocked" && r.original_visit_id === RX1)!;
+    expect(dup.nhi_codes).toBe("D025");
+    expect(dup.reason).toBe("dispensed-elsewhere");
+    const rejected = rows.find((r) => r.upload_state === "rejected")!;
+    expect(rejected.nhi_codes).toBe("M16:D024");
+    const missed = rows.find((r) => r.event === "missed")!;
+    expect(missed).toMatchObject({ window_from: "113/03/20", window_to: "113/03/29", here: "", institution: "" });
+    expect(
+      rows.find((r) => r.event === "dispensed" && r.upload_state === "accepted" && r.uploaded_within_24h === "N"),
+    ).toBeTruthy();
+  });
+
+  it("prints full IDs only with the full mask", async () => {
+    expect((await csvFor("masked")).text).not.toContain("A123456789");
+    expect((await csvFor("initials")).text).not.toContain("A12****789");
+    expect((await csvFor("full")).text).toContain("A123456789");
+  });
+});
