@@ -147,9 +147,16 @@ export const refillLogQuerySchema = z
         return parsed.data;
       }),
     format: z.enum(["json", "csv", "pdf"]).default("json"),
-    locale: z.enum(["zh-TW", "en"]).default("zh-TW"),
+    locale: z.enum(["zh-TW", "en"]).default("zh-TW").meta({ description: "CSV/PDF language" }),
+    mask: z
+      .enum(["full", "masked", "initials"])
+      .default("full")
+      .meta({ description: "CSV/PDF: how patients are printed (A123456789 王小明 / A12****789 王○明 / 王○○)" }),
   })
-  .refine((v) => v.from <= v.to, { message: "from must be ≤ to" });
+  .refine((v) => v.from <= v.to, { message: "from must be ≤ to" })
+  .refine((v) => v.format === "json" || (!v.nationalId && !v.prescriber && !v.types), {
+    message: "nationalId, prescriber and types filter the JSON log only; CSV and PDF cover the whole range",
+  });
 
 export const auditQuerySchema = z.strictObject({
   type: z

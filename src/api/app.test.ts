@@ -190,7 +190,7 @@ describe("API cross-cutting rules", () => {
       .set("Authorization", `Bearer ${h.pharmacist2Key}`);
     expect(asPharmacist.status).toBe(200);
     expect(asPharmacist.body[0].nationalId).toBe("A12****789");
-    expect(asPharmacist.body[0].pharmacistId).toBe("A12****789");
+    expect(asPharmacist.body[0].pharmacistId).toBe("E12****783");
     const asOwner = await request(h.url).get("/api/dispensings").set("Authorization", `Bearer ${h.ownerKey}`);
     expect(asOwner.body[0].nationalId).toBe(FAKE_PATIENT);
     const supplied = await request(h.url)

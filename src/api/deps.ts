@@ -1,6 +1,6 @@
 /** What the API is built from. Devices and exports are pluggable: absent ones answer 503 / 406 problems. */
 import type { Logger } from "pino";
-import type { CardIdentity, DispensingServiceApi, RefillEventView } from "../service/types.js";
+import type { CardIdentity, DispensingServiceApi } from "../service/types.js";
 import type { AuditSink } from "./audit.js";
 import type { KeyStore } from "./keys.js";
 
@@ -33,7 +33,7 @@ export interface RefillLogExporter {
   formats: readonly ExportFormat[];
   render(
     format: ExportFormat,
-    query: { from: string; to: string; locale: "zh-TW" | "en"; events: RefillEventView[] },
+    query: { from: string; to: string; locale: "zh-TW" | "en"; mask: "full" | "masked" | "initials" },
   ): Promise<RefillLogExport>;
 }
 

@@ -118,12 +118,15 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
             data: {
               visitIdInput: body.visitId,
               refillNo: body.refillNo,
-              status: result.status,
+              status: result.status === 403 ? 422 : result.status,
               reasons: result.reasons.map((r) => r.code),
               nhiCodes: nhiCodes(result.reasons),
             },
           });
-          throw refusal(result.status, result.reasons, {
+          // The service answers 403 when an override is needed; over HTTP 403 means "your role may not", so a
+          // missing override reason is a 422 here (the problem code, e.g. nhi-unreachable, says why).
+          const status = result.status === 403 ? 422 : result.status;
+          throw refusal(status, result.reasons, {
             ...(result.decision ? { decision: present(principal, result.decision, [body.card?.nationalId]) } : {}),
           });
         }

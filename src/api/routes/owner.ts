@@ -53,29 +53,28 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
             { details: { available: ["json", ...(deps.reports?.formats ?? [])] } },
           );
         }
-        const events = await service.refillLog({
-          from: query.from as RocDate,
-          to: query.to as RocDate,
-          ...(query.nationalId ? { nationalId: query.nationalId } : {}),
-          ...(query.prescriber ? { prescriberInstitutionCode: query.prescriber } : {}),
-          ...(query.types ? { types: query.types } : {}),
-        });
-        await audit.append({
-          type: "export",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
-          requestId: ctx.state.requestId,
-          route: "GET /api/reports/refill-log",
-          data: {
-            format,
-            from: query.from,
-            to: query.to,
+        const exported = async (facts: Record<string, unknown>) =>
+          audit.append({
+            type: "export",
+            keyId: principal.keyId,
+            role: principal.role,
+            terminalId: principal.terminalId,
+            requestId: ctx.state.requestId,
+            route: "GET /api/reports/refill-log",
+            data: { format, from: query.from, to: query.to, ...facts },
+          });
+        if (format === "json") {
+          const events = await service.refillLog({
+            from: query.from as RocDate,
+            to: query.to as RocDate,
+            ...(query.nationalId ? { nationalId: query.nationalId } : {}),
+            ...(query.prescriber ? { prescriberInstitutionCode: query.prescriber } : {}),
+            ...(query.types ? { types: query.types } : {}),
+          });
+          await exported({
             filtered: Boolean(query.nationalId || query.prescriber || query.types),
             events: events.length,
-          },
-        });
-        if (format === "json") {
+          });
           ctx.body = { from: query.from, to: query.to, events };
           return;
         }
@@ -83,11 +82,13 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
           from: query.from,
           to: query.to,
           locale: query.locale,
-          events,
+          mask: query.mask,
         });
+        const body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
+        await exported({ mask: query.mask, locale: query.locale, bytes: Buffer.byteLength(body) });
         ctx.type = file.contentType;
         ctx.attachment(file.filename);
-        ctx.body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
+        ctx.body = body;
       },
     }),
     defineRoute({

@@ -13,9 +13,9 @@ import { AuditLog } from "../audit.js";
 import type { AppOptions } from "../deps.js";
 import { KeyStore } from "../keys.js";
 
-export const PHARMACIST_ID = "A123456789";
-export const PHARMACIST2_ID = "B120863158";
-export const OWNER_ID = "F131104093";
+export const PHARMACIST_ID = "E123456783";
+export const PHARMACIST2_ID = "P222333441";
+export const OWNER_ID = "K100000000";
 
 export interface ApiHarness {
   url: string;
