@@ -106,7 +106,8 @@ export function centralCheck(ctx: CheckContext, input: RecordInput): { errors: C
   const callerKind = ctx.kindOf(callerCode) ?? (m.M07 === "AF" ? "pharmacy" : "prescriber");
 
   const key = recordKey(record);
-  if (input.seenKeys.has(key)) return fail({ field: "M15", code: "C001" });
+  const insert = record.h01 === "A" || record.h01 === "B";
+  if (insert && input.seenKeys.has(key)) return fail({ field: "M15", code: "C001" });
 
   switch (record.h01) {
     case "C":

@@ -27,7 +27,7 @@ import {
   validateRecord,
 } from "./format-bridge.js";
 import type { DocWrite, Persistence } from "./persistence.js";
-import { type RefillEventDoc, SandboxState, type StoredRecord, today } from "./state.js";
+import { type RefillEventDoc, recordKey, SandboxState, type StoredRecord, today } from "./state.js";
 import type {
   DecodedVisitId,
   Institution,
@@ -293,9 +293,7 @@ export class SandboxCore {
           if ("errors" in outcome) errors = outcome.errors;
           else this.apply(outcome.mutation, batch);
         }
-        const key = record.h01 === "A" || record.h01 === "B" ? record.mb1.M15 : undefined;
-        if (key)
-          seenKeys.add(key === SM00_VISIT_ID ? `SM00:${record.mb1.M05}:${record.mb1.M03}:${record.mb1.M11}` : key);
+        if (errors.length === 0 && (record.h01 === "A" || record.h01 === "B")) seenKeys.add(recordKey(record));
         results.push({ recordNo, accepted: errors.length === 0, errors });
         if (errors.length > 0) reportEntries.push({ recordNo, record, errors: dedupe(errors) });
       });
