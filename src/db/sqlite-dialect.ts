@@ -84,6 +84,9 @@ export async function applySqlitePragmas(db: sqlite3.Database, settings: SqliteS
   );
 }
 
+/** SQLite's own (thread-blocking) busy handler; longer waits are retried asynchronously by the connection. */
+const SQLITE_HANDLER_BUSY_MS = 100;
+
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
   lock(): Promise<() => void> {
@@ -107,10 +110,51 @@ function returnsRows(query: CompiledQuery): boolean {
   return /^\s*(select|pragma|with|explain)\b/i.test(query.sql) || /\breturning\b/i.test(query.sql);
 }
 
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED";
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 class Sqlite3Connection implements DatabaseConnection {
-  constructor(readonly db: sqlite3.Database) {}
+  /** Inside BEGIN IMMEDIATE … COMMIT/ROLLBACK we hold the write lock; outside, a busy statement had no effect. */
+  inTransaction = false;
+
+  constructor(
+    readonly db: sqlite3.Database,
+    readonly busyWaitMs: number,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // SQLite's own busy handler sleeps on a libuv worker thread; with several connections in one process that
+    // starves the pool (the lock holder cannot get a thread to COMMIT). So the handler is kept short and
+    // statements outside a transaction (including BEGIN IMMEDIATE itself) are retried here without blocking.
+    const deadline = Date.now() + this.busyWaitMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#annotated<R>(query);
+      } catch (error) {
+        if (this.inTransaction || !isBusy(error) || Date.now() >= deadline) throw error;
+        await sleep(Math.min(50, 2 + attempt * 3) * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  async #annotated<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return await this.#execute<R>(query);
+    } catch (error) {
+      // sqlite3 errors carry no stack or statement; add the statement (never the parameters: they hold PII).
+      if (error instanceof Error) {
+        error.message = `${error.message} [${query.sql.slice(0, 120)}]`;
+        Error.captureStackTrace?.(error);
+      }
+      throw error;
+    }
+  }
+
+  async #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (returnsRows(query)) {
       const rows = (await sqliteAll(this.db, query.sql, query.parameters)) as R[];
       return { rows };
@@ -137,8 +181,8 @@ class Sqlite3Driver implements Driver {
 
   async init(): Promise<void> {
     const db = await openSqlite3(this.#settings.file);
-    await applySqlitePragmas(db, this.#settings);
-    this.#connection = new Sqlite3Connection(db);
+    await applySqlitePragmas(db, { ...this.#settings, busyTimeoutMs: SQLITE_HANDLER_BUSY_MS });
+    this.#connection = new Sqlite3Connection(db, this.#settings.busyTimeoutMs ?? 5000);
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -152,15 +196,24 @@ class Sqlite3Driver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
+    const c = connection as Sqlite3Connection;
+    await c.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
+    c.inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("COMMIT"));
+    const c = connection as Sqlite3Connection;
+    await c.executeQuery(CompiledQuery.raw("COMMIT"));
+    c.inTransaction = false;
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw("ROLLBACK"));
+    const c = connection as Sqlite3Connection;
+    try {
+      await c.executeQuery(CompiledQuery.raw("ROLLBACK"));
+    } finally {
+      c.inTransaction = false;
+    }
   }
 
   async releaseConnection(): Promise<void> {

@@ -8,6 +8,15 @@ import type { Mb1, Mb2, UploadRecord } from "../nhi/format/record.js";
 import type { RocDateTime } from "./roc-date.js";
 
 export const PHARMACY_VISIT_CATEGORY = "AF";
+
+const KIND_COUNT_FIELD: Record<string, "M24" | "M25" | "M26" | "M27" | "M28" | "M29"> = {
+  A: "M24",
+  B: "M25",
+  C: "M26",
+  D: "M27",
+  E: "M28",
+  F: "M29",
+};
 export const J000 = "J000";
 
 export interface DispensingRecordInput {
@@ -75,7 +84,6 @@ export function buildDispensingRecord(input: DispensingRecordInput): UploadRecor
   mb1.M20 = String(input.days);
   if (p.chronic) {
     put(mb1, "M21", String(p.totalDays ?? p.daysPerRefill * p.refillCount));
-    mb1.M26 = String(p.refillCount);
     mb1.M33 = String(input.refillNo);
   }
   const mb2: Mb2[] = p.orders.map((order, i) => {
@@ -94,6 +102,12 @@ export function buildDispensingRecord(input: DispensingRecordInput): UploadRecor
     put(line, "D15", order.remark);
     return line;
   });
+  // Dispensable counts by prescription kind (M24–M29 for D04 = A–F): the chronic refill count for C, 1 otherwise.
+  for (const line of mb2) {
+    const field = KIND_COUNT_FIELD[line.D04 ?? ""];
+    if (field) mb1[field] = line.D04 === "C" ? String(p.refillCount) : "1";
+  }
+  if (p.chronic) mb1.M26 = String(p.refillCount);
   return { h00: "1", h01: input.dataFormat, mb1, mb2 };
 }
 

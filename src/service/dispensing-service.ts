@@ -182,7 +182,10 @@ export class DispensingService implements DispensingServiceApi {
     if (parsed.valid && parsed.kind === "standard") {
       const fetched = await this.#fetchStatus(parsed.visitId);
       if (fetched.reachable && fetched.result.found) {
-        await syncPrescriptionStatus(this.db, fetched.result.status, now, this.pharmacy.institutionCode);
+        const status = fetched.result.status;
+        await this.db
+          .transaction()
+          .execute((trx) => syncPrescriptionStatus(trx, status, now, this.pharmacy.institutionCode));
       }
       local = await loadLocalState(this.db, parsed.visitId);
       if (fetched.reachable) nhi = fetched;
@@ -632,7 +635,10 @@ export class DispensingService implements DispensingServiceApi {
       // D035: a later refill executed elsewhere (NHI's view, or our last copy of it when NHI is down).
       const fetched = await this.#fetchStatus(row.original_visit_id);
       if (fetched.reachable && fetched.result.found) {
-        await syncPrescriptionStatus(this.db, fetched.result.status, this.now(), this.pharmacy.institutionCode);
+        const status = fetched.result.status;
+        await this.db
+          .transaction()
+          .execute((trx) => syncPrescriptionStatus(trx, status, this.now(), this.pharmacy.institutionCode));
       }
       const elsewhere = await this.db
         .selectFrom("nhi_refills")
