@@ -53,7 +53,7 @@ function runNode(
     child.stderr.on("data", (d) => {
       stderr += d;
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("error", reject);
     child.on("close", (status) => {
       clearTimeout(timer);
@@ -166,7 +166,7 @@ describe("reading virtual NHI cards through pcscd", () => {
   });
 });
 
-describe("pcscd not running", () => {
+describe("pcscd not running", { timeout: 90_000 }, () => {
   it("fails at once with pcscd-not-running (child process pointed at a missing socket)", async () => {
     const script = `
       import { readCard } from "./src/card/read.ts";
@@ -185,7 +185,7 @@ describe("pcscd not running", () => {
   });
 });
 
-describe("rxdesk card read (CLI)", () => {
+describe("rxdesk card read (CLI)", { timeout: 90_000 }, () => {
   const cli = (args: string[]) => runNode(["src/cli/main.ts", "card", ...args]);
 
   it("prints the decoded card as JSON", async () => {

@@ -92,6 +92,8 @@ export class CardWatcher extends EventEmitter<CardWatcherEvents> {
       if (!event.reader) this.#lastErrorCode = event.error.code;
     }
     this.emit("event", event);
+    // "error" without a listener would throw (EventEmitter rule): subscribers of "event" get it anyway.
+    if (event.type === "error" && this.listenerCount("error") === 0) return;
     (this.emit as (name: string, e: CardWatchEvent) => boolean)(event.type, event);
   }
 
