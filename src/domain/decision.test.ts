@@ -24,7 +24,7 @@ function status(over: Partial<PrescriptionStatus> = {}): PrescriptionStatus {
   };
 }
 
-function input(over: Partial<DecisionInput> & { today?: string } = {}): DecisionInput {
+function input(over: Omit<Partial<DecisionInput>, "today"> & { today?: string } = {}): DecisionInput {
   return {
     parsed: parseVisitId(M16),
     card: { source: "ic-card", nationalId: "A123456789" },
