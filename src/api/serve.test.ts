@@ -1,0 +1,124 @@
+/** `rxdesk keys create` + `rxdesk serve` as a person runs them: a real process, a real port, a real data folder. */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { register } from "../cli/commands/serve.js";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+// The serve/keys commands alone (src/cli/main.ts registers the same `register`, plus every other command).
+const MAIN = join(ROOT, "src/api/testing/cli-entry.ts");
+
+/** Runs `rxdesk keys …` in this process (the commands only touch the key file), capturing its output. */
+async function keysCli(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const program = new Command("rxdesk").exitOverride();
+  register(program);
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const before = process.exitCode;
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(["node", "rxdesk", "keys", ...args]);
+    return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = before;
+  }
+}
+
+describe("rxdesk serve / rxdesk keys", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rxdesk-serve-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("creates keys (stored hashed, file mode 600) and refuses a pharmacist key without M06", async () => {
+    const bad = await keysCli(["create", "--role", "pharmacist", "--terminal", "counter-1", "--data-dir", dir]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/M06/);
+    const ok = await keysCli([
+      "create",
+      "--role",
+      "pharmacist",
+      "--terminal",
+      "counter-1",
+      "--pharmacist-id",
+      "E123456783",
+      "--data-dir",
+      dir,
+    ]);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout.trim()).toMatch(/^rxk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    expect(statSync(join(dir, "api-keys.json")).mode & 0o777).toBe(0o600);
+    const listed = await keysCli(["list", "--data-dir", dir]);
+    expect(listed.stdout).toContain('"terminalId":"counter-1"');
+    expect(listed.stdout).not.toContain(ok.stdout.trim().split("_")[2]);
+    const id = JSON.parse(listed.stdout.trim().split("\n")[0]!).id as string;
+    const revoked = await keysCli(["revoke", id, "--data-dir", dir]);
+    expect(JSON.parse(revoked.stdout).revokedAt).toBeTruthy();
+    expect((await keysCli(["revoke", "0123456789abcdef", "--data-dir", dir])).exitCode).toBe(2);
+  });
+
+  it("serves the API on the embedded default and stops cleanly on SIGTERM", async () => {
+    const key = (await keysCli(["create", "--role", "owner", "--terminal", "office", "--data-dir", dir])).stdout.trim();
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        MAIN,
+        "serve",
+        "--port",
+        "0",
+        "--data-dir",
+        dir,
+        "--demo",
+        "--no-card",
+        "--outbox-interval",
+        "0",
+      ],
+      { cwd: ROOT, env: { ...process.env, RXDESK_LOG_LEVEL: "warn" } },
+    );
+    let stderr = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 25_000);
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        const m = /listening on (http:\/\/\S+) /.exec(stderr);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+    });
+    try {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok" });
+      const me = await fetch(`${url}/api/me`, { headers: { Authorization: `Bearer ${key}` } });
+      expect(await me.json()).toMatchObject({ role: "owner", terminalId: "office" });
+      const settings = await fetch(`${url}/api/settings`, { headers: { Authorization: `Bearer ${key}` } });
+      expect(await settings.json()).toMatchObject({
+        nhi: { mode: "sandbox" },
+        cardReader: false,
+        exports: ["json", "csv", "pdf"],
+      });
+      const denied = await fetch(`${url}/api/outbox`);
+      expect(denied.status).toBe(401);
+      expect(denied.headers.get("content-type")).toMatch(/problem\+json/);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Runs the API on the embedded default: the dispensing service from `createRxdesk` (SQLite file + in-process NHI
+ * sandbox, or `nhiUrl`), keys and audit trail in the data folder, the pcscd card reader, the scan decoder and the
+ * report exports.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import pino, { type Logger } from "pino";
+import { createRxdesk, type Rxdesk } from "../service/bootstrap.js";
+import { createApp } from "./app.js";
+import { AuditLog } from "./audit.js";
+import { createPcscCardReader } from "./card-reader.js";
+import type { ApiLimits } from "./deps.js";
+import { KeyStore } from "./keys.js";
+import { createReportsExporter } from "./reports-exporter.js";
+import { loadScanner } from "./scanner.js";
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  dbFile?: string;
+  nhiUrl?: string;
+  demo?: boolean;
+  /** terminal → PC/SC reader name; `false` disables card reading. */
+  cardReaders?: Record<string, string> | false;
+  limits?: Partial<ApiLimits>;
+  logger?: Logger;
+  /** Upload the outbox every so many ms (NHI wants records within 24 h); 0 = only on demand. Default 60 s. */
+  outboxIntervalMs?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  rx: Rxdesk;
+  keys: KeyStore;
+  close(): Promise<void>;
+}
+
+export function dataDirOf(dataDir?: string): string {
+  return resolve(dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+}
+
+export function keyStoreFor(dataDir?: string): KeyStore {
+  return new KeyStore(join(dataDirOf(dataDir), "api-keys.json"));
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const dataDir = dataDirOf(options.dataDir);
+  const logger = options.logger ?? pino({ level: process.env.RXDESK_LOG_LEVEL ?? "info" });
+  const rx = await createRxdesk({
+    dataDir,
+    ...(options.dbFile ? { dbFile: options.dbFile } : {}),
+    ...(options.nhiUrl ? { nhiUrl: options.nhiUrl } : {}),
+    ...(options.demo ? { demo: true } : {}),
+  });
+  try {
+    const keys = keyStoreFor(dataDir);
+    const app = createApp({
+      service: rx.service,
+      auth: keys,
+      audit: new AuditLog(join(dataDir, "api-audit.jsonl")),
+      logger,
+      ...(options.cardReaders === false ? {} : { cardReader: createPcscCardReader(options.cardReaders ?? {}) }),
+      scanner: await loadScanner(),
+      reports: createReportsExporter(rx.service, {
+        name: rx.pharmacy.name ?? "",
+        institutionCode: rx.pharmacy.institutionCode,
+      }),
+      ...(options.limits ? { limits: options.limits } : {}),
+      info: { nhi: options.nhiUrl ? { mode: "remote", url: options.nhiUrl } : { mode: "sandbox" } },
+    });
+    const server = createServer(app.callback());
+    server.keepAliveTimeout = 65_000;
+    server.requestTimeout = 60_000;
+    await new Promise<void>((done, fail) => {
+      server.once("error", fail);
+      server.listen(options.port ?? 8717, options.host ?? "127.0.0.1", () => done());
+    });
+    const interval = options.outboxIntervalMs ?? 60_000;
+    let outboxTimer: NodeJS.Timeout | undefined;
+    if (interval > 0) {
+      outboxTimer = setInterval(() => {
+        rx.service.runOutbox().then(
+          (result) => {
+            if (result.uploaded + result.failed + result.accepted + result.rejected > 0)
+              logger.info({ outbox: result }, "outbox run");
+          },
+          (error: unknown) => logger.warn({ err: String(error) }, "outbox run failed"),
+        );
+      }, interval);
+      outboxTimer.unref();
+    }
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return {
+      url: `http://${host}:${address.port}`,
+      server,
+      rx,
+      keys,
+      async close() {
+        if (outboxTimer) clearInterval(outboxTimer);
+        server.closeIdleConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+        await rx.close();
+      },
+    };
+  } catch (error) {
+    await rx.close();
+    throw error;
+  }
+}
