@@ -1,0 +1,73 @@
+/**
+ * `rxdesk ui`: the keyboard-driven counter terminal (ink). `npm start` runs it on the embedded default. The UI code
+ * is imported only when the command runs, so other commands start as fast as before.
+ */
+import type { Command } from "commander";
+import type { Locale } from "../../domain/message.js";
+import { checkNationalId } from "../../domain/national-id.js";
+
+/** Demo pharmacist (M06) when none is configured: a valid, obviously fictitious national ID. */
+export const DEMO_PHARMACIST_ID = "B223456782";
+
+export function register(program: Command): void {
+  program
+    .command("ui")
+    .description("keyboard-driven counter terminal (調劑櫃台畫面)")
+    .option("--data-dir <dir>", "data folder (SQLite file, sandbox, slips, exports)", process.env.RXDESK_DATA_DIR)
+    .option("--lang <lang>", "zh-TW (default) or en")
+    .option("--pharmacist <nationalId>", "pharmacist national ID (M06)", process.env.RXDESK_PHARMACIST_ID)
+    .option("--nhi-url <url>", "standalone NHI sandbox or endpoint instead of the in-process sandbox")
+    .option("--no-demo", "do not seed the demo prescriptions on the first run")
+    .option("--no-card", "do not look for a card reader")
+    .action(
+      async (opts: {
+        dataDir?: string;
+        lang?: string;
+        pharmacist?: string;
+        nhiUrl?: string;
+        demo: boolean;
+        card: boolean;
+      }) => {
+        if (!process.stdin.isTTY || !process.stdout.isTTY) {
+          process.stderr.write(
+            "rxdesk ui 需要終端機（TTY），請在終端機中執行。\nrxdesk ui needs a terminal (TTY): run it in a terminal, not a pipe.\n",
+          );
+          process.exitCode = 2;
+          return;
+        }
+        let locale: Locale = "zh-TW";
+        let notice: string | undefined;
+        if (opts.lang !== undefined) {
+          const l = opts.lang.toLowerCase();
+          if (l === "en" || l.startsWith("en-")) locale = "en";
+          else if (l === "zh" || l === "zh-tw") locale = "zh-TW";
+          else {
+            process.stderr.write(`--lang 只接受 zh-TW 或 en / --lang must be zh-TW or en: ${opts.lang}\n`);
+            process.exitCode = 2;
+            return;
+          }
+        } else if (process.env.TERM === "linux") {
+          // The kernel's text console has no CJK glyphs: Chinese would show as blocks.
+          locale = "en";
+          notice = "Linux console cannot draw Chinese: showing English (F2 switches; use fbterm for 中文)";
+        }
+        const pharmacistId = (opts.pharmacist ?? DEMO_PHARMACIST_ID).trim().toUpperCase();
+        const checked = checkNationalId(pharmacistId);
+        if (!checked.valid) {
+          process.stderr.write(`藥師身分證號無效 / invalid pharmacist national ID: ${pharmacistId}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        const { runUi } = await import("../../../ui-terminal/run.js");
+        await runUi({
+          dataDir: opts.dataDir,
+          nhiUrl: opts.nhiUrl,
+          locale,
+          notice,
+          pharmacistId,
+          demo: opts.demo,
+          noCard: !opts.card,
+        });
+      },
+    );
+}

@@ -1,0 +1,252 @@
+/**
+ * The terminal UI: counter first, back-office views on F-keys, status bar and keys always on screen. The layout
+ * has a fixed size (at most 80 columns, one line less than the terminal) so each repaint rewrites the same lines.
+ */
+import { Box, Text, useApp } from "ink";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import type { Locale } from "../src/domain/message.js";
+import { rocDateTimeFromDate } from "../src/domain/roc-date.js";
+import type { DispensingServiceApi, ServiceHealth } from "../src/service/types.js";
+import type { UiActions } from "./actions.js";
+import { type CardEvent, type CardSource, currentCard, INITIAL_CARD_STATE, reduceCard } from "./card-state.js";
+import { type Hint, KeyHints } from "./components/KeyHints.js";
+import { StatusBar } from "./components/StatusBar.js";
+import { HINTS, L, LocaleContext, tr } from "./i18n.js";
+import { KeyRouter, useKeys } from "./key-router.js";
+import { Codes } from "./screens/Codes.js";
+import { Counter } from "./screens/Counter.js";
+import { Help } from "./screens/Help.js";
+import { History } from "./screens/History.js";
+import { Outbox } from "./screens/Outbox.js";
+import { RefillLog } from "./screens/RefillLog.js";
+import { RefillsDue } from "./screens/RefillsDue.js";
+import { maskId, rocDateTime } from "./text.js";
+
+export type Screen = "counter" | "help" | "history" | "due" | "log" | "outbox" | "codes";
+
+export interface AppProps {
+  service: DispensingServiceApi;
+  pharmacistId: string;
+  pharmacyName?: string;
+  cards?: CardSource;
+  actions?: UiActions;
+  locale?: Locale;
+  /** A line shown once under the header (e.g. why English was chosen). */
+  notice?: string;
+  now?: () => Date;
+  /** How often the status bar asks the service for its health (ms). */
+  statusIntervalMs?: number;
+  columns?: number;
+  rows?: number;
+  onQuit?(): void;
+}
+
+export function App(props: AppProps) {
+  return (
+    <KeyRouter>
+      <Shell {...props} />
+    </KeyRouter>
+  );
+}
+
+const SCREEN_KEYS: Record<string, Screen> = {
+  f1: "help",
+  f3: "history",
+  f4: "due",
+  f5: "log",
+  f6: "outbox",
+  f7: "codes",
+};
+
+function Shell({
+  service,
+  pharmacistId,
+  pharmacyName,
+  cards,
+  actions,
+  locale: initialLocale = "zh-TW",
+  notice,
+  now = () => new Date(),
+  statusIntervalMs = 5000,
+  columns = 80,
+  rows = 24,
+  onQuit,
+}: AppProps) {
+  const { exit } = useApp();
+  const [locale, setLocale] = useState<Locale>(initialLocale);
+  const [screen, setScreen] = useState<Screen>("counter");
+  const [quitting, setQuittingState] = useState(false);
+  const quittingRef = useRef(false);
+  const setQuitting = (value: boolean) => {
+    quittingRef.current = value;
+    setQuittingState(value);
+  };
+  const [health, setHealth] = useState<ServiceHealth | undefined>();
+  const [card, dispatchCard] = useReducer(reduceCard, INITIAL_CARD_STATE);
+  const [flash, setFlash] = useState<{ text: string; color: string } | undefined>(
+    notice ? { text: notice, color: "yellow" } : undefined,
+  );
+  const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
+  const width = Math.max(60, Math.min(columns, 80));
+  const height = Math.max(16, rows - 1);
+  const bodyHeight = height - 4;
+  const t = (m: Parameters<typeof tr>[0], vars?: Record<string, string | number>) => tr(m, locale, vars);
+
+  const refreshHealth = useCallback(() => {
+    service
+      .health()
+      .then(setHealth, () => setHealth((h) => (h ? { ...h, nhiReachable: false, database: false } : undefined)));
+  }, [service]);
+  useEffect(() => {
+    refreshHealth();
+    const timer = setInterval(refreshHealth, statusIntervalMs);
+    return () => clearInterval(timer);
+  }, [refreshHealth, statusIntervalMs]);
+
+  const showFlash = useCallback((text: string, color: string) => {
+    clearTimeout(flashTimer.current);
+    setFlash({ text, color });
+    flashTimer.current = setTimeout(() => setFlash(undefined), 8000);
+  }, []);
+  useEffect(() => () => clearTimeout(flashTimer.current), []);
+
+  const localeRef = useRef(locale);
+  localeRef.current = locale;
+  const cardRef = useRef(card);
+  cardRef.current = card;
+  useEffect(() => {
+    if (!cards) return;
+    const onEvent = (event: CardEvent) => {
+      const had = cardRef.current.cards;
+      dispatchCard(event);
+      const l = localeRef.current;
+      if (event.type === "card-inserted") {
+        showFlash(
+          tr(L.cardInserted, l, { name: event.identity.name ?? "", id: maskId(event.identity.nationalId) }),
+          "cyan",
+        );
+      } else if (event.type === "card-removed" && had[event.reader]) {
+        showFlash(tr(L.cardRemoved, l), "gray");
+      } else if (event.type === "error" && event.error.code !== "pcscd-not-running") {
+        showFlash(tr(event.error.reason, l), "yellow");
+      }
+    };
+    cards.on("event", onEvent);
+    return () => {
+      cards.off("event", onEvent);
+    };
+  }, [cards, showFlash]);
+
+  const quit = () => {
+    onQuit?.();
+    exit();
+  };
+
+  useKeys(0, (e) => {
+    if (quittingRef.current) {
+      if (e.kind === "text" && e.text.toLowerCase() === "y") quit();
+      else if (e.kind === "key" && (e.name === "escape" || e.name === "return")) setQuitting(false);
+      return true;
+    }
+    if (e.kind === "ctrl" && e.letter === "c") {
+      quit();
+      return true;
+    }
+    if (e.kind !== "key") return false;
+    if (e.name === "f2") {
+      setLocale((l) => (l === "en" ? "zh-TW" : "en"));
+      return true;
+    }
+    if (e.name === "f10") {
+      setQuitting(true);
+      return true;
+    }
+    const target = SCREEN_KEYS[e.name];
+    if (target) {
+      setScreen((s) => (s === target ? "counter" : target));
+      return true;
+    }
+    if (e.name === "escape") {
+      setScreen("counter");
+      return true;
+    }
+    return false;
+  });
+
+  const hints: readonly Hint[] =
+    screen === "counter"
+      ? HINTS.counter
+      : screen === "history"
+        ? HINTS.history
+        : screen === "due"
+          ? HINTS.due
+          : screen === "log"
+            ? HINTS.log
+            : screen === "outbox"
+              ? HINTS.outbox
+              : screen === "codes"
+                ? HINTS.codes
+                : HINTS.back;
+  const clock = rocDateTime(rocDateTimeFromDate(now()));
+  return (
+    <LocaleContext.Provider value={locale}>
+      <Box flexDirection="column" width={width} height={height} overflow="hidden">
+        <Box height={1} justifyContent="space-between">
+          <Text wrap="truncate">
+            <Text bold inverse color="cyan">
+              {` ${t(L.title)} `}
+            </Text>
+            {pharmacyName ? ` ${pharmacyName}` : ""}
+            <Text color="gray"> {t(L.pharmacist)} </Text>
+            {maskId(pharmacistId)}
+          </Text>
+          <Text color="gray">{clock}</Text>
+        </Box>
+        <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+          <Box display={screen === "counter" ? "flex" : "none"} flexDirection="column">
+            <Counter
+              service={service}
+              pharmacistId={pharmacistId}
+              card={currentCard(card)}
+              actions={actions}
+              width={width}
+              onChanged={refreshHealth}
+              active={screen === "counter" && !quitting}
+            />
+          </Box>
+          {screen === "help" ? <Help notice={notice} /> : null}
+          {screen === "history" ? (
+            <History
+              service={service}
+              pharmacistId={pharmacistId}
+              actions={actions}
+              height={bodyHeight}
+              onChanged={refreshHealth}
+            />
+          ) : null}
+          {screen === "due" ? <RefillsDue service={service} height={bodyHeight} now={now} /> : null}
+          {screen === "log" ? <RefillLog service={service} actions={actions} height={bodyHeight} now={now} /> : null}
+          {screen === "outbox" ? (
+            <Outbox service={service} height={bodyHeight} width={width} now={now} onChanged={refreshHealth} />
+          ) : null}
+          {screen === "codes" ? <Codes height={bodyHeight} width={width} onBack={() => setScreen("counter")} /> : null}
+        </Box>
+        <Box height={1}>
+          {quitting ? (
+            <Text backgroundColor="yellow" color="black" bold>
+              {` ${t(L.quitConfirm)} `}
+            </Text>
+          ) : flash ? (
+            <Text color={flash.color} wrap="truncate">
+              {flash.text}
+            </Text>
+          ) : (
+            <Text> </Text>
+          )}
+        </Box>
+        <StatusBar health={health} card={card} />
+        <KeyHints hints={hints} />
+      </Box>
+    </LocaleContext.Provider>
+  );
+}

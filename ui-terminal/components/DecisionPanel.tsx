@@ -1,0 +1,150 @@
+/**
+ * What the pharmacist needs after a scan, in one box: the decision in big words, who, from which prescriber,
+ * refill n of N, the window in ROC dates, and every reason. A card of another person is shouted.
+ */
+import { Box, Text } from "ink";
+import { describeCorrections, formatVisitIdGrouped } from "../../src/domain/visit-id.js";
+import type { CardIdentity, Decision, DecisionReason } from "../../src/service/types.js";
+import { L, useT } from "../i18n.js";
+import { rocDate, rocDateTime, truncate } from "../text.js";
+
+const SEVERITY_MARK: Record<DecisionReason["severity"], { mark: string; color: string }> = {
+  block: { mark: "✕", color: "red" },
+  override: { mark: "!", color: "yellow" },
+  warning: { mark: "!", color: "yellow" },
+  info: { mark: "·", color: "gray" },
+};
+
+export function outcomeStyle(outcome: Decision["outcome"]): { color: string; label: keyof typeof L } {
+  if (outcome === "dispense") return { color: "green", label: "okToDispense" };
+  if (outcome === "override") return { color: "yellow", label: "needsOverride" };
+  return { color: "red", label: "doNotDispense" };
+}
+
+/** True when the card in the reader belongs to someone else than the prescription's patient. */
+export function cardMismatch(decision: Decision, card: CardIdentity | undefined): boolean {
+  const rx = decision.prescription?.nationalId;
+  return Boolean(
+    (card && rx && card.nationalId.toUpperCase() !== rx.toUpperCase()) ||
+      decision.reasons.some((r) => r.code === "person-mismatch"),
+  );
+}
+
+export function DecisionPanel({
+  decision,
+  card,
+  width,
+  maxReasons = 4,
+}: {
+  decision: Decision;
+  card?: CardIdentity;
+  width: number;
+  maxReasons?: number;
+}) {
+  const { t, locale } = useT();
+  const style = outcomeStyle(decision.outcome);
+  const p = decision.prescription;
+  const inner = width - 4;
+  const mismatch = cardMismatch(decision, card);
+  const refills =
+    p && decision.refillNo !== undefined
+      ? p.chronic
+        ? t(L.refillNofN, { n: decision.refillNo, total: p.refillCount })
+        : t(L.singlePrescription)
+      : "";
+  const reasons = decision.reasons.filter((r) => r.code !== "visit-id-corrected");
+  const shown = reasons.slice(0, maxReasons);
+  const drugs = (p?.orders ?? []).filter((o) => o.drugCode);
+  const drugText = drugs
+    .slice(0, 3)
+    .map((o) => `${o.drugCode}${o.days ? ` ${o.days}d` : ""}${o.totalQuantity ? ` ×${o.totalQuantity}` : ""}`)
+    .join("  ");
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={style.color} paddingX={1} width={width}>
+      <Box gap={2}>
+        <Text backgroundColor={style.color} color={style.color === "yellow" ? "black" : "white"} bold>
+          {`  ${t(L[style.label] as { zh: string; en: string })}  `}
+        </Text>
+        <Text bold>{refills}</Text>
+        <Text color={style.color} bold wrap="truncate">
+          {t(decision.headline)}
+        </Text>
+      </Box>
+      {mismatch ? (
+        <Text backgroundColor="red" color="white" bold wrap="truncate">
+          {truncate(
+            t(L.cardMismatch, {
+              card: card?.name ?? card?.nationalId ?? "?",
+              rx: p?.patientName ?? p?.nationalId ?? "?",
+            }),
+            inner,
+          )}
+        </Text>
+      ) : null}
+      {decision.originalVisitId ? (
+        <Text wrap="truncate">
+          <Text color="gray">{t(L.visitId)} </Text>
+          {formatVisitIdGrouped(decision.originalVisitId)}
+          {decision.corrections.length > 0 ? (
+            <Text color="yellow"> {truncate(t(describeCorrections(decision.corrections)), inner - 36)}</Text>
+          ) : null}
+        </Text>
+      ) : null}
+      {p ? (
+        <>
+          <Text wrap="truncate">
+            <Text color="gray">{t(L.patient)} </Text>
+            <Text bold>{p.patientName ?? ""}</Text> {p.nationalId}
+            {card && !mismatch ? <Text color="green"> ✓ {t(L.cardMatches)}</Text> : null}
+            {!card ? <Text color="gray"> ({t(L.noCardInserted)})</Text> : null}
+          </Text>
+          <Text wrap="truncate">
+            <Text color="gray">{t(L.prescriber)} </Text>
+            {p.prescriberInstitutionCode}
+            {p.prescriberName ? ` ${p.prescriberName}` : ""}
+            <Text color="gray"> {t(L.visitedAt)} </Text>
+            {rocDateTime(p.originalVisitDateTime)}
+            {p.originalSequenceNumber ? (
+              <>
+                <Text color="gray"> {t(L.seqNo)} </Text>
+                {p.originalSequenceNumber}
+              </>
+            ) : null}
+          </Text>
+          <Text wrap="truncate">
+            <Text color="gray">{t(L.prescription)} </Text>
+            {t(L.daysEach, { days: p.daysPerRefill })}
+            {p.totalDays ? ` · ${t(L.daysTotal, { days: p.totalDays })}` : ""}
+            {drugText ? (
+              <>
+                <Text color="gray"> {t(L.drugs)} </Text>
+                {drugText}
+                {drugs.length > 3 ? <Text color="gray"> {t(L.moreDrugs, { n: drugs.length - 3 })}</Text> : null}
+              </>
+            ) : null}
+          </Text>
+        </>
+      ) : null}
+      {decision.window ? (
+        <Text wrap="truncate">
+          <Text color="gray">{t(L.window)} </Text>
+          <Text bold>
+            {rocDate(decision.window.from)} – {rocDate(decision.window.to)}
+          </Text>
+        </Text>
+      ) : null}
+      {shown.map((r, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: reasons may repeat a code
+        <Text key={i} color={SEVERITY_MARK[r.severity].color} wrap="truncate" bold={r.severity === "block"}>
+          {SEVERITY_MARK[r.severity].mark} {truncate(`${t(r.message)}${r.nhiCode ? ` (${r.nhiCode})` : ""}`, inner - 2)}
+        </Text>
+      ))}
+      {reasons.length > shown.length ? (
+        <Text color="gray">
+          {locale === "en" ? `…${reasons.length - shown.length} more` : `…另 ${reasons.length - shown.length} 項`}
+        </Text>
+      ) : null}
+      {!decision.nhiReachable ? <Text color="yellow">! {t(L.nhiNotReachableCheck)}</Text> : null}
+    </Box>
+  );
+}

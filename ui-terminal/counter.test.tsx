@@ -1,0 +1,215 @@
+import { cleanup } from "ink-testing-library";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { FakeService, RX_DONE_ELSEWHERE, RX_OFFLINE, RX_OK } from "./testing/fake-service.js";
+import { assertFits, KEY, renderApp } from "./testing/harness.js";
+
+afterEach(() => cleanup());
+
+describe("counter", () => {
+  it("starts on the scan field with the keys and status on screen", async () => {
+    const app = renderApp();
+    const s = await app.waitFor("健保署 連線");
+    expect(s).toContain("掃描就醫識別碼");
+    expect(s).toContain("F1說明");
+    expect(s).toContain("F10結束");
+    expect(s).toContain("上傳 待傳2 退件1");
+    expect(s).toContain("最久3h00m/24小時");
+    expect(s).toContain("無讀卡機");
+    assertFits(s);
+  });
+
+  it("a scanner burst (code + Enter) shows the decision, refill n of N and the window in ROC dates", async () => {
+    const app = renderApp();
+    await app.press(`${RX_OK}\r`);
+    const s = await app.waitFor("可 調 劑");
+    expect(s).toContain("第 2 次 / 共 3 次");
+    expect(s).toContain("王小明");
+    expect(s).toContain("A123456789");
+    expect(s).toContain("3501200000 示範診所");
+    expect(s).toContain("113/03/20 13:39");
+    expect(s).toContain("113/04/07 – 113/04/16");
+    expect(s).toContain("F9 確認調劑");
+    expect(app.service.callsOf("check")).toEqual([{ visitIdInput: RX_OK, card: undefined }]);
+    assertFits(s);
+  });
+
+  it("typing grouped, lowercase input works and I/O corrections are shown", async () => {
+    const app = renderApp();
+    for (const ch of "ouse 4fa1 1rp4 j370 wr4k") await app.press(ch);
+    await app.press(KEY.enter);
+    const s = await app.waitFor("已自動更正");
+    expect(s).toContain("第1碼 O→0");
+    expect(s).toContain("不 可 調 劑");
+    expect(s).toContain("D025");
+    expect(s).not.toContain("F9 確認調劑");
+  });
+
+  it("rejects bad input with a clear reason and calls nothing", async () => {
+    const app = renderApp();
+    await app.press("ABC123\r");
+    const s = await app.waitFor("就醫識別碼應為20碼");
+    expect(s).toContain("輸入為6碼");
+    expect(app.service.callsOf("check")).toEqual([]);
+    await app.press("1BYFWZQ21QQXY3B54X0#\r");
+    await app.waitFor("第20碼「#」");
+  });
+
+  it("F9 dispenses with one key, shows the next window, F8 writes the slip, next scan starts over", async () => {
+    const printSlip = vi.fn(async (id: string) => ({ path: `/tmp/slips/slip-${id}.pdf` }));
+    const app = renderApp({ actions: { printSlip } });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press(KEY.f9);
+    let s = await app.waitFor("已調劑");
+    expect(s).toContain("第 2 次");
+    expect(s).toContain("QQQQ2222WWWW3333EEEE");
+    expect(s).toContain("下次（第 3 次）可領 113/05/05 – 113/05/14");
+    expect(app.service.callsOf("dispense")).toMatchObject([
+      { visitIdInput: RX_OK, refillNo: 2, pharmacistId: "B223456782" },
+    ]);
+    await app.press(KEY.f8);
+    s = await app.waitFor("提醒單已產生");
+    expect(printSlip).toHaveBeenCalledWith("disp1", "zh-TW");
+    expect(s).toContain("/tmp/slips/slip-disp1.pdf");
+    // F9 again does not dispense twice
+    await app.press(KEY.f9);
+    expect(app.service.callsOf("dispense")).toHaveLength(1);
+    await app.press(`${RX_DONE_ELSEWHERE}\r`);
+    await app.waitFor("不 可 調 劑");
+  });
+
+  it("without reports installed, F8 says so instead of failing silently", async () => {
+    const app = renderApp();
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press(KEY.f9);
+    await app.waitFor("已調劑");
+    await app.press(KEY.f8);
+    await app.waitFor("提醒單功能尚未安裝");
+  });
+
+  it("a blocked decision cannot be confirmed", async () => {
+    const app = renderApp();
+    await app.press(`${RX_DONE_ELSEWHERE}\r`);
+    await app.waitFor("不 可 調 劑");
+    await app.press(KEY.f9);
+    await app.waitFor("不可調劑，無法確認");
+    expect(app.service.callsOf("dispense")).toEqual([]);
+  });
+
+  it("override (NHI unreachable) asks for a reason; empty is refused, Esc cancels, the reason is sent", async () => {
+    const service = new FakeService();
+    service.nhiReachable = false;
+    const app = renderApp({ service });
+    await app.waitFor("健保署 斷線");
+    await app.press(`${RX_OFFLINE}\r`);
+    let s = await app.waitFor("需覆核才可調劑");
+    expect(s).toContain("F9 覆核調劑");
+    expect(s).toContain("健保署連線中斷");
+    await app.press(KEY.f9);
+    await app.waitFor("請輸入覆核理由");
+    await app.press("\r");
+    await app.waitFor("請輸入理由");
+    await app.press(KEY.esc);
+    await vi.waitFor(() => expect(app.screen()).not.toContain("請輸入覆核理由"));
+    expect(app.service.callsOf("dispense")).toEqual([]);
+    await app.press(KEY.f9);
+    await app.waitFor("請輸入覆核理由");
+    await app.press("VPN 中斷，病人急需用藥\r");
+    s = await app.waitFor("已調劑");
+    expect(app.service.callsOf("dispense")).toMatchObject([{ override: { reason: "VPN 中斷，病人急需用藥" } }]);
+    assertFits(s);
+  });
+
+  it("card inserted shows in the status line and is passed to the check; another person's card is loud", async () => {
+    const app = renderApp();
+    app.cards.send({ type: "reader-added", reader: "ACS ACR39U" });
+    await app.waitFor("讀卡機就緒");
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("未插健保卡");
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "F131104093", name: "陳大文" },
+    });
+    let s = await app.waitFor("健保卡與處方箋不是同一人");
+    await app.press(KEY.f9);
+    s = await app.waitFor("不 可 調 劑");
+    await app.press(KEY.f9);
+    await app.waitFor("不可調劑，無法確認");
+    expect(app.service.callsOf("dispense")).toEqual([]);
+    expect(s).toContain("已插入健保卡：陳大文");
+    expect(s).toContain("健保卡：陳大文");
+    expect(s).toContain("不 可 調 劑");
+    expect(app.service.callsOf("check").at(-1)).toMatchObject({ card: { nationalId: "F131104093" } });
+    app.cards.send({ type: "card-removed", reader: "ACS ACR39U" });
+    s = await app.waitFor("健保卡已取出");
+    await app.waitFor("可 調 劑");
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "A123456789", name: "王小明" },
+    });
+    s = await app.waitFor("健保卡相符");
+    expect(s).not.toContain("不是同一人");
+  });
+
+  it("pcscd missing reads as no reader; the counter still works", async () => {
+    const app = renderApp();
+    app.cards.send({
+      type: "error",
+      error: { code: "pcscd-not-running", reason: { zh: "讀卡服務未啟動", en: "pcscd not running" } },
+    });
+    await app.waitFor("無讀卡服務");
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+  });
+
+  it("Esc clears the field, then the decision", async () => {
+    const app = renderApp();
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press("12AB");
+    await app.waitFor("▸ 12AB");
+    await app.press(KEY.backspace);
+    await app.waitFor("▸ 12A");
+    await app.press(KEY.esc);
+    await vi.waitFor(() => expect(app.screen()).not.toContain("12A"));
+    expect(app.screen()).toContain("可 調 劑");
+    await app.press(KEY.esc);
+    await vi.waitFor(() => expect(app.screen()).not.toContain("可 調 劑"));
+  });
+
+  it("F2 switches to English and back; --lang en starts in English", async () => {
+    const app = renderApp();
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press(KEY.f2);
+    const s = await app.waitFor("OK TO DISPENSE");
+    expect(s).toContain("refill 2 of 3");
+    expect(s).toContain("Window 113/04/07 – 113/04/16");
+    expect(s).toContain("F9 dispense");
+    assertFits(s);
+    await app.press(KEY.f2);
+    await app.waitFor("可 調 劑");
+  });
+
+  it("starts in English when asked (--lang en)", async () => {
+    const app = renderApp({ locale: "en" });
+    const s = await app.waitFor("NHI online");
+    expect(s).toContain("Scan visit ID");
+    expect(s).toContain("no reader");
+    expect(s).toContain("F1help");
+  });
+
+  it("F10 asks before quitting", async () => {
+    const app = renderApp();
+    await app.press(KEY.f10);
+    await app.waitFor("確定結束 rxdesk？");
+    await app.press(KEY.esc);
+    await vi.waitFor(() => expect(app.screen()).not.toContain("確定結束"));
+    expect(app.onQuit).not.toHaveBeenCalled();
+    await app.press(KEY.f10, "y");
+    await vi.waitFor(() => expect(app.onQuit).toHaveBeenCalled());
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Starts the terminal UI on the embedded default: SQLite file + in-process NHI sandbox (demo data on first run),
+ * the card watcher when pcscd is there, reports for slips and exports. Resolves when the pharmacist quits.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { render } from "ink";
+import type { Locale } from "../src/domain/message.js";
+import type { RocDate } from "../src/domain/roc-date.js";
+import type { Rxdesk } from "../src/service/bootstrap.js";
+import { App } from "./App.js";
+import type { UiActions } from "./actions.js";
+import type { CardSource } from "./card-state.js";
+
+export interface RunUiOptions {
+  dataDir?: string;
+  nhiUrl?: string;
+  locale?: Locale;
+  pharmacistId: string;
+  /** Seed the sandbox's demo prescriptions on the first run (default true). */
+  demo?: boolean;
+  /** Do not look for a card reader (pcscd). */
+  noCard?: boolean;
+  /** Upload the outbox this often (ms); 0 = only on request (F6 U). */
+  outboxIntervalMs?: number;
+  notice?: string;
+}
+
+/** Card watcher, if the native PC/SC binding loads; the UI shows "no reader" otherwise. */
+async function startCards(): Promise<{ source?: CardSource; stop(): Promise<void> }> {
+  try {
+    const { createCardWatcher } = await import("../src/card/watcher.js");
+    const watcher = createCardWatcher();
+    void watcher.start().catch(() => undefined);
+    return { source: watcher as unknown as CardSource, stop: () => watcher.stop() };
+  } catch {
+    return { stop: async () => undefined };
+  }
+}
+
+export function reportActions(rx: Rxdesk, dataDir: string): UiActions {
+  const pharmacy = {
+    name: rx.pharmacy.name ?? rx.pharmacy.institutionCode,
+    institutionCode: rx.pharmacy.institutionCode,
+  };
+  return {
+    async printSlip(dispensingId, locale) {
+      const [{ buildSlipData }, { renderSlipPdf }] = await Promise.all([
+        import("../src/reports/slip-data.js"),
+        import("../src/reports/slip-pdf.js"),
+      ]);
+      const data = await buildSlipData(rx.service, { dispensingId, pharmacy });
+      const pdf = await renderSlipPdf(data, { size: "80mm", locale });
+      const dir = join(dataDir, "slips");
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `slip-${dispensingId}.pdf`);
+      await writeFile(path, pdf);
+      return { path };
+    },
+    async exportRefillLog(query, format, locale) {
+      const { buildRefillLogData } = await import("../src/reports/refill-log-data.js");
+      const data = await buildRefillLogData(rx.service, {
+        from: query.from as RocDate,
+        to: query.to as RocDate,
+        pharmacy,
+      });
+      const dir = join(dataDir, "exports");
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, `refill-log-${query.from}-${query.to}.${format}`);
+      if (format === "csv") {
+        const { renderRefillLogCsv } = await import("../src/reports/refill-log-csv.js");
+        await writeFile(path, renderRefillLogCsv(data), "utf8");
+      } else {
+        const { renderRefillLogPdf } = await import("../src/reports/refill-log-pdf.js");
+        await writeFile(path, await renderRefillLogPdf(data, { locale }));
+      }
+      return { path };
+    },
+  };
+}
+
+export async function runUi(options: RunUiOptions): Promise<void> {
+  const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+  await mkdir(dataDir, { recursive: true });
+  const [{ createRxdesk }, cards] = await Promise.all([
+    import("../src/service/bootstrap.js"),
+    options.noCard ? Promise.resolve({ source: undefined, stop: async () => undefined }) : startCards(),
+  ]);
+  const rx = await createRxdesk({ dataDir, nhiUrl: options.nhiUrl, demo: options.demo ?? true });
+  const interval = options.outboxIntervalMs ?? 60_000;
+  const outboxTimer =
+    interval > 0 ? setInterval(() => void rx.service.runOutbox().catch(() => undefined), interval) : undefined;
+  const app = render(
+    <App
+      service={rx.service}
+      pharmacistId={options.pharmacistId}
+      pharmacyName={rx.pharmacy.name}
+      cards={cards.source}
+      actions={reportActions(rx, dataDir)}
+      locale={options.locale}
+      notice={options.notice}
+      columns={process.stdout.columns}
+      rows={process.stdout.rows}
+    />,
+    { exitOnCtrlC: false, maxFps: 60 },
+  );
+  try {
+    await app.waitUntilExit();
+  } finally {
+    clearInterval(outboxTimer);
+    await cards.stop().catch(() => undefined);
+    await rx.close();
+  }
+}

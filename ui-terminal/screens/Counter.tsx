@@ -1,0 +1,314 @@
+/**
+ * The counter: one always-focused scan field. A scan (keyboard wedge: code + Enter) shows the decision at once;
+ * F9 dispenses (asking for a reason when only an override is possible), F8 writes the reminder slip, Esc clears.
+ */
+import { Box, Text } from "ink";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Message } from "../../src/domain/message.js";
+import { describeCorrections, parseVisitId } from "../../src/domain/visit-id.js";
+import type {
+  CardIdentity,
+  Decision,
+  DecisionReason,
+  DispenseResult,
+  DispensingServiceApi,
+} from "../../src/service/types.js";
+import { errorText, type UiActions } from "../actions.js";
+import { cardMismatch, DecisionPanel } from "../components/DecisionPanel.js";
+import { TextPrompt } from "../components/TextPrompt.js";
+import { L, useT } from "../i18n.js";
+import { useKeys } from "../key-router.js";
+import { rocDate, truncate } from "../text.js";
+
+type Done = Extract<DispenseResult, { ok: true }>;
+
+type Phase =
+  | { kind: "idle" }
+  | { kind: "checking"; input: string }
+  | { kind: "decided"; decision: Decision; note?: Message | string }
+  | { kind: "override"; decision: Decision; error?: string }
+  | { kind: "dispensing"; decision: Decision }
+  | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: string }
+  | { kind: "refused"; decision?: Decision; reasons: DecisionReason[] }
+  | { kind: "invalid"; input: string; message: Message }
+  | { kind: "error"; text: string };
+
+export interface CounterProps {
+  service: DispensingServiceApi;
+  pharmacistId: string;
+  card?: CardIdentity;
+  actions?: UiActions;
+  width: number;
+  /** Something changed the outbox (a dispensing): refresh the status bar. */
+  onChanged?(): void;
+  active?: boolean;
+}
+
+export function Counter({ service, pharmacistId, card, actions, width, onChanged, active = true }: CounterProps) {
+  const { t, locale } = useT();
+  // The field is kept in a ref too: a scanner's burst (code + Enter) arrives before React re-renders.
+  const [field, setFieldState] = useState("");
+  const fieldRef = useRef("");
+  const setField = (update: string | ((f: string) => string)) => {
+    fieldRef.current = typeof update === "function" ? update(fieldRef.current) : update;
+    setFieldState(fieldRef.current);
+  };
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const seq = useRef(0);
+
+  const check = useCallback(
+    async (input: string, withCard: CardIdentity | undefined, note?: Message | string) => {
+      const parsed = parseVisitId(input);
+      const my = ++seq.current;
+      if (!parsed.valid) {
+        setPhase({ kind: "invalid", input, message: parsed.reason });
+        return;
+      }
+      setPhase({ kind: "checking", input });
+      try {
+        const decision = await service.check({ visitIdInput: input, card: withCard });
+        if (my === seq.current) setPhase({ kind: "decided", decision, note });
+      } catch (error) {
+        if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
+      }
+    },
+    [service, locale],
+  );
+
+  // A card put in (or pulled) while a decision is on screen: check again, so a person mismatch shows at once.
+  const cardId = card?.nationalId;
+  const lastCard = useRef(cardId);
+  useEffect(() => {
+    if (lastCard.current === cardId) return;
+    lastCard.current = cardId;
+    if (phase.kind === "decided") void check(phase.decision.input, card);
+  }, [cardId, card, phase, check]);
+
+  const dispense = async (decision: Decision, override?: string) => {
+    if (decision.refillNo === undefined) return;
+    const my = ++seq.current;
+    setPhase({ kind: "dispensing", decision });
+    try {
+      const result = await service.dispense({
+        visitIdInput: decision.input,
+        refillNo: decision.refillNo,
+        pharmacistId,
+        card,
+        override: override ? { reason: override } : undefined,
+        terminalId: "tui",
+      });
+      if (my !== seq.current) return;
+      if (result.ok) setPhase({ kind: "done", decision, result });
+      else if (result.decision) setPhase({ kind: "decided", decision: result.decision, note: t(L.dispenseRefused) });
+      else setPhase({ kind: "refused", decision, reasons: result.reasons });
+    } catch (error) {
+      if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
+    } finally {
+      onChanged?.();
+    }
+  };
+
+  const printSlip = async (p: Extract<Phase, { kind: "done" }>) => {
+    if (!actions?.printSlip) {
+      setPhase({ ...p, slipError: t(L.slipUnavailable) });
+      return;
+    }
+    try {
+      const { path } = await actions.printSlip(p.result.dispensing.id, locale);
+      setPhase((cur) => (cur.kind === "done" ? { ...cur, slip: path, slipError: undefined } : cur));
+    } catch (error) {
+      setPhase((cur) => (cur.kind === "done" ? { ...cur, slipError: errorText(error, locale) } : cur));
+    }
+  };
+
+  useKeys(
+    1,
+    (e) => {
+      if (phase.kind === "override") return false; // the reason prompt has the keyboard
+      if (e.kind === "text") {
+        setField((f) => f + e.text);
+        return true;
+      }
+      if (e.kind === "ctrl" && e.letter === "u") {
+        setField("");
+        return true;
+      }
+      if (e.kind !== "key") return false;
+      switch (e.name) {
+        case "backspace":
+          setField((f) => [...f].slice(0, -1).join(""));
+          return true;
+        case "return":
+          if (fieldRef.current.trim()) {
+            const input = fieldRef.current;
+            setField("");
+            void check(input, card);
+          }
+          return true;
+        case "escape":
+          if (fieldRef.current) setField("");
+          else {
+            seq.current++;
+            setPhase({ kind: "idle" });
+          }
+          return true;
+        case "f9":
+          if (phase.kind !== "decided") {
+            if (phase.kind === "idle" || phase.kind === "invalid" || phase.kind === "error")
+              setPhase({ kind: "error", text: t(L.nothingToConfirm) });
+            return true;
+          }
+          if (cardMismatch(phase.decision, card)) setPhase({ ...phase, note: t(L.blockedNoConfirm) });
+          else if (phase.decision.outcome === "dispense") void dispense(phase.decision);
+          else if (phase.decision.outcome === "override") setPhase({ kind: "override", decision: phase.decision });
+          else setPhase({ ...phase, note: t(L.blockedNoConfirm) });
+          return true;
+        case "f8":
+          if (phase.kind === "done") void printSlip(phase);
+          return true;
+        default:
+          return false;
+      }
+    },
+    active,
+  );
+
+  const inner = width;
+  return (
+    <Box flexDirection="column" width={width}>
+      <Box height={1}>
+        <Text bold color="cyan">
+          {t(L.scanPrompt)} ▸{" "}
+        </Text>
+        <Text>{truncate(field, inner - 24)}</Text>
+        <Text inverse> </Text>
+      </Box>
+      <Box height={1}>
+        <PhaseLine phase={phase} width={inner} />
+      </Box>
+      {phase.kind === "decided" || phase.kind === "override" || phase.kind === "dispensing" ? (
+        <DecisionPanel decision={phase.decision} card={card} width={width} />
+      ) : null}
+      {phase.kind === "refused" && phase.decision ? (
+        <DecisionPanel
+          decision={{ ...phase.decision, outcome: "block", reasons: phase.reasons }}
+          card={card}
+          width={width}
+        />
+      ) : null}
+      {phase.kind === "override" ? (
+        <TextPrompt
+          label={t(L.overridePrompt)}
+          error={phase.error}
+          onCancel={() => setPhase({ kind: "decided", decision: phase.decision })}
+          onSubmit={(reason) => {
+            if (!reason.trim()) setPhase({ ...phase, error: t(L.reasonRequired) });
+            else void dispense(phase.decision, reason.trim());
+          }}
+        />
+      ) : null}
+      {phase.kind === "done" ? <DonePanel phase={phase} width={width} /> : null}
+    </Box>
+  );
+}
+
+function PhaseLine({ phase, width }: { phase: Phase; width: number }) {
+  const { t } = useT();
+  switch (phase.kind) {
+    case "idle":
+      return <Text color="gray">{truncate(t(L.scanHint), width)}</Text>;
+    case "checking":
+      return <Text color="cyan">{t(L.checking)}</Text>;
+    case "dispensing":
+      return <Text color="cyan">{t(L.dispensing)}</Text>;
+    case "invalid":
+      return (
+        <Text color="red" bold wrap="truncate">
+          ✕ {truncate(t(phase.message), width - 2)}
+        </Text>
+      );
+    case "error":
+      return (
+        <Text color="red" bold wrap="truncate">
+          ✕ {truncate(phase.text, width - 2)}
+        </Text>
+      );
+    case "decided": {
+      const hint =
+        phase.decision.outcome === "dispense"
+          ? t(L.confirmKey)
+          : phase.decision.outcome === "override"
+            ? t(L.overrideKey)
+            : "";
+      const corrected = phase.decision.corrections.length > 0 ? t(describeCorrections(phase.decision.corrections)) : "";
+      const note = typeof phase.note === "string" ? phase.note : phase.note ? t(phase.note) : "";
+      return (
+        <Text wrap="truncate">
+          {hint ? (
+            <Text inverse bold color={phase.decision.outcome === "dispense" ? "green" : "yellow"}>
+              {` ${hint} `}
+            </Text>
+          ) : null}
+          {note ? <Text color="red"> {note}</Text> : null}
+          {corrected ? <Text color="yellow"> {corrected}</Text> : null}
+        </Text>
+      );
+    }
+    case "override":
+      return <Text color="yellow">{t(L.overrideKey)}</Text>;
+    case "refused":
+      return (
+        <Text color="red" bold>
+          {t(L.dispenseRefused)}
+        </Text>
+      );
+    case "done":
+      return (
+        <Text color="gray" wrap="truncate">
+          {t(L.scanHint)}
+        </Text>
+      );
+  }
+}
+
+function DonePanel({ phase, width }: { phase: Extract<Phase, { kind: "done" }>; width: number }) {
+  const { t } = useT();
+  const d = phase.result.dispensing;
+  const next = phase.result.nextRefill;
+  const p = phase.decision.prescription;
+  return (
+    <Box flexDirection="column" borderStyle="double" borderColor="green" paddingX={1} width={width}>
+      <Text color="green" bold wrap="truncate">
+        ✓ {t(L.dispensed, { n: d.refillNo, visitId: d.visitId })}
+      </Text>
+      {p ? (
+        <Text wrap="truncate">
+          {p.patientName ?? ""} {p.nationalId} · {d.days}d
+        </Text>
+      ) : null}
+      {d.override ? <Text color="yellow">! {d.override.reason}</Text> : null}
+      {next ? (
+        <Text bold wrap="truncate">
+          {t(L.nextRefill, { n: next.refillNo, from: rocDate(next.window.from), to: rocDate(next.window.to) })}
+        </Text>
+      ) : (
+        <Text>{t(L.lastRefill)}</Text>
+      )}
+      {next ? (
+        <Text>
+          <Text inverse> F8 </Text> {t(L.slipKey).replace(/^F8\s*/, "")}
+        </Text>
+      ) : null}
+      {phase.slip ? (
+        <Text color="green" wrap="truncate">
+          {truncate(t(L.slipWritten, { path: phase.slip }), width - 4)}
+        </Text>
+      ) : null}
+      {phase.slipError ? (
+        <Text color="red" wrap="truncate">
+          {truncate(phase.slipError, width - 4)}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

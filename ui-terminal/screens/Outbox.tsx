@@ -1,0 +1,158 @@
+/** F6: the upload queue — what waits (against the 24-hour deadline), what NHI rejected, with codes and advice. */
+import { Box, Text } from "ink";
+import { useState } from "react";
+import type { DispensingServiceApi, OutboxEntryView } from "../../src/service/types.js";
+import { errorText } from "../actions.js";
+import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
+import { L, useT } from "../i18n.js";
+import { useKeys } from "../key-router.js";
+import { formatAge, isoToRoc, padTo, truncate } from "../text.js";
+
+type Filter = "all" | "waiting" | "rejected";
+const WAITING = new Set(["pending", "uploading", "uploaded"]);
+
+export function Outbox({
+  service,
+  height,
+  width,
+  now = () => new Date(),
+  onChanged,
+}: {
+  service: DispensingServiceApi;
+  height: number;
+  width: number;
+  now?: () => Date;
+  onChanged?(): void;
+}) {
+  const { t, locale } = useT();
+  const [filter, setFilter] = useState<Filter>("all");
+  const [pos, setPos] = useState(0);
+  const [note, setNote] = useState<{ text: string; ok: boolean } | undefined>();
+  const [list, reload] = useLoad(
+    async () => {
+      const all = await service.outboxEntries(filter === "rejected" ? { state: "rejected" } : undefined);
+      return filter === "waiting" ? all.filter((e) => WAITING.has(e.state)) : all;
+    },
+    [service, filter],
+    locale,
+  );
+  const items = list.state === "ok" ? list.data : [];
+  const selected = items[Math.min(pos, items.length - 1)];
+  const detailRows = selected?.rejections.length ? Math.min(6, selected.rejections.length * 2) + 1 : 1;
+  const page = Math.max(3, height - 3 - detailRows - (note ? 1 : 0));
+
+  useKeys(1, (e) => {
+    if (e.kind === "key") {
+      const next = move(e.name, pos, items.length, page);
+      if (next !== undefined) setPos(next);
+      return next !== undefined;
+    }
+    if (e.kind !== "text") return false;
+    const k = e.text.toLowerCase();
+    if (k === "a" || k === "w" || k === "r") {
+      setFilter(k === "a" ? "all" : k === "w" ? "waiting" : "rejected");
+      setPos(0);
+      return true;
+    }
+    if (k === "u") {
+      setNote({ text: t(L.loading), ok: true });
+      service.runOutbox().then(
+        (r) => {
+          setNote({ text: t(L.uploadRun, r), ok: r.rejected === 0 && r.failed === 0 });
+          reload();
+          onChanged?.();
+        },
+        (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+      );
+      return true;
+    }
+    if (k === "y" && selected) {
+      service.retryOutboxEntry(selected.id).then(
+        (ok) => {
+          setNote({ text: ok ? t(L.retried) : t(L.retryFailed), ok });
+          reload();
+          onChanged?.();
+        },
+        (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+      );
+      return true;
+    }
+    return false;
+  });
+
+  const tabs: [Filter, string][] = [
+    ["all", `A ${t(L.all)}`],
+    ["waiting", `W ${t(L.state.pending)}`],
+    ["rejected", `R ${t(L.state.rejected)}`],
+  ];
+  const nowMs = now().getTime();
+  return (
+    <Box flexDirection="column">
+      <Box gap={2}>
+        <Text bold color="cyan">
+          {t(L.outboxTitle)}
+        </Text>
+        {tabs.map(([id, label]) => (
+          <Text key={id} inverse={id === filter}>{` ${label} `}</Text>
+        ))}
+      </Box>
+      <LoadState value={list as Loaded<unknown>} />
+      <List rows={items.map((e) => row(e, nowMs, t))} height={page} position={pos} selectable />
+      {note ? (
+        <Text color={note.ok ? "green" : "red"} wrap="truncate">
+          {note.text}
+        </Text>
+      ) : null}
+      {selected ? <Detail entry={selected} width={width} max={detailRows} /> : null}
+    </Box>
+  );
+}
+
+function row(e: OutboxEntryView, nowMs: number, t: ReturnType<typeof useT>["t"]): string {
+  const deadline = Date.parse(e.deadline);
+  const left = deadline - nowMs;
+  const waiting = WAITING.has(e.state);
+  const due = waiting ? (left < 0 ? `${t(L.overdue)}` : `${t(L.deadline)} ${formatAge(left)}`) : "";
+  return [
+    isoToRoc(e.createdAt),
+    `H01=${e.dataFormat}`,
+    padTo(t(L.state[e.state]), 8),
+    e.visitId,
+    padTo(`${t(L.attempts)}${e.attempts}`, 6),
+    e.rejections.map((r) => `${r.field}:${r.code}`).join(" ") || due,
+  ].join(" ");
+}
+
+function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; max: number }) {
+  const { t } = useT();
+  if (entry.rejections.length === 0) {
+    return (
+      <Text color="gray" wrap="truncate">
+        {entry.lastError ? truncate(entry.lastError, width) : `${entry.visitId} · ${t(L.state[entry.state])}`}
+      </Text>
+    );
+  }
+  const lines: { text: string; color: string }[] = [];
+  for (const r of entry.rejections) {
+    lines.push({ text: `✕ ${r.field}:${r.code} ${t(r.message)}`, color: "red" });
+    lines.push({ text: `  ${t(L.advice)}：${t(r.advice)}`, color: "yellow" });
+  }
+  return (
+    <Box
+      flexDirection="column"
+      borderStyle="single"
+      borderColor="red"
+      borderTop
+      borderBottom={false}
+      borderLeft={false}
+      borderRight={false}
+    >
+      {lines.slice(0, max - 1).map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: derived lines
+        <Text key={i} color={l.color} wrap="truncate">
+          {truncate(l.text, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

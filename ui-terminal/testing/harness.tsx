@@ -1,0 +1,99 @@
+/** Renders the app with ink-testing-library and drives it like a keyboard (and a keyboard-wedge scanner). */
+import { EventEmitter } from "node:events";
+import { render } from "ink-testing-library";
+import { vi } from "vitest";
+import type { Locale } from "../../src/domain/message.js";
+import { App } from "../App.js";
+import type { UiActions } from "../actions.js";
+import type { CardEvent, CardSource } from "../card-state.js";
+import { columns } from "../text.js";
+import { FakeService } from "./fake-service.js";
+
+export const KEY = {
+  f1: "\u001bOP",
+  f2: "\u001bOQ",
+  f3: "\u001bOR",
+  f4: "\u001bOS",
+  f5: "\u001b[15~",
+  f6: "\u001b[17~",
+  f7: "\u001b[18~",
+  f8: "\u001b[19~",
+  f9: "\u001b[20~",
+  f10: "\u001b[21~",
+  esc: "\u001b",
+  enter: "\r",
+  up: "\u001b[A",
+  down: "\u001b[B",
+  backspace: "\u007f",
+} as const;
+
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+export function plain(frame: string | undefined): string {
+  return (frame ?? "").replace(ANSI, "");
+}
+
+export class FakeCards extends EventEmitter implements CardSource {
+  send(event: CardEvent): void {
+    this.emit("event", event);
+  }
+}
+
+export function renderApp(
+  options: { service?: FakeService; actions?: UiActions; locale?: Locale; cards?: FakeCards; rows?: number } = {},
+) {
+  const service = options.service ?? new FakeService();
+  const cards = options.cards ?? new FakeCards();
+  const onQuit = vi.fn();
+  const r = render(
+    <App
+      service={service}
+      pharmacistId="B223456782"
+      pharmacyName="示範藥局"
+      cards={cards}
+      actions={options.actions}
+      locale={options.locale}
+      now={() => new Date("2024-04-10T02:00:00Z")}
+      columns={80}
+      rows={options.rows ?? 24}
+      statusIntervalMs={60_000}
+      onQuit={onQuit}
+    />,
+  );
+  const screen = () => plain(r.lastFrame());
+  return {
+    ...r,
+    service,
+    cards,
+    onQuit,
+    screen,
+    /** Writes raw input, then lets ink (escape flush uses setImmediate) and React settle. */
+    async press(...sequences: string[]) {
+      for (const s of sequences) {
+        r.stdin.write(s);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+    },
+    async waitFor(text: string | RegExp) {
+      await vi.waitFor(
+        () => {
+          const s = screen();
+          if (typeof text === "string" ? !s.includes(text) : !text.test(s)) {
+            throw new Error(`screen does not show ${String(text)}:\n${s}`);
+          }
+        },
+        { timeout: 3000, interval: 10 },
+      );
+      return screen();
+    },
+  };
+}
+
+/** Every frame must fit 80×23 (one line less than the terminal, so the terminal never scrolls). */
+export function assertFits(frame: string, width = 80, height = 23): void {
+  const lines = frame.split("\n");
+  if (lines.length > height) throw new Error(`frame has ${lines.length} lines (> ${height}):\n${frame}`);
+  for (const line of lines) {
+    if (columns(line) > width) throw new Error(`line is ${columns(line)} columns (> ${width}): ${line}`);
+  }
+}
