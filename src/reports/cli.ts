@@ -1,19 +1,22 @@
 /**
  * `rxdesk report refill-log` and `rxdesk report slip`: registered on the `report` command by
  * `src/cli/commands/report.ts`. The service comes from `createRxdesk()` (src/service/bootstrap.ts) unless a test
- * injects one.
+ * injects one. Pharmacy name/code come from the service's configuration (RXDESK_PHARMACY_NAME / _CODE or
+ * --pharmacy-name / --pharmacy-code); the phone printed on slips from --pharmacy-phone or RXDESK_PHARMACY_PHONE.
  */
 import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type Command, Option } from "commander";
 import type { Locale, Message } from "../domain/message.js";
 import { formatRocDate, parseHumanDate, type RocDate } from "../domain/roc-date.js";
+import { createRxdesk } from "../service/bootstrap.js";
 import { ReportError } from "./errors.js";
 import { PATIENT_MASKS } from "./mask.js";
 import type { PatientMask, PharmacyInfo, ReportProgress, SlipSize } from "./model.js";
 import { renderRefillLogCsv } from "./refill-log-csv.js";
 import { buildRefillLogData, type RefillLogSource } from "./refill-log-data.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
+import { reportSourceFor } from "./service-source.js";
 import { buildSlipData, type SlipSource } from "./slip-data.js";
 import { renderSlipPdf } from "./slip-pdf.js";
 
@@ -46,38 +49,22 @@ export class ReportCliError extends Error {
   }
 }
 
-interface Bootstrapped {
-  service: RefillLogSource & SlipSource & { pharmacy?: () => Promise<Partial<PharmacyInfo> | undefined> };
-  pharmacy?: Partial<PharmacyInfo>;
-  config?: { pharmacy?: Partial<PharmacyInfo> };
-  close(): Promise<void>;
-}
-
 /** Opens the real service through the composition root (SQLite file + in-process NHI sandbox by default). */
 export async function openRxdesk(options: ServiceOptions): Promise<ReportContext> {
-  // Resolved at run time: the composition root is written by the service module.
-  const specifier = "../service/bootstrap.js";
-  let mod: { createRxdesk?: (o: Record<string, unknown>) => Promise<Bootstrapped> };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (error) {
-    throw new ReportCliError({
-      zh: `無法啟動調劑服務：${error instanceof Error ? error.message : String(error)}`,
-      en: `Cannot start the dispensing service: ${error instanceof Error ? error.message : String(error)}`,
-    });
-  }
-  if (!mod.createRxdesk) {
-    throw new ReportCliError({ zh: "調劑服務沒有 createRxdesk", en: "The service module has no createRxdesk" });
-  }
-  const rx = await mod.createRxdesk({ dataDir: options.dataDir, dbFile: options.db, demo: options.demo });
-  const known = rx.pharmacy ?? rx.config?.pharmacy ?? (await rx.service.pharmacy?.()) ?? {};
-  const pharmacy: PharmacyInfo = {
-    name: options.pharmacyName ?? known.name ?? process.env.RXDESK_PHARMACY_NAME ?? "",
-    institutionCode: options.pharmacyCode ?? known.institutionCode ?? process.env.RXDESK_PHARMACY_CODE ?? "",
-    phone: options.pharmacyPhone ?? known.phone ?? process.env.RXDESK_PHARMACY_PHONE,
-    address: known.address ?? process.env.RXDESK_PHARMACY_ADDRESS,
+  const pharmacy: Partial<PharmacyInfo> = {};
+  if (options.pharmacyName) pharmacy.name = options.pharmacyName;
+  if (options.pharmacyCode) pharmacy.institutionCode = options.pharmacyCode;
+  const rx = await createRxdesk({ dataDir: options.dataDir, dbFile: options.db, demo: options.demo, pharmacy });
+  return {
+    service: reportSourceFor(rx),
+    pharmacy: {
+      name: rx.pharmacy.name ?? rx.pharmacy.institutionCode,
+      institutionCode: rx.pharmacy.institutionCode,
+      phone: options.pharmacyPhone ?? process.env.RXDESK_PHARMACY_PHONE,
+      address: process.env.RXDESK_PHARMACY_ADDRESS,
+    },
+    close: () => rx.close(),
   };
-  return { service: rx.service, pharmacy, close: () => rx.close() };
 }
 
 function parseDateOption(value: string, which: Message): RocDate {

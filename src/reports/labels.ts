@@ -5,6 +5,7 @@ import type { LogEntryKind, PatientMask, RefillSummaryState, UploadSummaryState 
 export const ENTRY_KIND_LABELS: Record<LogEntryKind, Message> = {
   dispensed: msg("調劑", "dispensed"),
   blocked: msg("拒絕調劑", "blocked"),
+  finding: msg("健保署查核", "NHI finding"),
   cancelled: msg("註銷(C)", "cancelled (C)"),
   restored: msg("取消註銷(E)", "restored (E)"),
   deleted: msg("整筆刪除(D)", "deleted (D)"),
@@ -51,6 +52,7 @@ export const L = {
   refillsMissed: msg("逾期未領", "Refills missed"),
   duplicatesStopped: msg("攔截重複調劑", "Duplicates stopped"),
   otherBlocks: msg("其他拒絕", "Other refusals"),
+  duplicatesFoundLater: msg("事後發現重複(D025)", "Duplicates found later (D025)"),
   overrides: msg("例外放行", "Overrides"),
   j000: msg("J000 替代序號", "J000 fallbacks"),
   cancelRestore: msg("註銷 / 取消註銷", "Cancelled / restored"),

@@ -39,7 +39,11 @@ export interface UploadInfo {
 }
 
 /** An event line: one thing that happened to a refill. Also the CSV row. */
-export type LogEntryKind = RefillEventType | "due" | "missed";
+/**
+ * `finding`: a problem NHI reported after the fact (a late D025 duplicate, a rejection, a re-check after an
+ * outage) — logged by the service as `blocked`, but nothing was refused at the counter.
+ */
+export type LogEntryKind = RefillEventType | "finding" | "due" | "missed";
 
 export interface LogEntry {
   /** Taiwan-local time of the event (for due/missed: the window's first day at 00:00). */
@@ -99,6 +103,8 @@ export interface RefillLogTotals {
   duplicatesStopped: number;
   /** All other blocked attempts (cancelled, out of order, outside the window …). */
   otherBlocks: number;
+  /** Duplicates NHI reported after our dispensing (late D025): money NHI may claw back. */
+  duplicatesFoundLater: number;
   overrides: number;
   j000: number;
   cancellations: number;

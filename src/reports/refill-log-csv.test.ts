@@ -50,7 +50,7 @@ describe("refill log CSV", () => {
     const rows = parseCsv(text);
     const entries = data.prescriptions.reduce((n, p) => n + p.entries.length, 0);
     expect(rows.length - 1).toBe(entries);
-    expect(entries).toBe(11 + 2); // 11 events + RX1 missed + RX2 due
+    expect(entries).toBe(12 + 2); // 12 events + RX1 missed + RX2 due
     for (const row of rows) expect(row).toHaveLength(REFILL_LOG_CSV_COLUMNS.length);
     expect(text.endsWith("\r\n")).toBe(true);
   });
@@ -84,6 +84,13 @@ describe("refill log CSV", () => {
     expect(dup.reason).toBe("dispensed-elsewhere");
     const rejected = rows.find((r) => r.upload_state === "rejected")!;
     expect(rejected.nhi_codes).toBe("M16:D024");
+    const finding = rows.find((r) => r.event === "finding")!;
+    expect(finding).toMatchObject({
+      event_label: "健保署查核",
+      institution: "5903010022",
+      here: "N",
+      nhi_codes: "D025",
+    });
     const missed = rows.find((r) => r.event === "missed")!;
     expect(missed).toMatchObject({ window_from: "113/03/20", window_to: "113/03/29", here: "", institution: "" });
     expect(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RocDate } from "../domain/roc-date.js";
 import { ReportError } from "./errors.js";
-import { buildRefillLogData, isDuplicateBlock } from "./refill-log-data.js";
+import { buildRefillLogData, isCounterBlock, isDuplicateBlock, isLateDuplicate } from "./refill-log-data.js";
 import {
   FROM,
   NOW,
@@ -28,6 +28,7 @@ describe("buildRefillLogData", () => {
       refillsMissed: 1, // RX1 r3
       duplicatesStopped: 1, // RX1 r1 again (D025)
       otherBlocks: 1, // RX3 person mismatch
+      duplicatesFoundLater: 1, // RX2 r1, found by the re-check after the outage
       overrides: 1,
       j000: 1,
       cancellations: 1,
@@ -67,10 +68,18 @@ describe("buildRefillLogData", () => {
     expect(rx1.entries[2]!.window).toEqual({ from: "1130320", to: "1130329" });
 
     const rx2 = data.prescriptions.find((p) => p.originalVisitId === RX2)!;
-    expect(rx2.entries.map((e) => e.kind)).toEqual(["override", "dispensed", "cancelled", "restored", "due"]);
+    expect(rx2.entries.map((e) => e.kind)).toEqual([
+      "override",
+      "dispensed",
+      "finding",
+      "cancelled",
+      "restored",
+      "due",
+    ]);
+    expect(rx2.entries[2]).toMatchObject({ institutionCode: "5903010022", elsewhere: true, nhiCodes: ["D025"] });
     expect(rx2.entries[0]!.reason).toBe(OVERRIDE_REASON);
     expect(rx2.entries[1]!.upload).toMatchObject({ within24h: false });
-    expect(rx2.entries[2]!.elsewhere).toBe(true); // the prescriber's C
+    expect(rx2.entries[3]!.elsewhere).toBe(true); // the prescriber's C
     expect(rx2.refills[1]).toMatchObject({ state: "due", restored: true });
 
     const rx3 = data.prescriptions.find((p) => p.originalVisitId === RX3)!;
@@ -111,11 +120,24 @@ describe("buildRefillLogData", () => {
     ).rejects.toMatchObject({ code: "range-too-long" });
   });
 
-  it("recognizes a stopped duplicate by D025 or by the service's reason code", () => {
+  it("tells a duplicate stopped at the counter from one NHI found after the upload", () => {
     const base = { id: "x", at: "", originalVisitId: RX1, message: { zh: "", en: "" } };
-    expect(isDuplicateBlock({ ...base, type: "blocked", nhiCodes: ["M33:D025"] })).toBe(true);
+    const counter = {
+      ...base,
+      type: "blocked" as const,
+      reason: "dispensed-elsewhere,before-window",
+      nhiCodes: ["D025"],
+    };
+    expect(isDuplicateBlock(counter)).toBe(true);
+    expect(isLateDuplicate(counter)).toBe(false);
     expect(isDuplicateBlock({ ...base, type: "blocked", reason: "dispensed-here" })).toBe(true);
     expect(isDuplicateBlock({ ...base, type: "blocked", reason: "before-window", nhiCodes: ["D022"] })).toBe(false);
     expect(isDuplicateBlock({ ...base, type: "dispensed", nhiCodes: ["D025"] })).toBe(false);
+    // The outbox logs NHI's rejection with field:code pairs; the re-check with no reason at all.
+    const rejected = { ...base, type: "blocked" as const, reason: "M33:D025", nhiCodes: ["D025"] };
+    expect(isCounterBlock(rejected)).toBe(false);
+    expect(isLateDuplicate(rejected)).toBe(true);
+    expect(isLateDuplicate({ ...base, type: "blocked", nhiCodes: ["D025"] })).toBe(true);
+    expect(isLateDuplicate({ ...base, type: "blocked", reason: "M16:D051", nhiCodes: ["D051"] })).toBe(false);
   });
 });

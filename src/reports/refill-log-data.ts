@@ -34,13 +34,18 @@ import type {
   UploadInfo,
 } from "./model.js";
 
-/** What the builder needs from the service. `dispensings` is optional (see the report): without it the dispensings
- * are found through the outbox. */
+/**
+ * What the builder needs from the service. The two optional queries make busy months exact: without them the
+ * dispensings are found through `outboxEntries()`, which the service caps (1,000 entries).
+ */
 export type RefillLogSource = Pick<
   DispensingServiceApi,
   "refillLog" | "refillsDue" | "prescription" | "outboxEntries" | "getDispensing"
 > & {
+  /** Our dispensings whose card write (M11) falls in the range, deleted ones included. */
   dispensings?(query: { from: RocDate; to: RocDate }): Promise<DispensingView[]>;
+  /** Every A/B upload entry of these dispensings (for the 24-hour KPI). */
+  outboxFor?(dispensingIds: readonly string[]): Promise<OutboxEntryView[]>;
 };
 
 export interface RefillLogOptions {
@@ -62,11 +67,32 @@ export const MAX_RANGE_DAYS = 366;
 const DUPLICATE_CODES = new Set(["D025"]);
 const DUPLICATE_REASONS = new Set(["dispensed-here", "dispensed-elsewhere"]);
 
-/** A blocked attempt counts as a stopped duplicate when the refill had already been dispensed (here or elsewhere). */
+function reasonCodes(e: RefillEventView): string[] {
+  return (e.reason ?? "").split(",").filter(Boolean);
+}
+
+/**
+ * A refusal at the counter: the service logs it with the decision's reason codes (`dispensed-elsewhere,…`).
+ * Blocked events without them are NHI findings after the fact (upload rejections, late D025, re-checks).
+ */
+export function isCounterBlock(e: RefillEventView): boolean {
+  const codes = reasonCodes(e);
+  return e.type === "blocked" && codes.length > 0 && codes.every((c) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(c));
+}
+
+function hasDuplicateCode(e: RefillEventView): boolean {
+  return e.nhiCodes?.some((c) => DUPLICATE_CODES.has(c.replace(/^.*:/, ""))) ?? false;
+}
+
+/** A refusal at the counter because the refill had already been dispensed (here or elsewhere). */
 export function isDuplicateBlock(e: RefillEventView): boolean {
-  if (e.type !== "blocked") return false;
-  if (e.nhiCodes?.some((c) => DUPLICATE_CODES.has(c.replace(/^.*:/, "")))) return true;
-  return e.reason !== undefined && DUPLICATE_REASONS.has(e.reason);
+  if (!isCounterBlock(e)) return false;
+  return hasDuplicateCode(e) || reasonCodes(e).some((c) => DUPLICATE_REASONS.has(c));
+}
+
+/** NHI told us after the dispensing that the refill was also dispensed elsewhere (D025 on upload or re-check). */
+export function isLateDuplicate(e: RefillEventView): boolean {
+  return e.type === "blocked" && !isCounterBlock(e) && hasDuplicateCode(e);
 }
 
 export function validateRange(from: RocDate, to: RocDate): void {
@@ -140,17 +166,25 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   const due = await source.refillsDue({ from, to });
 
   // Dispensings (ours) and their outbox entries.
-  const outbox = await source.outboxEntries();
-  const outboxByDispensing = new Map<string, OutboxEntryView[]>();
-  for (const e of outbox) {
-    const list = outboxByDispensing.get(e.dispensingId);
-    if (list) list.push(e);
-    else outboxByDispensing.set(e.dispensingId, [e]);
-  }
+  const group = (entries: OutboxEntryView[]) => {
+    const map = new Map<string, OutboxEntryView[]>();
+    for (const e of entries) {
+      const list = map.get(e.dispensingId);
+      if (list) list.push(e);
+      else map.set(e.dispensingId, [e]);
+    }
+    return map;
+  };
   let dispensings: DispensingView[];
+  let outboxByDispensing: Map<string, OutboxEntryView[]>;
   if (source.dispensings) {
     dispensings = await source.dispensings({ from, to });
+    progress?.({ phase: "dispensings", done: dispensings.length, total: dispensings.length });
+    outboxByDispensing = group(
+      source.outboxFor ? await source.outboxFor(dispensings.map((d) => d.id)) : await source.outboxEntries(),
+    );
   } else {
+    outboxByDispensing = group(await source.outboxEntries());
     const ids = [...outboxByDispensing.keys()];
     const found = await mapLimited(
       ids,
@@ -228,20 +262,21 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
       const isDispensing = e.type === "dispensed" || e.type === "override" || e.type === "j000";
       const entry: LogEntry = {
         at: rocDateTimeFromIso(e.at),
-        kind: e.type,
+        kind: e.type === "blocked" && !isCounterBlock(e) ? "finding" : e.type,
         refillNo: e.refillNo,
         institutionCode: e.institutionCode,
         elsewhere: !isOurs(e.institutionCode),
         pharmacistId: e.pharmacistId,
         reason: e.reason,
-        nhiCodes: e.nhiCodes ?? [],
+        // The service tags NHI-reported dispensings with their H01 (A/B/…): a data format, not an NHI code.
+        nhiCodes: (e.nhiCodes ?? []).filter((c) => !/^[A-E]$/.test(c)),
         message: e.message,
       };
       if (d && isDispensing) {
         entry.days = d.days;
         if (e.type === "dispensed") entry.upload = uploadOf(d);
         if (e.type === "override" && !entry.reason && d.override) entry.reason = d.override.reason;
-      } else if (e.type === "dispensed") {
+      } else if (e.type === "dispensed" && isOurs(e.institutionCode)) {
         entry.upload = { state: "none", codes: [] };
       }
       return entry;
@@ -297,7 +332,11 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   );
 
   const count = (type: RefillEventView["type"]) => events.filter((e) => e.type === type).length;
+  // Dispensings elsewhere appear in the log (the service records what NHI reports), but the totals are ours.
+  const countOurs = (type: RefillEventView["type"]) =>
+    events.filter((e) => e.type === type && isOurs(e.institutionCode)).length;
   const duplicates = events.filter(isDuplicateBlock).length;
+  const counterBlocks = events.filter(isCounterBlock).length;
   let within = 0;
   let counted = 0;
   let pendingInTime = 0;
@@ -313,14 +352,15 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
     }
   }
   const totals: RefillLogTotals = {
-    dispensings: count("dispensed"),
-    deletions: count("deleted"),
+    dispensings: countOurs("dispensed"),
+    deletions: countOurs("deleted"),
     refillsDue: due.filter((d) => d.state === "due").length,
     refillsMissed: due.filter((d) => d.state === "missed").length,
     duplicatesStopped: duplicates,
-    otherBlocks: count("blocked") - duplicates,
-    overrides: count("override"),
-    j000: count("j000"),
+    otherBlocks: counterBlocks - duplicates,
+    duplicatesFoundLater: events.filter(isLateDuplicate).length,
+    overrides: countOurs("override"),
+    j000: countOurs("j000"),
     cancellations: count("cancelled"),
     restorations: count("restored"),
     uploads: {

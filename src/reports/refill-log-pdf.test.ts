@@ -56,6 +56,7 @@ describe("refill log PDF: what the owner reads", () => {
     expect(card("逾期未領")).toBe("1");
     expect(card("攔截重複調劑")).toBe("1");
     expect(card("其他拒絕")).toBe("1");
+    expect(card("事後發現重複(D025)")).toBe("1");
     expect(card("例外放行")).toBe("1");
     expect(card("J000 替代序號")).toBe("1");
     expect(card("註銷 / 取消註銷")).toBe("1 / 1");

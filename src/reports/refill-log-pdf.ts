@@ -112,28 +112,32 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
   w.y += 10;
   w.textAt(view.totalsTitle, left, w.y, { size: 11, bold: true });
   w.y += 18;
-  const perRow = 3;
+  const perRow = 4;
   const gap = 8;
-  const cardW = (w.contentWidth - gap * (perRow - 1)) / perRow;
-  const cardH = 58;
-  view.cards.forEach((card, i) => {
-    const col = i % perRow;
-    if (col === 0 && i > 0) w.y += cardH + gap;
-    const x = left + col * (cardW + gap);
+  const colW = (w.contentWidth - gap * (perRow - 1)) / perRow;
+  const cardH = 52;
+  let col = 0;
+  for (const card of view.cards) {
+    const span = card.span ?? 1;
+    if (col + span > perRow) {
+      col = 0;
+      w.y += cardH + gap;
+    }
+    const x = left + col * (colW + gap);
+    const cardW = span * colW + (span - 1) * gap;
     w.rect(x, w.y, cardW, cardH, SHADE);
     w.textAt(card.label, x + 8, w.y + 5, { size: 8, color: GREY });
     w.textAt(card.value, x + 8, w.y + 16, { size: 16, bold: true, color: toneColor(card.tone) });
     if (card.note) {
-      const lines = w.wrap(card.note, cardW - 16, { size: 6.5 });
-      lines.slice(0, 3).forEach((line, n) => {
-        w.textAt(line, x + 8, w.y + 36 + n * 7.5, {
-          size: 6.5,
-          color: card.tone === "alert" ? RED : GREY,
-          leading: 1.1,
+      const noteStyle: TextStyle = { size: 6.5, color: card.tone === "alert" ? RED : GREY, leading: 1.15 };
+      w.wrap(card.note, cardW - 16, noteStyle)
+        .slice(0, 2)
+        .forEach((line, n) => {
+          w.textAt(line, x + 8, w.y + 36 + n * 7.5, noteStyle);
         });
-      });
     }
-  });
+    col += span;
+  }
   w.y += cardH + 18;
 
   w.textAt(view.prescriptionsTitle, left, w.y, { size: 11, bold: true });

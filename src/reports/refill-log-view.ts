@@ -17,6 +17,8 @@ export interface StatCard {
   value: string;
   note?: string;
   tone: Tone;
+  /** Columns the card spans on the totals grid (the 24-hour card carries a longer note). */
+  span?: 1 | 2;
 }
 
 export interface EventRowView {
@@ -97,8 +99,13 @@ function entryRow(e: LogEntry, data: RefillLogData, locale: Locale): EventRowVie
   if (ph) where.push(`${t(L.pharmacist, locale)} ${ph}`);
   const message = locale === "en" ? e.message.en : e.message.zh;
   const detail: string[] = [];
-  // A rule's code (`before-window`) is for machines and the CSV; the message already says it in words.
-  const machineCode = e.reason !== undefined && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(e.reason) && message !== "";
+  // Rule codes (`before-window,…`) and field:code lists are for machines and the CSV; the message says it in words.
+  // Reasons people typed (override, J000, delete) are always shown.
+  const machineCode =
+    (e.kind === "blocked" || e.kind === "finding") &&
+    e.reason !== undefined &&
+    /^[\w\-:;,[\]]+$/.test(e.reason) &&
+    message !== "";
   if (e.reason && !machineCode && !message.includes(e.reason)) detail.push(e.reason);
   if (message) detail.push(message);
   if (e.window) detail.push(`${t(L.window, locale)} ${range(e.window.from, e.window.to)}`);
@@ -113,6 +120,7 @@ function entryRow(e: LogEntry, data: RefillLogData, locale: Locale): EventRowVie
   if (codes.length > 0) upload.push(codes.join(" "));
   const alert =
     e.kind === "blocked" ||
+    e.kind === "finding" ||
     e.kind === "missed" ||
     e.kind === "deleted" ||
     e.upload?.state === "rejected" ||
@@ -155,7 +163,7 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
   const up = tot.uploads;
   const shareCard: StatCard =
     up.share === undefined
-      ? { label: t(L.upload24h, locale), value: t(L.noData, locale), tone: "muted" }
+      ? { label: t(L.upload24h, locale), value: t(L.noData, locale), tone: "muted", span: 2 }
       : {
           label: t(L.upload24h, locale),
           value: percent(up.share),
@@ -165,6 +173,7 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
             up.rejected ? ` · ${t(L.rejected, locale)} ${up.rejected}` : ""
           }`,
           tone: up.share >= up.target ? "good" : "alert",
+          span: 2,
         };
   const generated = formatRocDateTime(data.generatedAt);
   const pharmacy = `${data.pharmacy.name} (${data.pharmacy.institutionCode})`;
@@ -196,6 +205,11 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
       },
       { label: t(L.duplicatesStopped, locale), value: String(tot.duplicatesStopped), tone: "normal" },
       shareCard,
+      {
+        label: t(L.duplicatesFoundLater, locale),
+        value: String(tot.duplicatesFoundLater),
+        tone: tot.duplicatesFoundLater ? "alert" : "normal",
+      },
       { label: t(L.otherBlocks, locale), value: String(tot.otherBlocks), tone: "normal" },
       { label: t(L.overrides, locale), value: String(tot.overrides), tone: tot.overrides ? "muted" : "normal" },
       { label: t(L.j000, locale), value: String(tot.j000), tone: "normal" },

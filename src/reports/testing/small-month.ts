@@ -196,6 +196,20 @@ const events: RefillEventView[] = [
     pharmacistId: PHARMACIST,
     message: msg("第1次調劑 28 日", "Refill 1 dispensed, 28 days"),
   },
+  // The re-check after the outage: refill 1 had also been dispensed elsewhere (a late D025).
+  {
+    id: "e4b",
+    at: at("1130311080000"),
+    type: "blocked",
+    ...common(RX2, 1),
+    institutionCode: "5903010022",
+    pharmacistId: PHARMACIST,
+    nhiCodes: ["D025"],
+    message: msg(
+      "連線恢復後查核：第1次亦已由 5903010022 調劑（重複調劑，D025）",
+      "Re-check after the outage: refill 1 was also dispensed by 5903010022 (duplicate, D025)",
+    ),
+  },
   {
     id: "e5",
     at: at("1130311150000"),
