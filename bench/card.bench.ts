@@ -12,7 +12,7 @@ import { PcscClient } from "../src/card/pcsc.js";
 import { readCard } from "../src/card/read.js";
 import { loadCardFixtures } from "../src/card/virtual-card/fixture.js";
 import { VirtualNhiCard } from "../src/card/virtual-card/virtual-card.js";
-import { ensurePcscd } from "../test/support/pcscd.js";
+import { ensurePcscd, lockReader } from "../test/support/pcscd.js";
 import { percentile, report } from "./lib.js";
 
 const PORT = 35963;
@@ -46,6 +46,7 @@ async function measure(card: VirtualNhiCard, fn: () => Promise<unknown>, runs: n
 
 async function main(): Promise<void> {
   await ensurePcscd();
+  const release = await lockReader(READER);
   const fixture = loadCardFixtures().get("citizen-wang")!;
   const card = VirtualNhiCard.fromFixture(fixture, { port: PORT });
   await card.insert();
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   } finally {
     await client.close();
     await card.remove();
+    release();
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensurePcscd, waitForCard } from "../../test/support/pcscd.js";
+import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
 import { CardError } from "./errors.js";
 import { PcscClient, type ReaderStatus } from "./pcsc.js";
 import { readCard } from "./read.js";
@@ -72,10 +72,14 @@ async function readError(options: Parameters<typeof readCard>[0]): Promise<CardE
   throw new Error("expected the card read to fail");
 }
 
+let releaseReader: (() => void) | undefined;
+
 beforeAll(async () => {
   expect(await ensurePcscd()).toContain(READER);
+  releaseReader = await lockReader(READER);
   await waitForCard(READER, false, 10_000);
-});
+}, 180_000);
+afterAll(() => releaseReader?.());
 afterEach(removeCard);
 afterAll(removeCard);
 

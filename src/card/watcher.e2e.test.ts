@@ -3,8 +3,8 @@
  * (port 35964) only, so it can run beside card.e2e.test.ts.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensurePcscd, waitForCard } from "../../test/support/pcscd.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
 import { VirtualNhiCard } from "./virtual-card/virtual-card.js";
 import { type CardWatchEvent, CardWatcher } from "./watcher.js";
@@ -47,10 +47,14 @@ function nextEvent<T extends CardWatchEvent["type"]>(
   });
 }
 
+let releaseReader: (() => void) | undefined;
+
 beforeAll(async () => {
   expect(await ensurePcscd()).toContain(READER);
+  releaseReader = await lockReader(READER);
   await waitForCard(READER, false, 10_000);
-});
+}, 180_000);
+afterAll(() => releaseReader?.());
 
 afterEach(async () => {
   await watcher?.stop();

@@ -4,7 +4,7 @@
  * Idempotent and safe when several test files call it at once (a lock file guards the start).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -101,4 +101,47 @@ export async function waitForCard(reader: string, present: boolean, timeoutMs = 
   } finally {
     await client.close();
   }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Takes a virtual reader for this process: two test runs (or a test and the benchmark) driving the same vpcd port
+ * would see each other's cards. The lock file names the owning pid; a lock left by a dead process is taken over.
+ * Returns the release function.
+ */
+export async function lockReader(reader: string, timeoutMs = 150_000): Promise<() => void> {
+  const file = join(tmpdir(), `rxdesk-vpcd-${reader.replace(/[^A-Za-z0-9]+/g, "-")}.lock`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      break;
+    } catch {
+      let owner = Number.NaN;
+      try {
+        owner = Number(readFileSync(file, "utf8"));
+      } catch {}
+      if (!Number.isInteger(owner) || owner <= 0 || !pidAlive(owner)) {
+        try {
+          unlinkSync(file);
+        } catch {}
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${reader} is held by process ${owner} (${file})`);
+      await sleep(200);
+    }
+  }
+  return () => {
+    try {
+      if (readFileSync(file, "utf8") === String(process.pid)) unlinkSync(file);
+    } catch {}
+  };
 }
