@@ -2,7 +2,7 @@
  * The card watcher against the real stack (pcscd + vpcd + virtual card). Uses reader "Virtual PCD 00 01"
  * (port 35964) only, so it can run beside card.e2e.test.ts.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
@@ -154,6 +154,40 @@ describe("CardWatcher", () => {
   });
 });
 
+/** A private pcscd (no readers) in its own mount namespace, so stopping it disturbs no other test. */
+const canUnshare = spawnSync("unshare", ["-m", "--propagation", "private", "true"]).status === 0;
+
+describe("a private pcscd without readers, stopped mid-watch", { timeout: 90_000 }, () => {
+  it.skipIf(!canUnshare)("says 'no reader', then reports pcscd stopping and still stops cleanly", async () => {
+    const script = `
+      import { CardWatcher } from "./src/card/watcher.ts";
+      import { readCard } from "./src/card/read.ts";
+      const out = [];
+      out.push(await readCard({}).then(() => "read-ok", (e) => e.code));
+      const w = new CardWatcher({ retryMs: 200 });
+      w.on("event", (e) => out.push(e.type === "error" ? "error:" + e.error.code : e.type));
+      await w.start();
+      out.push("started");
+      process.kill(Number(process.env.PCSCD_PID), "SIGTERM");
+      setTimeout(() => { void w.stop().then(() => console.log(JSON.stringify(out))); }, 1500);`;
+    const shell = `
+      set -e
+      mount -t tmpfs tmpfs /run/pcscd
+      conf=$(mktemp -d)
+      pcscd -f -c "$conf" >/dev/null 2>&1 &
+      export PCSCD_PID=$!
+      for i in $(seq 200); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.05; done
+      exec "$NODE" --import tsx --input-type=module -e "$SCRIPT"`;
+    const run = await runCommand("unshare", ["-m", "--propagation", "private", "bash", "-c", shell], {
+      ...process.env,
+      NODE: process.execPath,
+      SCRIPT: script,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.trim())).toEqual(["no-reader", "started", "error:pcscd-not-running"]);
+  });
+});
+
 describe("rxdesk card watch (CLI)", { timeout: 120_000 }, () => {
   it("prints events as JSON lines and exits cleanly on Ctrl-C", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "card", "watch", "--reader", READER], {
@@ -223,8 +257,16 @@ function runNode(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return runCommand(process.execPath, ["--import", "tsx", ...args], env);
+}
+
+function runCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env });
+    const child = spawn(command, args, { cwd: ROOT, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
