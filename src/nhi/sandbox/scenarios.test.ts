@@ -1,6 +1,6 @@
 /** Seeded scenarios behave as described when our pharmacy acts on them (through real uploads). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RocDateTime } from "../../domain/roc-date.js";
+import { type RocDateTime, rocDateTimeFromDate as rocNow } from "../../domain/roc-date.js";
 import type { PrescriptionStatus } from "../client.js";
 import { buildUploadXml, parseCheckReport } from "./format-bridge.js";
 import { createSandbox } from "./index.js";
@@ -123,5 +123,41 @@ describe("seeded scenarios", () => {
     expect(s).toMatchObject({ chronic: false, refillCount: 1 });
     expect(await dispense(c)).toEqual([]);
     expect((await status(c)).refills[0]!.dispensedBy).toBe(PHARMACY);
+  });
+});
+
+describe("seeding at any hour", () => {
+  it("works early in the morning (Taiwan 06:30) and at midnight: every case as expected", async () => {
+    for (const iso of ["2025-06-09T22:30:00Z", "2025-12-31T16:00:00Z"]) {
+      const sb = await createSandbox({ key: "scenario-test-key-0123", now: () => new Date(iso) });
+      try {
+        const s = await sb.seedScenarios({ pharmacyCode: PHARMACY });
+        const visitNow = new Date(iso);
+        for (const c of Object.values(s.cases)) {
+          expect(c.originalVisitDateTime < rocNow(visitNow)).toBe(true);
+        }
+        const r = await sb.client.prescriptionStatus(caller, s.cases.cancelledRestored.originalVisitId);
+        expect(r.found && r.status.refills.map((x) => x.state)).toEqual(["dispensed", "dispensed", "undispensed"]);
+      } finally {
+        await sb.close();
+      }
+    }
+  });
+});
+
+describe("check report delay", () => {
+  it("answers null until the report is ready (reportDelayMs)", async () => {
+    let t = new Date("2025-06-10T03:00:00Z");
+    const sb = await createSandbox({ key: "scenario-test-key-0123", now: () => t, reportDelayMs: 2 * 3_600_000 });
+    try {
+      const clinic = { institutionCode: "3501200000" };
+      const receipt = await sb.client.upload(clinic, buildUploadXml([]));
+      expect(await sb.client.fetchCheckReport(clinic, receipt.uploadId)).toBeNull();
+      t = new Date(t.getTime() + 2 * 3_600_000);
+      expect(await sb.client.fetchCheckReport(clinic, receipt.uploadId)).toEqual(new Uint8Array());
+      await expect(sb.client.fetchCheckReport(clinic, "nope")).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await sb.close();
+    }
   });
 });

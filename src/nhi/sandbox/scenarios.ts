@@ -89,7 +89,8 @@ export async function seedScenarios(
     // The same Taiwan-local hour every day keeps windows predictable.
     const local = new Date(d.getTime() + 8 * 3_600_000);
     local.setUTCHours(hour, 0, 0, 0);
-    return new Date(local.getTime() - 8 * 3_600_000);
+    // Never later than an hour ago (a visit "this morning" seeded before 08:00 would lie in the future).
+    return new Date(Math.min(local.getTime() - 8 * 3_600_000, now.getTime() - 3_600_000));
   };
   const pharmacyCode = input.pharmacyCode;
   const otherPharmacy = OTHER_PHARMACIES.find((c) => c !== pharmacyCode)!;
