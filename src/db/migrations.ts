@@ -215,6 +215,21 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 2,
+    name: "lookup indexes for scan-to-decision",
+    async up(db) {
+      // The partial unique index only serves queries that also say status = 'active'; the decision loads
+      // deleted dispensings too (NHI may still list them until the D upload lands).
+      await db.schema
+        .createIndex("dispensings_original_visit_id")
+        .on("dispensings")
+        .column("original_visit_id")
+        .execute();
+      await db.schema.createIndex("outbox_dispensing_id").on("outbox").column("dispensing_id").execute();
+      await db.schema.createIndex("refill_events_national_id").on("refill_events").column("national_id").execute();
+    },
+  },
 ];
 
 export interface MigrationReport {

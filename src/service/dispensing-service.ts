@@ -33,7 +33,14 @@ import {
   rocDateTimeFromDate,
 } from "../domain/roc-date.js";
 import { parseVisitId } from "../domain/visit-id.js";
-import type { CardPass, NhiCaller, NhiClient, OfflineVisitId, PrescriptionStatusResult } from "../nhi/client.js";
+import type {
+  CardPass,
+  NhiCaller,
+  NhiClient,
+  OfflineVisitId,
+  PrescriptionStatus,
+  PrescriptionStatusResult,
+} from "../nhi/client.js";
 import type { UploadRecord } from "../nhi/format/record.js";
 import { validateRecord } from "../nhi/format/validate.js";
 import { isUnavailable, withTimeout } from "./nhi-calls.js";
@@ -133,6 +140,153 @@ interface Evaluation {
   local: Awaited<ReturnType<typeof loadLocalState>>;
 }
 
+export interface CommitDispensingInput {
+  id: string;
+  now: Date;
+  pharmacyCode: string;
+  pharmacistId: string;
+  prescription: Pick<PrescriptionStatus, "originalVisitId" | "nationalId" | "prescriberInstitutionCode" | "birthDate">;
+  refillNo: number;
+  days: number;
+  visitId: string;
+  visitDateTime: RocDateTime;
+  record: UploadRecord;
+  abnormalCode?: string;
+  overrideReason?: string;
+  j000: boolean;
+  card?: CardIdentity;
+  terminalId?: string;
+}
+
+/**
+ * The dispensing transaction: claims the refill (the partial unique index refuses a second live dispensing of
+ * the same M16 + refill), writes the dispensing with its 2.0 record, the outbox entry, the refill events and the
+ * audit entry — all or nothing. Throws the database's unique violation when another counter won the race.
+ */
+export async function commitDispensing(
+  db: Kysely<Database>,
+  input: CommitDispensingInput,
+  afterClaim?: (dispensingId: string) => Promise<void>,
+): Promise<void> {
+  const { id, now, record, visitId, visitDateTime, days, refillNo, card } = input;
+  const status = input.prescription;
+  const abnormal = input.abnormalCode !== undefined;
+  const overrideReason = input.overrideReason;
+  const j000 = input.j000;
+  const pharmacist = { nationalId: input.pharmacistId };
+  const decision = { refillNo };
+  const request = { card, terminalId: input.terminalId };
+  const self = { pharmacy: { institutionCode: input.pharmacyCode } };
+  await db.transaction().execute(async (trx) => {
+    await upsertPatient(trx, now, {
+      nationalId: status.nationalId,
+      name: request.card?.name,
+      birthDate: request.card?.birthDate ?? status.birthDate,
+      sex: request.card?.sex,
+    });
+    const iso = now.toISOString();
+    await trx
+      .insertInto("dispensings")
+      .values({
+        id,
+        visit_id: visitId,
+        original_visit_id: status.originalVisitId,
+        refill_no: decision.refillNo,
+        visit_date_time: visitDateTime,
+        pharmacist_id: pharmacist.nationalId,
+        national_id: status.nationalId,
+        days,
+        status: "active",
+        data_format: record.h01,
+        abnormal_code: input.abnormalCode ?? null,
+        j000: j000 ? 1 : 0,
+        override_reason: abnormal ? (overrideReason ?? null) : null,
+        card_source: request.card?.source ?? null,
+        terminal_id: request.terminalId ?? null,
+        record_json: JSON.stringify(record),
+        revision: 0,
+        created_at: iso,
+        updated_at: iso,
+        deleted_at: null,
+        delete_reason: null,
+      })
+      .execute();
+    await afterClaim?.(id);
+    await enqueue(trx, {
+      dispensingId: id,
+      visitId,
+      record,
+      revision: 0,
+      cardWrittenAt: dateFromRocDateTime(visitDateTime),
+      now,
+    });
+    const common = {
+      at: now,
+      originalVisitId: status.originalVisitId,
+      refillNo: decision.refillNo,
+      nationalId: status.nationalId,
+      prescriberInstitutionCode: status.prescriberInstitutionCode,
+      institutionCode: self.pharmacy.institutionCode,
+      pharmacistId: pharmacist.nationalId,
+    };
+    await addRefillEvent(trx, {
+      ...common,
+      type: "dispensed",
+      nhiCodes: [record.h01],
+      message: msg(
+        `第${decision.refillNo}次於本藥局調劑，${days}日份（就醫識別碼 ${visitId}）`,
+        `Refill ${decision.refillNo} dispensed here, ${days} days (visit ID ${visitId})`,
+      ),
+    });
+    if (j000) {
+      await addRefillEvent(trx, {
+        ...common,
+        type: "j000",
+        nhiCodes: [J000],
+        reason:
+          "original sequence number (M18) unknown: not on the prescription, not in NHI status, no earlier record here",
+        message: msg(
+          `第${decision.refillNo}次：查無原處方就醫序號（處方箋、健保署查詢、本藥局紀錄皆無），M18填J000`,
+          `Refill ${decision.refillNo}: original sequence number unknown (not on the paper, in NHI's status or our records); M18 = J000`,
+        ),
+      });
+    }
+    if (abnormal) {
+      await addRefillEvent(trx, {
+        ...common,
+        type: "override",
+        nhiCodes: [input.abnormalCode ?? NHI_DOWN_ABNORMAL_CODE],
+        reason: overrideReason,
+        message: msg(
+          `健保署無法連線，藥師確認後調劑第${decision.refillNo}次（異常上傳E000）：${overrideReason}`,
+          `NHI unreachable; refill ${decision.refillNo} dispensed on the pharmacist's override (abnormal upload E000): ${overrideReason}`,
+        ),
+      });
+      await trx
+        .insertInto("rechecks")
+        .values({
+          id: randomUUID(),
+          original_visit_id: status.originalVisitId,
+          dispensing_id: id,
+          created_at: iso,
+          done_at: null,
+          result: null,
+        })
+        .execute();
+    }
+    await audit(trx, now, pharmacist.nationalId, "dispense", "dispensing", id, {
+      visitId,
+      originalVisitId: status.originalVisitId,
+      refillNo: decision.refillNo,
+      days,
+      h01: record.h01,
+      override: overrideReason ?? null,
+      terminalId: request.terminalId ?? null,
+      card: request.card ? { source: request.card.source, proxy: request.card.proxy ?? false } : null,
+    });
+  });
+}
+
 export class DispensingService implements DispensingServiceApi {
   readonly db: Kysely<Database>;
   readonly engine: Engine;
@@ -145,6 +299,7 @@ export class DispensingService implements DispensingServiceApi {
   readonly #options: DispensingServiceOptions;
   #outboxRun: Promise<{ uploaded: number; accepted: number; rejected: number; failed: number }> | undefined;
   #closed = false;
+  readonly #lastSeen = new Map<string, Date>();
 
   constructor(options: DispensingServiceOptions) {
     this.#options = options;
@@ -174,6 +329,24 @@ export class DispensingService implements DispensingServiceApi {
     }
   }
 
+  /**
+   * Stores NHI's answer. A scan usually finds nothing new: then the stored copy is left alone (the check stays
+   * read-only and fast) and only the in-memory "last seen" time moves.
+   */
+  async #sync(status: PrescriptionStatus, now: Date): Promise<void> {
+    const json = JSON.stringify(status);
+    const stored = await this.db
+      .selectFrom("prescriptions")
+      .select("nhi_status_json")
+      .where("original_visit_id", "=", status.originalVisitId)
+      .executeTakeFirst();
+    this.#lastSeen.set(status.originalVisitId, now);
+    if (stored?.nhi_status_json === json) return;
+    await this.db
+      .transaction()
+      .execute((trx) => syncPrescriptionStatus(trx, status, now, this.pharmacy.institutionCode));
+  }
+
   async #evaluate(input: { visitIdInput: string; card?: CardIdentity; requireCard?: boolean }): Promise<Evaluation> {
     const now = this.now();
     const parsed = parseVisitId(input.visitIdInput);
@@ -181,21 +354,18 @@ export class DispensingService implements DispensingServiceApi {
     let local: Evaluation["local"] = { active: [], deletedVisitIds: [] };
     if (parsed.valid && parsed.kind === "standard") {
       const fetched = await this.#fetchStatus(parsed.visitId);
-      if (fetched.reachable && fetched.result.found) {
-        const status = fetched.result.status;
-        await this.db
-          .transaction()
-          .execute((trx) => syncPrescriptionStatus(trx, status, now, this.pharmacy.institutionCode));
-      }
+      if (fetched.reachable && fetched.result.found) await this.#sync(fetched.result.status, now);
       local = await loadLocalState(this.db, parsed.visitId);
       if (fetched.reachable) nhi = fetched;
       else {
         nhi = { reachable: false };
         if (local.status) {
           nhi.cached = local.status;
-          if (local.prescription?.nhi_checked_at) {
-            nhi.cachedAt = formatRocDateTime(rocDateTimeFromDate(new Date(local.prescription.nhi_checked_at)));
-          }
+          const seen = [local.prescription?.nhi_checked_at, this.#lastSeen.get(parsed.visitId)?.toISOString()]
+            .filter((x): x is string => !!x)
+            .sort()
+            .at(-1);
+          if (seen) nhi.cachedAt = formatRocDateTime(rocDateTimeFromDate(new Date(seen)));
         }
       }
     }
@@ -424,114 +594,27 @@ export class DispensingService implements DispensingServiceApi {
 
     const id = randomUUID();
     try {
-      await this.db.transaction().execute(async (trx) => {
-        await upsertPatient(trx, now, {
-          nationalId: status.nationalId,
-          name: request.card?.name,
-          birthDate: request.card?.birthDate ?? status.birthDate,
-          sex: request.card?.sex,
-        });
-        const iso = now.toISOString();
-        await trx
-          .insertInto("dispensings")
-          .values({
-            id,
-            visit_id: visitId,
-            original_visit_id: status.originalVisitId,
-            refill_no: decision.refillNo!,
-            visit_date_time: visitDateTime,
-            pharmacist_id: pharmacist.nationalId,
-            national_id: status.nationalId,
-            days,
-            status: "active",
-            data_format: record.h01,
-            abnormal_code: abnormal ? NHI_DOWN_ABNORMAL_CODE : null,
-            j000: j000 ? 1 : 0,
-            override_reason: abnormal ? (overrideReason ?? null) : null,
-            card_source: request.card?.source ?? null,
-            terminal_id: request.terminalId ?? null,
-            record_json: JSON.stringify(record),
-            revision: 0,
-            created_at: iso,
-            updated_at: iso,
-            deleted_at: null,
-            delete_reason: null,
-          })
-          .execute();
-        await this.#options.hooks?.afterClaim?.(id);
-        await enqueue(trx, {
-          dispensingId: id,
-          visitId,
-          record,
-          revision: 0,
-          cardWrittenAt: dateFromRocDateTime(visitDateTime),
+      await commitDispensing(
+        this.db,
+        {
+          id,
           now,
-        });
-        const common = {
-          at: now,
-          originalVisitId: status.originalVisitId,
-          refillNo: decision.refillNo,
-          nationalId: status.nationalId,
-          prescriberInstitutionCode: status.prescriberInstitutionCode,
-          institutionCode: this.pharmacy.institutionCode,
+          pharmacyCode: this.pharmacy.institutionCode,
           pharmacistId: pharmacist.nationalId,
-        };
-        await addRefillEvent(trx, {
-          ...common,
-          type: "dispensed",
-          nhiCodes: [record.h01],
-          message: msg(
-            `第${decision.refillNo}次於本藥局調劑，${days}日份（就醫識別碼 ${visitId}）`,
-            `Refill ${decision.refillNo} dispensed here, ${days} days (visit ID ${visitId})`,
-          ),
-        });
-        if (j000) {
-          await addRefillEvent(trx, {
-            ...common,
-            type: "j000",
-            nhiCodes: [J000],
-            reason:
-              "original sequence number (M18) unknown: not on the prescription, not in NHI status, no earlier record here",
-            message: msg(
-              `第${decision.refillNo}次：查無原處方就醫序號（處方箋、健保署查詢、本藥局紀錄皆無），M18填J000`,
-              `Refill ${decision.refillNo}: original sequence number unknown (not on the paper, in NHI's status or our records); M18 = J000`,
-            ),
-          });
-        }
-        if (abnormal) {
-          await addRefillEvent(trx, {
-            ...common,
-            type: "override",
-            nhiCodes: [NHI_DOWN_ABNORMAL_CODE],
-            reason: overrideReason,
-            message: msg(
-              `健保署無法連線，藥師確認後調劑第${decision.refillNo}次（異常上傳E000）：${overrideReason}`,
-              `NHI unreachable; refill ${decision.refillNo} dispensed on the pharmacist's override (abnormal upload E000): ${overrideReason}`,
-            ),
-          });
-          await trx
-            .insertInto("rechecks")
-            .values({
-              id: randomUUID(),
-              original_visit_id: status.originalVisitId,
-              dispensing_id: id,
-              created_at: iso,
-              done_at: null,
-              result: null,
-            })
-            .execute();
-        }
-        await audit(trx, now, pharmacist.nationalId, "dispense", "dispensing", id, {
-          visitId,
-          originalVisitId: status.originalVisitId,
+          prescription: status,
           refillNo: decision.refillNo,
           days,
-          h01: record.h01,
-          override: overrideReason ?? null,
-          terminalId: request.terminalId ?? null,
-          card: request.card ? { source: request.card.source, proxy: request.card.proxy ?? false } : null,
-        });
-      });
+          visitId,
+          visitDateTime,
+          record,
+          abnormalCode: abnormal ? NHI_DOWN_ABNORMAL_CODE : undefined,
+          overrideReason: abnormal ? overrideReason : undefined,
+          j000,
+          card: request.card,
+          terminalId: request.terminalId,
+        },
+        this.#options.hooks?.afterClaim,
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another counter claimed this refill between our check and our commit.
@@ -635,10 +718,7 @@ export class DispensingService implements DispensingServiceApi {
       // D035: a later refill executed elsewhere (NHI's view, or our last copy of it when NHI is down).
       const fetched = await this.#fetchStatus(row.original_visit_id);
       if (fetched.reachable && fetched.result.found) {
-        const status = fetched.result.status;
-        await this.db
-          .transaction()
-          .execute((trx) => syncPrescriptionStatus(trx, status, this.now(), this.pharmacy.institutionCode));
+        await this.#sync(fetched.result.status, this.now());
       }
       const elsewhere = await this.db
         .selectFrom("nhi_refills")
