@@ -132,6 +132,17 @@ describe("reading virtual NHI cards through pcscd", () => {
     expect((await reading).identity.name).toBe("NGUYEN THI LAN");
   });
 
+  it("a card pulled in the middle of a read is reported as removed", async () => {
+    const inserted = await insert("citizen-wang");
+    inserted.once("apdu", () => {
+      // Pulled right after answering SELECT: READ PROFILE never reaches it.
+      void inserted.remove();
+    });
+    const error = await readError({ reader: READER, commandTimeoutMs: 2000 });
+    expect(["card-removed", "no-card"]).toContain(error.code);
+    expect(error.reason.zh).toMatch(/卡片被取出|沒有卡片/);
+  });
+
   it("an unknown reader name lists the readers there are", async () => {
     const error = await readError({ reader: "ACS ACR39U 00 00" });
     expect(error.code).toBe("reader-not-found");
