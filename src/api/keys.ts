@@ -68,7 +68,8 @@ export function validateNewKey(input: NewKey): string | undefined {
 
 export class KeyStore {
   private records = new Map<string, ApiKeyRecord>();
-  private mtimeMs = -1;
+  /** mtime + inode of the file as last read (every write is a rename, so the inode changes too). */
+  private version = "";
   private checkedAt = 0;
 
   /** `file` undefined: memory only (tests of isolated middleware). */
@@ -84,18 +85,19 @@ export class KeyStore {
     const now = Date.now();
     if (!force && now - this.checkedAt < this.reloadIntervalMs) return;
     this.checkedAt = now;
-    let mtime: number;
+    let version: string;
     try {
-      mtime = statSync(this.file).mtimeMs;
+      const stat = statSync(this.file);
+      version = `${stat.mtimeMs}:${stat.ino}:${stat.size}`;
     } catch {
       this.records.clear();
-      this.mtimeMs = -1;
+      this.version = "";
       return;
     }
-    if (mtime === this.mtimeMs && !force) return;
+    if (version === this.version && !force) return;
     const parsed = JSON.parse(readFileSync(this.file, "utf8")) as { keys?: ApiKeyRecord[] };
     this.records = new Map((parsed.keys ?? []).map((k) => [k.id, k]));
-    this.mtimeMs = mtime;
+    this.version = version;
   }
 
   private persist(): void {
@@ -106,7 +108,8 @@ export class KeyStore {
       mode: 0o600,
     });
     renameSync(tmp, this.file);
-    this.mtimeMs = statSync(this.file).mtimeMs;
+    const stat = statSync(this.file);
+    this.version = `${stat.mtimeMs}:${stat.ino}:${stat.size}`;
   }
 
   /** Creates a key and returns the full key text once; it cannot be recovered later. */
