@@ -65,6 +65,31 @@ describe("accepted uploads", () => {
   });
 });
 
+describe("abnormal uploads (H01=B) with API 1.54 offline visit IDs", () => {
+  it("accepts a pharmacy's B record whose M15 came from the offline API, M13 = abnormal code", async () => {
+    const rx = await w.prescribe();
+    await uploaded([rx]);
+    const off = await w.client.offlineVisitId({ institutionCode: PHARMACY }, rx.mb1.M03!);
+    const d = await w.dispensing(rx, 1, {
+      override: { abnormalCode: "A010", visitId: off.visitId, visitDateTime: off.visitDateTime },
+    });
+    expect(d.h01).toBe("B");
+    expect(d.mb1.M14).toBeUndefined();
+    expect((await w.upload(PHARMACY, [d])).codes).toEqual([]);
+    const status = await w.client.prescriptionStatus({ institutionCode: PHARMACY }, rx.mb1.M15!);
+    expect(status.found && status.status.refills[0]!.events.map((e) => e.type)).toEqual(["B"]);
+  });
+
+  it("refill 1 self-dispensed at the prescriber (D02=1, D05=0) shows as dispensed there", async () => {
+    const rx = await w.prescribe();
+    const self = { ...rx, mb2: rx.mb2.map((l) => ({ ...l, D05: "0" })) };
+    await uploaded([self]);
+    const status = await w.client.prescriptionStatus({ institutionCode: PHARMACY }, rx.mb1.M15!);
+    expect(status.found && status.status.refills[0]).toMatchObject({ state: "dispensed", dispensedBy: CLINIC });
+    expect((await w.upload(PHARMACY, [await w.dispensing(rx, 1)])).codes).toEqual(["M33:D025"]);
+  });
+});
+
 describe("format checks pass through the sandbox (foundation validator and parser)", () => {
   it("AA: a required field is missing", async () => {
     const rx = await w.prescribe();
