@@ -144,6 +144,7 @@ export async function renderSlipPdf(data: SlipData, options: SlipPdfOptions = {}
   w.newPage();
   const x0 = boxLeft + pad;
   if (!receipt) {
+    w.flushText();
     w.page.drawRectangle({
       x: boxLeft,
       y: w.pageSize[1] - top - boxHeight,
@@ -171,6 +172,7 @@ export async function renderSlipPdf(data: SlipData, options: SlipPdfOptions = {}
         w.hline(x0, x0 + contentWidth, w.y + 0.5, RULE, 0.75);
         break;
       case "qr":
+        w.flushText();
         drawQr(w.page, qrMatrix(b.text), x0 + (contentWidth - b.width) / 2, w.y, b.width, INK);
         break;
       case "gap":

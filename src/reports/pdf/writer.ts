@@ -3,7 +3,20 @@
  * never split across pages, and page furniture (header/footer) drawn once the page count is known. Coordinates in
  * this API are measured from the top-left corner, in points.
  */
-import { PDFDocument, type PDFPage, type RGB, rgb } from "pdf-lib";
+import {
+  beginText,
+  endText,
+  PDFDocument,
+  type PDFName,
+  type PDFOperator,
+  type PDFPage,
+  type RGB,
+  rgb,
+  setFillingRgbColor,
+  setFontAndSize,
+  setTextMatrix,
+  showText,
+} from "pdf-lib";
 import { embedReportFont, type ReportFont } from "./font.js";
 import { wrapText } from "./text.js";
 
@@ -53,6 +66,7 @@ export class PdfWriter {
   page!: PDFPage;
   /** Cursor: distance from the top edge of the current page. */
   y = 0;
+  private readonly textStates = new Map<PDFPage, TextState>();
   /** Called after each new page is added (repeat headers here). */
   onNewPage?: (writer: PdfWriter) => void;
 
@@ -138,13 +152,52 @@ export class PdfWriter {
     const clean = font.clean(text);
     if (!clean.trim()) return;
     const baseline = top + (this.lineHeight(style) - style.size) / 2 + style.size * 0.88;
-    page.drawText(clean, {
-      x,
-      y: this.pageSize[1] - baseline,
-      size: style.size,
-      font: font.pdfFont,
-      color: style.color ?? INK,
-    });
+    // Text goes out as raw operators inside one BT…ET run, with Tf / rg only when they change: pdf-lib's
+    // drawText wraps every call in q/BT/Tf/TL/ET/Q and registers a new font resource on each setFont, which
+    // tripled the size of a long log.
+    let st = this.textStates.get(page);
+    if (!st) {
+      st = { inText: false, keys: new Map() };
+      this.textStates.set(page, st);
+    }
+    let key = st.keys.get(font);
+    if (!key) {
+      key = page.node.newFontDictionary(font.pdfFont.name, font.pdfFont.ref);
+      st.keys.set(font, key);
+    }
+    const ops: PDFOperator[] = [];
+    if (!st.inText) {
+      ops.push(beginText());
+      st.inText = true;
+      st.font = undefined;
+      st.size = undefined;
+      st.color = undefined;
+    }
+    if (st.font !== font || st.size !== style.size) {
+      ops.push(setFontAndSize(key, style.size));
+      st.font = font;
+      st.size = style.size;
+    }
+    const color = style.color ?? INK;
+    const colorKey = `${color.red} ${color.green} ${color.blue}`;
+    if (st.color !== colorKey) {
+      ops.push(setFillingRgbColor(color.red, color.green, color.blue));
+      st.color = colorKey;
+    }
+    ops.push(
+      setTextMatrix(1, 0, 0, 1, round(x), round(this.pageSize[1] - baseline)),
+      showText(font.pdfFont.encodeText(clean)),
+    );
+    page.pushOperators(...ops);
+  }
+
+  /** Closes the page's open text run; call before drawing shapes on `page` outside this writer. */
+  flushText(page: PDFPage = this.page): void {
+    const st = this.textStates.get(page);
+    if (st?.inText) {
+      page.pushOperators(endText());
+      st.inText = false;
+    }
   }
 
   /** Draws one line right-aligned to `right`. */
@@ -163,10 +216,12 @@ export class PdfWriter {
   }
 
   rect(x: number, top: number, w: number, h: number, color: RGB, page: PDFPage = this.page): void {
+    this.flushText(page);
     page.drawRectangle({ x, y: this.pageSize[1] - top - h, width: w, height: h, color });
   }
 
   hline(x1: number, x2: number, top: number, color: RGB = RULE, thickness = 0.5): void {
+    this.flushText(this.page);
     this.page.drawLine({
       start: { x: x1, y: this.pageSize[1] - top },
       end: { x: x2, y: this.pageSize[1] - top },
@@ -176,8 +231,22 @@ export class PdfWriter {
   }
 
   async save(): Promise<Uint8Array> {
+    for (const page of this.pages) this.flushText(page);
     return this.doc.save({ useObjectStreams: true });
   }
+}
+
+interface TextState {
+  inText: boolean;
+  font?: ReportFont;
+  size?: number;
+  color?: string;
+  keys: Map<ReportFont, PDFName>;
+}
+
+/** Two decimals are a hundredth of a point: plenty, and shorter content streams. */
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 export interface Column {
