@@ -64,6 +64,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     issueVirtualCard: (input) => core.issueVirtualCard(input),
     revokeVirtualCard: (target) => core.revokeVirtualCard(target),
     seedScenarios: seed,
+    uploadResult(institutionCode, uploadId) {
+      const doc = core.uploadResult({ institutionCode }, uploadId);
+      if (!doc) return undefined;
+      const { report: _report, institutionCode: _inst, readyAt: _ready, ...result } = doc;
+      return result;
+    },
     now: () => now(),
     async close() {
       for (const server of servers) {

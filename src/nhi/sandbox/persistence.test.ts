@@ -54,6 +54,8 @@ describe("SQLite persistence", () => {
       expect(after).toEqual(before);
       expect(after.found && after.status.refills[1]!.state).toBe("cancelled");
       expect(await b.client.fetchCheckReport({ institutionCode: CLINIC }, receipt.uploadId)).toEqual(report);
+      expect(b.uploadResult(CLINIC, receipt.uploadId)).toMatchObject({ recordCount: 2, accepted: 2, rejected: 0 });
+      expect(b.uploadResult(PHARMACY, receipt.uploadId)).toBeUndefined();
       expect(await b.client.verifyVirtualCard({ institutionCode: PHARMACY }, issued.token)).toMatchObject({
         valid: true,
       });

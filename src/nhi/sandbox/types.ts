@@ -132,6 +132,15 @@ export interface SeededScenarios {
   cases: Record<ScenarioName, ScenarioCase>;
 }
 
+export interface UploadResult {
+  uploadId: string;
+  receivedAt: string;
+  recordCount: number;
+  accepted: number;
+  rejected: number;
+  results: { recordNo: number; accepted: boolean; errors: { field: string; code: string }[] }[];
+}
+
 export interface ListeningSandbox {
   url: string;
   port: number;
@@ -152,6 +161,8 @@ export interface Sandbox {
   /** Revokes one token, or every outstanding token of a person (card cancelled). Returns how many. */
   revokeVirtualCard(target: { token: string } | { nationalId: string }): Promise<number>;
   seedScenarios(input: { pharmacyCode: string; now?: Date }): Promise<SeededScenarios>;
+  /** Per-record outcome of an upload as JSON (what the check report says, plus the accepted records). */
+  uploadResult(institutionCode: string, uploadId: string): UploadResult | undefined;
   /** The current clock. */
   now(): Date;
   close(): Promise<void>;
