@@ -6,7 +6,7 @@ import { Box, Text, useApp } from "ink";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import type { Locale } from "../src/domain/message.js";
 import { rocDateTimeFromDate } from "../src/domain/roc-date.js";
-import type { DispensingServiceApi, ServiceHealth } from "../src/service/types.js";
+import type { CardIdentity, DispensingServiceApi, ServiceHealth } from "../src/service/types.js";
 import type { UiActions } from "./actions.js";
 import { type CardEvent, type CardSource, currentCard, INITIAL_CARD_STATE, reduceCard } from "./card-state.js";
 import { type Hint, KeyHints } from "./components/KeyHints.js";
@@ -83,6 +83,7 @@ function Shell({
   };
   const [health, setHealth] = useState<ServiceHealth | undefined>();
   const [card, dispatchCard] = useReducer(reduceCard, INITIAL_CARD_STATE);
+  const [virtualCard, setVirtualCard] = useState<CardIdentity | undefined>();
   const [flash, setFlash] = useState<{ text: string; color: string } | undefined>(
     notice ? { text: notice, color: "yellow" } : undefined,
   );
@@ -207,10 +208,22 @@ function Shell({
             <Counter
               service={service}
               pharmacistId={pharmacistId}
-              card={currentCard(card)}
+              card={virtualCard ?? currentCard(card)}
               actions={actions}
               width={width}
               onChanged={refreshHealth}
+              onVirtualCard={(identity) => {
+                setVirtualCard(identity);
+                if (identity)
+                  showFlash(
+                    t(L.virtualCardAccepted, {
+                      name: identity.name ?? "",
+                      id: maskId(identity.nationalId),
+                      proxy: identity.proxy ? t(L.proxy) : "",
+                    }),
+                    "cyan",
+                  );
+              }}
               active={screen === "counter" && !quitting}
             />
           </Box>
@@ -244,7 +257,7 @@ function Shell({
             <Text> </Text>
           )}
         </Box>
-        <StatusBar health={health} card={card} />
+        <StatusBar health={health} card={card} virtualCard={virtualCard} />
         <KeyHints hints={hints} />
       </Box>
     </LocaleContext.Provider>

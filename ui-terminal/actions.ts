@@ -1,12 +1,16 @@
 /** Pluggable side actions (reports): the UI works without them and says so. */
-import type { Locale } from "../src/domain/message.js";
-import type { RefillLogQuery } from "../src/service/types.js";
+import type { Locale, Message } from "../src/domain/message.js";
+import type { CardIdentity, RefillLogQuery } from "../src/service/types.js";
+
+export type VirtualCardCheck = { ok: true; identity: CardIdentity } | { ok: false; message: Message };
 
 export interface UiActions {
   /** Writes the refill reminder slip PDF for a dispensing; resolves with the file path. */
   printSlip?(dispensingId: string, locale: Locale): Promise<{ path: string }>;
   /** Writes the refill log (CSV or PDF) for the filters shown; resolves with the file path. */
   exportRefillLog?(query: RefillLogQuery, format: "csv" | "pdf", locale: Locale): Promise<{ path: string }>;
+  /** Verifies a scanned virtual NHI card QR (NHIVC1:…, single use, 5 minutes) with NHI. */
+  verifyVirtualCard?(token: string): Promise<VirtualCardCheck>;
 }
 
 /** Messages of thrown errors, localized when they carry a `{zh,en}` reason (ReportError, CardError …). */

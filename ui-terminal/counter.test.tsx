@@ -88,6 +88,57 @@ describe("counter", () => {
     await app.waitFor("提醒單功能尚未安裝");
   });
 
+  it("a dispensing refused by the service shows why and changes nothing on screen as done", async () => {
+    const service = new FakeService();
+    service.refuseNext = {
+      code: "no-card-chronic",
+      message: { zh: "慢箋須過健保卡", en: "chronic refills need the card" },
+    };
+    const app = renderApp({ service });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press(KEY.f9);
+    const s = await app.waitFor("未調劑");
+    expect(s).toContain("不 可 調 劑");
+    expect(s).toContain("✕ 慢箋須過健保卡 (D059)");
+    expect(s).not.toContain("已調劑");
+  });
+
+  it("a virtual NHI card QR scanned into the same field identifies the patient", async () => {
+    const verifyVirtualCard = vi.fn(async () => ({
+      ok: true as const,
+      identity: { source: "virtual-card" as const, nationalId: "A123456789", name: "王小明", proxy: true },
+    }));
+    const app = renderApp({ actions: { verifyVirtualCard } });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("未插健保卡");
+    await app.press("NHIVC1:0123456789ABCDEFGHJKMNPQRSTVWXYZ\r");
+    const s = await app.waitFor("健保卡相符");
+    expect(s).toContain("虛擬健保卡：王小明 A12345****（代理人出示）");
+    expect(verifyVirtualCard).toHaveBeenCalledWith("NHIVC1:0123456789ABCDEFGHJKMNPQRSTVWXYZ");
+    await vi.waitFor(() =>
+      expect(app.service.callsOf("check").at(-1)).toMatchObject({ card: { source: "virtual-card" } }),
+    );
+    expect(app.service.callsOf("check")).toHaveLength(2);
+    await app.press(KEY.f9);
+    await app.waitFor("已調劑");
+    expect(app.service.callsOf("dispense")[0]).toMatchObject({
+      card: { source: "virtual-card", nationalId: "A123456789" },
+    });
+    // single use: gone after the dispensing
+    await app.waitFor(/上傳 .*無讀卡機/);
+  });
+
+  it("a refused virtual card says why", async () => {
+    const verifyVirtualCard = vi.fn(async () => ({
+      ok: false as const,
+      message: { zh: "QR碼已逾5分鐘", en: "the QR code is older than 5 minutes" },
+    }));
+    const app = renderApp({ actions: { verifyVirtualCard } });
+    await app.press("NHIVC1:0123456789ABCDEFGHJKMNPQRSTVWXYZ\r");
+    await app.waitFor("虛擬健保卡無效：QR碼已逾5分鐘");
+  });
+
   it("a blocked decision cannot be confirmed", async () => {
     const app = renderApp();
     await app.press(`${RX_DONE_ELSEWHERE}\r`);

@@ -79,6 +79,11 @@ export const L = {
   readerReady: msg("讀卡機就緒 未插卡", "reader ready, no card"),
   readerCard: msg("健保卡：{name}", "Card: {name}"),
   readerError: msg("讀卡錯誤", "card error"),
+  virtualCardUnavailable: msg("無法驗證虛擬健保卡（未連線健保署）", "Virtual NHI cards cannot be verified here"),
+  virtualCardRejected: msg("虛擬健保卡無效：{reason}", "Virtual NHI card refused: {reason}"),
+  virtualCardAccepted: msg("虛擬健保卡：{name} {id}{proxy}", "Virtual NHI card: {name} {id}{proxy}"),
+  proxy: msg("（代理人出示）", " (shown by a proxy)"),
+  readerVirtual: msg("虛擬健保卡：{name}", "Virtual card: {name}"),
   cardInserted: msg("已插入健保卡：{name} {id}", "NHI card inserted: {name} {id}"),
   cardRemoved: msg("健保卡已取出", "NHI card removed"),
   // keys

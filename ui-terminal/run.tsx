@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { render } from "ink";
 import type { Locale } from "../src/domain/message.js";
 import type { RocDate } from "../src/domain/roc-date.js";
+import type { NhiClient } from "../src/nhi/client.js";
 import type { Rxdesk } from "../src/service/bootstrap.js";
 import { App } from "./App.js";
 import type { UiActions } from "./actions.js";
@@ -21,16 +22,18 @@ export interface RunUiOptions {
   demo?: boolean;
   /** Do not look for a card reader (pcscd). */
   noCard?: boolean;
+  /** Only this PC/SC reader (default: all). */
+  reader?: string;
   /** Upload the outbox this often (ms); 0 = only on request (F6 U). */
   outboxIntervalMs?: number;
   notice?: string;
 }
 
 /** Card watcher, if the native PC/SC binding loads; the UI shows "no reader" otherwise. */
-async function startCards(): Promise<{ source?: CardSource; stop(): Promise<void> }> {
+async function startCards(reader?: string): Promise<{ source?: CardSource; stop(): Promise<void> }> {
   try {
     const { createCardWatcher } = await import("../src/card/watcher.js");
-    const watcher = createCardWatcher();
+    const watcher = createCardWatcher(reader ? { readers: [reader] } : {});
     void watcher.start().catch(() => undefined);
     return { source: watcher as unknown as CardSource, stop: () => watcher.stop() };
   } catch {
@@ -38,12 +41,32 @@ async function startCards(): Promise<{ source?: CardSource; stop(): Promise<void
   }
 }
 
-export function reportActions(rx: Rxdesk, dataDir: string): UiActions {
+export function reportActions(rx: Rxdesk, dataDir: string, nhiUrl?: string): UiActions {
   const pharmacy = {
     name: rx.pharmacy.name ?? rx.pharmacy.institutionCode,
     institutionCode: rx.pharmacy.institutionCode,
   };
+  let nhi: NhiClient | undefined = rx.sandbox?.client;
   return {
+    async verifyVirtualCard(token) {
+      if (!nhi && nhiUrl) {
+        const { createHttpNhiClient } = await import("../src/nhi/sandbox/http-client.js");
+        nhi = createHttpNhiClient(nhiUrl);
+      }
+      if (!nhi) throw new Error("no NHI client");
+      const r = await nhi.verifyVirtualCard({ institutionCode: rx.pharmacy.institutionCode }, token);
+      if (!r.valid) return { ok: false, message: r.message };
+      return {
+        ok: true,
+        identity: {
+          source: "virtual-card",
+          nationalId: r.nationalId,
+          name: r.name,
+          birthDate: r.birthDate as RocDate | undefined,
+          proxy: r.proxy,
+        },
+      };
+    },
     async printSlip(dispensingId, locale) {
       const [{ buildSlipData }, { renderSlipPdf }] = await Promise.all([
         import("../src/reports/slip-data.js"),
@@ -84,7 +107,7 @@ export async function runUi(options: RunUiOptions): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   const [{ createRxdesk }, cards] = await Promise.all([
     import("../src/service/bootstrap.js"),
-    options.noCard ? Promise.resolve({ source: undefined, stop: async () => undefined }) : startCards(),
+    options.noCard ? Promise.resolve({ source: undefined, stop: async () => undefined }) : startCards(options.reader),
   ]);
   const rx = await createRxdesk({ dataDir, nhiUrl: options.nhiUrl, demo: options.demo ?? true });
   const interval = options.outboxIntervalMs ?? 60_000;
@@ -96,7 +119,7 @@ export async function runUi(options: RunUiOptions): Promise<void> {
       pharmacistId={options.pharmacistId}
       pharmacyName={rx.pharmacy.name}
       cards={cards.source}
-      actions={reportActions(rx, dataDir)}
+      actions={reportActions(rx, dataDir, options.nhiUrl)}
       locale={options.locale}
       notice={options.notice}
       columns={process.stdout.columns}

@@ -136,7 +136,11 @@ export function DecisionPanel({
       {shown.map((r, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: reasons may repeat a code
         <Text key={i} color={SEVERITY_MARK[r.severity].color} wrap="truncate" bold={r.severity === "block"}>
-          {SEVERITY_MARK[r.severity].mark} {truncate(`${t(r.message)}${r.nhiCode ? ` (${r.nhiCode})` : ""}`, inner - 2)}
+          {SEVERITY_MARK[r.severity].mark}{" "}
+          {truncate(
+            `${t(r.message)}${r.nhiCode && !t(r.message).includes(r.nhiCode) ? ` (${r.nhiCode})` : ""}`,
+            inner - 2,
+          )}
         </Text>
       ))}
       {reasons.length > shown.length ? (

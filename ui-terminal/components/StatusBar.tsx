@@ -1,13 +1,21 @@
 /** The bottom status line: NHI link, upload queue against the 24-hour deadline, card reader. */
 import { Box, Text } from "ink";
-import type { ServiceHealth } from "../../src/service/types.js";
+import type { CardIdentity, ServiceHealth } from "../../src/service/types.js";
 import { type CardState, currentCard, summarizeReader } from "../card-state.js";
 import { L, useT } from "../i18n.js";
 import { formatAge, maskId } from "../text.js";
 
 const DAY_MS = 24 * 3600_000;
 
-export function StatusBar({ health, card }: { health?: ServiceHealth; card: CardState }) {
+export function StatusBar({
+  health,
+  card,
+  virtualCard,
+}: {
+  health?: ServiceHealth;
+  card: CardState;
+  virtualCard?: CardIdentity;
+}) {
   const { t } = useT();
   const nhi = !health ? (
     <Text color="gray">{t(L.nhiUnknown)}</Text>
@@ -32,20 +40,23 @@ export function StatusBar({ health, card }: { health?: ServiceHealth; card: Card
   );
   const summary = summarizeReader(card);
   const identity = currentCard(card);
-  const reader =
-    summary === "card" ? (
-      <Text color="cyan" bold>
-        {t(L.readerCard, { name: identity?.name ?? maskId(identity?.nationalId) })}
-      </Text>
-    ) : summary === "no-service" ? (
-      <Text color="gray">{t(L.readerNoService)}</Text>
-    ) : summary === "no-reader" ? (
-      <Text color="gray">{t(L.readerNone)}</Text>
-    ) : summary === "error" ? (
-      <Text color="yellow">{t(L.readerError)}</Text>
-    ) : (
-      <Text>{t(L.readerReady)}</Text>
-    );
+  const reader = virtualCard ? (
+    <Text color="cyan" bold>
+      {t(L.readerVirtual, { name: virtualCard.name ?? maskId(virtualCard.nationalId) })}
+    </Text>
+  ) : summary === "card" ? (
+    <Text color="cyan" bold>
+      {t(L.readerCard, { name: identity?.name ?? maskId(identity?.nationalId) })}
+    </Text>
+  ) : summary === "no-service" ? (
+    <Text color="gray">{t(L.readerNoService)}</Text>
+  ) : summary === "no-reader" ? (
+    <Text color="gray">{t(L.readerNone)}</Text>
+  ) : summary === "error" ? (
+    <Text color="yellow">{t(L.readerError)}</Text>
+  ) : (
+    <Text>{t(L.readerReady)}</Text>
+  );
   return (
     <Box height={1} overflow="hidden" gap={2}>
       {nhi}

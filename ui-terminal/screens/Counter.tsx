@@ -5,6 +5,7 @@
 import { Box, Text } from "ink";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Message } from "../../src/domain/message.js";
+import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
 import { describeCorrections, parseVisitId } from "../../src/domain/visit-id.js";
 import type {
   CardIdentity,
@@ -25,7 +26,7 @@ type Done = Extract<DispenseResult, { ok: true }>;
 type Phase =
   | { kind: "idle" }
   | { kind: "checking"; input: string }
-  | { kind: "decided"; decision: Decision; note?: Message | string }
+  | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string }
   | { kind: "override"; decision: Decision; error?: string }
   | { kind: "dispensing"; decision: Decision }
   | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: string }
@@ -39,12 +40,23 @@ export interface CounterProps {
   card?: CardIdentity;
   actions?: UiActions;
   width: number;
+  /** A virtual NHI card was scanned (identity), or the patient is done (undefined). */
+  onVirtualCard?(identity: CardIdentity | undefined): void;
   /** Something changed the outbox (a dispensing): refresh the status bar. */
   onChanged?(): void;
   active?: boolean;
 }
 
-export function Counter({ service, pharmacistId, card, actions, width, onChanged, active = true }: CounterProps) {
+export function Counter({
+  service,
+  pharmacistId,
+  card,
+  actions,
+  width,
+  onChanged,
+  onVirtualCard,
+  active = true,
+}: CounterProps) {
   const { t, locale } = useT();
   // The field is kept in a ref too: a scanner's burst (code + Enter) arrives before React re-renders.
   const [field, setFieldState] = useState("");
@@ -55,6 +67,23 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
   };
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const seq = useRef(0);
+
+  const scanVirtualCard = async (token: string) => {
+    const my = ++seq.current;
+    const before = phase;
+    setPhase({ kind: "checking", input: token });
+    const restore = (p: Phase) => (my === seq.current ? setPhase(p) : undefined);
+    if (!actions?.verifyVirtualCard) return restore({ kind: "error", text: t(L.virtualCardUnavailable) });
+    try {
+      const result = await actions.verifyVirtualCard(token);
+      if (!result.ok) return restore({ kind: "error", text: t(L.virtualCardRejected, { reason: t(result.message) }) });
+      // Back to the decision on screen (checked again with the card by the effect below), or the scan field.
+      restore(before.kind === "decided" ? before : { kind: "idle" });
+      onVirtualCard?.(result.identity);
+    } catch (error) {
+      restore({ kind: "error", text: errorText(error, locale) });
+    }
+  };
 
   const check = useCallback(
     async (input: string, withCard: CardIdentity | undefined, note?: Message | string) => {
@@ -67,7 +96,7 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
       setPhase({ kind: "checking", input });
       try {
         const decision = await service.check({ visitIdInput: input, card: withCard });
-        if (my === seq.current) setPhase({ kind: "decided", decision, note });
+        if (my === seq.current) setPhase({ kind: "decided", decision, note, cardId: withCard?.nationalId });
       } catch (error) {
         if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
       }
@@ -75,13 +104,11 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
     [service, locale],
   );
 
-  // A card put in (or pulled) while a decision is on screen: check again, so a person mismatch shows at once.
+  // A card put in, pulled or scanned while a decision is on screen: check again with it, so a person mismatch
+  // (or a match) shows at once. The decision remembers which card it was checked with.
   const cardId = card?.nationalId;
-  const lastCard = useRef(cardId);
   useEffect(() => {
-    if (lastCard.current === cardId) return;
-    lastCard.current = cardId;
-    if (phase.kind === "decided") void check(phase.decision.input, card);
+    if (phase.kind === "decided" && phase.cardId !== cardId) void check(phase.decision.input, card);
   }, [cardId, card, phase, check]);
 
   const dispense = async (decision: Decision, override?: string) => {
@@ -98,9 +125,19 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
         terminalId: "tui",
       });
       if (my !== seq.current) return;
-      if (result.ok) setPhase({ kind: "done", decision, result });
-      else if (result.decision) setPhase({ kind: "decided", decision: result.decision, note: t(L.dispenseRefused) });
-      else setPhase({ kind: "refused", decision, reasons: result.reasons });
+      if (result.ok) {
+        setPhase({ kind: "done", decision, result });
+        onVirtualCard?.(undefined); // single use: the next patient shows their own
+      } else {
+        // Refused at dispense time (stale screen, card missing, NHI said no …): show why, with the fresh decision.
+        const fresh = result.decision ?? decision;
+        const seen = new Set(result.reasons.map((r) => r.code));
+        setPhase({
+          kind: "refused",
+          decision: fresh,
+          reasons: [...result.reasons, ...fresh.reasons.filter((r) => !seen.has(r.code))],
+        });
+      }
     } catch (error) {
       if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
     } finally {
@@ -142,7 +179,8 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
           if (fieldRef.current.trim()) {
             const input = fieldRef.current;
             setField("");
-            void check(input, card);
+            if (isVirtualCardToken(input)) void scanVirtualCard(input.trim());
+            else void check(input, card);
           }
           return true;
         case "escape":
@@ -150,6 +188,7 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
           else {
             seq.current++;
             setPhase({ kind: "idle" });
+            onVirtualCard?.(undefined);
           }
           return true;
         case "f9":
@@ -200,7 +239,7 @@ export function Counter({ service, pharmacistId, card, actions, width, onChanged
         <TextPrompt
           label={t(L.overridePrompt)}
           error={phase.error}
-          onCancel={() => setPhase({ kind: "decided", decision: phase.decision })}
+          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId: card?.nationalId })}
           onSubmit={(reason) => {
             if (!reason.trim()) setPhase({ ...phase, error: t(L.reasonRequired) });
             else void dispense(phase.decision, reason.trim());

@@ -110,6 +110,8 @@ export class FakeService implements DispensingServiceApi {
     },
   ];
   slowCheck?: Promise<void>;
+  /** The next dispense is refused with this reason (as the service does at dispense time). */
+  refuseNext?: { code: "no-card-chronic"; message: { zh: string; en: string } };
 
   async check(input: { visitIdInput: string; card?: { nationalId: string } }): Promise<Decision> {
     this.calls.push({ method: "check", args: input });
@@ -183,6 +185,11 @@ export class FakeService implements DispensingServiceApi {
 
   async dispense(request: Parameters<DispensingServiceApi["dispense"]>[0]) {
     this.calls.push({ method: "dispense", args: request });
+    if (this.refuseNext) {
+      const reason = { ...this.refuseNext, severity: "block" as const, nhiCode: "D059" };
+      this.refuseNext = undefined;
+      return { ok: false as const, status: 422 as const, reasons: [reason] };
+    }
     const view: DispensingView = {
       id: `disp${this.dispensings.length + 1}`,
       visitId: "QQQQ2222WWWW3333EEEE",

@@ -19,6 +19,7 @@ export function register(program: Command): void {
     .option("--nhi-url <url>", "standalone NHI sandbox or endpoint instead of the in-process sandbox")
     .option("--no-demo", "do not seed the demo prescriptions on the first run")
     .option("--no-card", "do not look for a card reader")
+    .option("--reader <name>", "use only this PC/SC card reader")
     .action(
       async (opts: {
         dataDir?: string;
@@ -27,6 +28,7 @@ export function register(program: Command): void {
         nhiUrl?: string;
         demo: boolean;
         card: boolean;
+        reader?: string;
       }) => {
         if (!process.stdin.isTTY || !process.stdout.isTTY) {
           process.stderr.write(
@@ -67,6 +69,7 @@ export function register(program: Command): void {
           pharmacistId,
           demo: opts.demo,
           noCard: !opts.card,
+          reader: opts.reader,
         });
       },
     );
