@@ -5,6 +5,7 @@
 import { z } from "zod/v4";
 import { checkNationalId } from "../../src/domain/national-id.js";
 import { isRocDate, type RocDate } from "../../src/domain/roc-date.js";
+import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
 
 export const nationalIdSchema = z
   .string()
@@ -190,3 +191,14 @@ export const cardReadBodySchema = z
     timeoutMs: z.int().min(0).max(30_000).optional().meta({ description: "How long to wait for a card (default 0)" }),
   })
   .meta({ id: "CardReadRequest" });
+
+export const virtualCardBodySchema = z
+  .strictObject({
+    token: z
+      .string()
+      .max(64)
+      .refine((v) => isVirtualCardToken(v), { message: "not a virtual NHI card QR (NHIVC1:…)" })
+      .transform((v) => v.trim())
+      .meta({ description: "The text of the virtual NHI card QR (虛擬健保卡), as scanned" }),
+  })
+  .meta({ id: "VirtualCardRequest" });

@@ -184,21 +184,23 @@ export const refillLogResponseSchema = z
   .object({ from: rocDate, to: rocDate, events: z.array(refillEventSchema) })
   .meta({ id: "RefillLog" });
 
-export const cardReadResponseSchema = z
+const cardIdentityOut = z
   .object({
-    terminalId: z.string(),
-    reader: z.string().optional(),
-    identity: z.object({
-      source: z.enum(["ic-card", "virtual-card"]),
-      nationalId: z.string(),
-      name: z.string().optional(),
-      birthDate: z.string().optional(),
-      sex: z.enum(["M", "F"]).optional(),
-      cardNumber: z.string().optional(),
-      proxy: z.boolean().optional(),
-    }),
+    source: z.enum(["ic-card", "virtual-card"]),
+    nationalId: z.string(),
+    name: z.string().optional(),
+    birthDate: z.string().optional(),
+    sex: z.enum(["M", "F"]).optional(),
+    cardNumber: z.string().optional(),
+    proxy: z.boolean().optional(),
   })
+  .meta({ id: "CardIdentityRead" });
+
+export const cardReadResponseSchema = z
+  .object({ terminalId: z.string(), reader: z.string().optional(), identity: cardIdentityOut })
   .meta({ id: "CardRead" });
+
+export const virtualCardResponseSchema = z.object({ identity: cardIdentityOut }).meta({ id: "VirtualCard" });
 
 export const scanResponseSchema = z
   .object({

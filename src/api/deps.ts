@@ -1,5 +1,6 @@
 /** What the API is built from. Devices and exports are pluggable: absent ones answer 503 / 406 problems. */
 import type { Logger } from "pino";
+import type { VirtualCardResult } from "../nhi/client.js";
 import type { CardIdentity, DispensingServiceApi } from "../service/types.js";
 import type { AuditSink } from "./audit.js";
 import type { KeyStore } from "./keys.js";
@@ -7,6 +8,11 @@ import type { KeyStore } from "./keys.js";
 export interface CardReader {
   /** Reads the patient's card at a terminal's reader; throws (card errors carry `code` + `reason: Message`). */
   read(terminalId: string, options: { timeoutMs: number }): Promise<{ reader?: string; identity: CardIdentity }>;
+}
+
+export interface VirtualCardVerifier {
+  /** Asks NHI whether a virtual-card QR token is valid (5 minutes, single use) and whose it is. */
+  verify(token: string): Promise<VirtualCardResult>;
 }
 
 export interface ScanResult {
@@ -67,6 +73,7 @@ export interface AppOptions {
   logger: Logger;
   cardReader?: CardReader;
   scanner?: Scanner;
+  virtualCards?: VirtualCardVerifier;
   reports?: RefillLogExporter;
   limits?: Partial<ApiLimits>;
   info?: Partial<AppInfo>;

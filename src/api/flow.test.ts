@@ -59,6 +59,28 @@ describe("dispensing flow over HTTP (real service)", () => {
     expect(typed.body.originalVisitId).toBe(fresh.originalVisitId);
   });
 
+  it("verifies a virtual NHI card QR once (single use) and returns the patient's identity", async () => {
+    const c = h.cases.cancelledRestored;
+    const issued = await h.rx.sandbox!.issueVirtualCard({ nationalId: c.nationalId, name: c.patientName });
+    const first = await request(h.url)
+      .post("/api/virtual-cards/verify")
+      .set(as(h.pharmacistKey))
+      .send({ token: issued.token });
+    expect(first.status).toBe(200);
+    expect(first.body.identity).toMatchObject({ source: "virtual-card", nationalId: c.nationalId, proxy: false });
+    const again = await request(h.url)
+      .post("/api/virtual-cards/verify")
+      .set(as(h.pharmacistKey))
+      .send({ token: issued.token });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe("virtual-card-used");
+    const junk = await request(h.url)
+      .post("/api/virtual-cards/verify")
+      .set(as(h.pharmacistKey))
+      .send({ token: "hello" });
+    expect(junk.status).toBe(400);
+  });
+
   it("refuses a refill dispensed elsewhere with 409, the reasons and NHI code D025", async () => {
     const c = h.cases.dispensedElsewhere;
     const res = await request(h.url)

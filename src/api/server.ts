@@ -7,11 +7,13 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import pino, { type Logger } from "pino";
+import type { NhiClient } from "../nhi/client.js";
+import { createHttpNhiClient } from "../nhi/sandbox/index.js";
 import { createRxdesk, type Rxdesk } from "../service/bootstrap.js";
 import { createApp } from "./app.js";
 import { AuditLog } from "./audit.js";
 import { createPcscCardReader } from "./card-reader.js";
-import type { ApiLimits } from "./deps.js";
+import type { ApiLimits, VirtualCardVerifier } from "./deps.js";
 import { KeyStore } from "./keys.js";
 import { createReportsExporter } from "./reports-exporter.js";
 import { loadScanner } from "./scanner.js";
@@ -47,6 +49,10 @@ export function keyStoreFor(dataDir?: string): KeyStore {
   return new KeyStore(join(dataDirOf(dataDir), "api-keys.json"));
 }
 
+export function virtualCardVerifier(nhi: NhiClient, institutionCode: string): VirtualCardVerifier {
+  return { verify: (token) => nhi.verifyVirtualCard({ institutionCode }, token) };
+}
+
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const dataDir = dataDirOf(options.dataDir);
   const logger = options.logger ?? pino({ level: process.env.RXDESK_LOG_LEVEL ?? "info" });
@@ -65,6 +71,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       logger,
       ...(options.cardReaders === false ? {} : { cardReader: createPcscCardReader(options.cardReaders ?? {}) }),
       scanner: await loadScanner(),
+      virtualCards: virtualCardVerifier(
+        options.nhiUrl ? createHttpNhiClient(options.nhiUrl) : rx.sandbox!.client,
+        rx.pharmacy.institutionCode,
+      ),
       reports: createReportsExporter(rx.service, {
         name: rx.pharmacy.name ?? "",
         institutionCode: rx.pharmacy.institutionCode,

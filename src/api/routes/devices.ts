@@ -1,7 +1,18 @@
 /** Reading the patient's card at a terminal, and decoding an uploaded prescription image. */
-import { cardReadBodySchema, emptyQuerySchema, terminalIdParamSchema } from "../../../schemas/api/requests.js";
-import { cardReadResponseSchema, scanResponseSchema } from "../../../schemas/api/responses.js";
+import {
+  cardReadBodySchema,
+  emptyQuerySchema,
+  terminalIdParamSchema,
+  virtualCardBodySchema,
+} from "../../../schemas/api/requests.js";
+import {
+  cardReadResponseSchema,
+  scanResponseSchema,
+  virtualCardResponseSchema,
+} from "../../../schemas/api/responses.js";
 import type { Message } from "../../domain/message.js";
+import type { RocDate } from "../../domain/roc-date.js";
+import type { CardIdentity } from "../../service/types.js";
 import type { RouteDeps } from "../deps.js";
 import { ROLES } from "../keys.js";
 import { ApiProblem } from "../problem.js";
@@ -109,6 +120,39 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
           });
         }
         ctx.body = result;
+      },
+    }),
+    defineRoute({
+      method: "post",
+      path: "/api/virtual-cards/verify",
+      operationId: "verifyVirtualCard",
+      summary: "Verify a scanned virtual NHI card QR with NHI (valid 5 minutes, single use) and return the identity",
+      description: "409 when the QR expired, was used already, was revoked or is unknown; 503 when NHI is unreachable.",
+      tag: "devices",
+      roles: ROLES,
+      body: { kind: "json", schema: virtualCardBodySchema },
+      query: emptyQuerySchema,
+      errors: [409, 503],
+      responses: {
+        200: { description: "The patient (or proxy-presented patient)", schema: virtualCardResponseSchema },
+      },
+      async handler(ctx, { body }) {
+        if (!deps.virtualCards) {
+          throw new ApiProblem(503, "virtual-card-unavailable", {
+            zh: "此伺服器未設定虛擬健保卡驗證",
+            en: "Virtual card verification is not configured on this server",
+          });
+        }
+        const result = await deps.virtualCards.verify(body.token);
+        if (!result.valid) throw new ApiProblem(409, `virtual-card-${result.reason}`, result.message);
+        const identity: CardIdentity = {
+          source: "virtual-card",
+          nationalId: result.nationalId,
+          ...(result.name ? { name: result.name } : {}),
+          ...(result.birthDate ? { birthDate: result.birthDate as RocDate } : {}),
+          proxy: result.proxy,
+        };
+        ctx.body = { identity };
       },
     }),
   ];

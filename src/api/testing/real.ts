@@ -10,6 +10,7 @@ import { createRxdesk, type Rxdesk } from "../../service/bootstrap.js";
 import type { CardIdentity } from "../../service/types.js";
 import type { AppOptions } from "../deps.js";
 import { createReportsExporter } from "../reports-exporter.js";
+import { virtualCardVerifier } from "../server.js";
 import { type ApiHarness, startApi } from "./harness.js";
 
 export interface RealApi extends ApiHarness {
@@ -24,6 +25,7 @@ export async function startRealApi(
   const rx = await createRxdesk({ dataDir: dir, demo: true });
   const api = await startApi({
     service: rx.service,
+    virtualCards: virtualCardVerifier(rx.sandbox!.client, rx.pharmacy.institutionCode),
     reports: createReportsExporter(rx.service, {
       name: rx.pharmacy.name ?? "",
       institutionCode: rx.pharmacy.institutionCode,
