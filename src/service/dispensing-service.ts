@@ -354,8 +354,17 @@ export class DispensingService implements DispensingServiceApi {
     let local: Evaluation["local"] = { active: [], deletedVisitIds: [] };
     if (parsed.valid && parsed.kind === "standard") {
       const fetched = await this.#fetchStatus(parsed.visitId);
-      if (fetched.reachable && fetched.result.found) await this.#sync(fetched.result.status, now);
-      local = await loadLocalState(this.db, parsed.visitId);
+      local = await loadLocalState(this.db, parsed.visitId, { cached: !fetched.reachable });
+      if (fetched.reachable && fetched.result.found) {
+        this.#lastSeen.set(parsed.visitId, now);
+        const status = fetched.result.status;
+        if (local.prescription?.nhi_status_json !== JSON.stringify(status)) {
+          await this.db
+            .transaction()
+            .execute((trx) => syncPrescriptionStatus(trx, status, now, this.pharmacy.institutionCode));
+          local = await loadLocalState(this.db, parsed.visitId, { cached: false });
+        }
+      }
       if (fetched.reachable) nhi = fetched;
       else {
         nhi = { reachable: false };

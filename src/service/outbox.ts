@@ -11,6 +11,7 @@ import { msg } from "../domain/message.js";
 import { parseCheckReport } from "../nhi/check-report/parse.js";
 import type { NhiCaller, NhiClient } from "../nhi/client.js";
 import { describeNhiCode } from "../nhi/error-codes.js";
+import { decodeBig5 } from "../nhi/format/big5.js";
 import type { UploadRecord } from "../nhi/format/record.js";
 import { Big5EncodingError, buildUploadXml } from "../nhi/format/xml.js";
 import { isUnavailable, withTimeout } from "./nhi-calls.js";
@@ -197,6 +198,29 @@ async function uploadBatch(
   }
 }
 
+/**
+ * Why a check report cannot be trusted, or undefined: not clean Big5, cut off (every report ends with a line
+ * break), a block without its 錯誤原因 line, or a block whose M15 is not the record we sent at that position.
+ */
+export function reportProblem(
+  report: Uint8Array,
+  entries: ReturnType<typeof parseCheckReport>,
+  rows: readonly Pick<OutboxRow, "record_no" | "visit_id">[],
+): string | undefined {
+  if (report.length === 0) return undefined;
+  const text = decodeBig5(report);
+  if (text.includes("\uFFFD")) return "not valid Big5";
+  if (!/\r?\n$/.test(text)) return "cut off (no final line break)";
+  if (entries.length === 0 && text.trim().length > 0) return "no record blocks found";
+  for (const entry of entries) {
+    if (entry.errors.length === 0) return `block ${entry.recordNo} has no error line`;
+    const row = rows.find((r) => r.record_no === entry.recordNo);
+    const m15 = entry.fields.M15;
+    if (row && m15 !== undefined && m15 !== row.visit_id) return `block ${entry.recordNo} names M15 ${m15}, not ours`;
+  }
+  return undefined;
+}
+
 /** Fetches check reports for uploads still waiting for one; returns accepted / rejected counts. */
 async function checkReports(ctx: OutboxContext, now: Date): Promise<{ accepted: number; rejected: number }> {
   const waiting = await ctx.db
@@ -233,13 +257,24 @@ async function checkReports(ctx: OutboxContext, now: Date): Promise<{ accepted: 
         .execute();
       continue;
     }
-    const byRecordNo = new Map(entries.map((e) => [e.recordNo, e]));
     const rows = await ctx.db
       .selectFrom("outbox")
       .selectAll()
       .where("upload_id", "=", uploadId)
       .where("state", "=", "uploaded")
       .execute();
+    const problem = reportProblem(report, entries, rows);
+    if (problem) {
+      // Never guess from a damaged report: a lost block would turn a rejection into "accepted". Fetch again later.
+      await ctx.db
+        .updateTable("outbox")
+        .set({ last_error: `check report unreadable: ${problem}` })
+        .where("upload_id", "=", uploadId)
+        .where("state", "=", "uploaded")
+        .execute();
+      continue;
+    }
+    const byRecordNo = new Map(entries.map((e) => [e.recordNo, e]));
     await ctx.db.transaction().execute(async (trx) => {
       for (const row of rows) {
         const entry = row.record_no !== null ? byRecordNo.get(row.record_no) : undefined;

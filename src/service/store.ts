@@ -257,11 +257,21 @@ export interface LocalState {
   patientName?: string;
 }
 
-export async function loadLocalState(db: Db, originalVisitId: string): Promise<LocalState> {
-  const prescription = await db
+/**
+ * What we hold about one prescription. `cached: false` skips rebuilding NHI's per-refill state (not needed when
+ * NHI just answered), keeping a scan to two indexed reads.
+ */
+export async function loadLocalState(
+  db: Db,
+  originalVisitId: string,
+  options: { cached?: boolean } = {},
+): Promise<LocalState> {
+  const found = await db
     .selectFrom("prescriptions")
-    .selectAll()
-    .where("original_visit_id", "=", originalVisitId)
+    .leftJoin("patients", "patients.national_id", "prescriptions.national_id")
+    .selectAll("prescriptions")
+    .select("patients.name as patient_name")
+    .where("prescriptions.original_visit_id", "=", originalVisitId)
     .executeTakeFirst();
   const dispensings = await db
     .selectFrom("dispensings")
@@ -273,21 +283,19 @@ export async function loadLocalState(db: Db, originalVisitId: string): Promise<L
     active: dispensings.filter((d) => d.status === "active"),
     deletedVisitIds: dispensings.filter((d) => d.status === "deleted").map((d) => d.visit_id),
   };
-  if (prescription) {
+  if (found) {
+    const { patient_name, ...prescription } = found;
     state.prescription = prescription;
-    const refills = await db
-      .selectFrom("nhi_refills")
-      .selectAll()
-      .where("original_visit_id", "=", originalVisitId)
-      .orderBy("refill_no")
-      .execute();
-    state.status = cachedStatus(prescription, refills);
-    const patient = await db
-      .selectFrom("patients")
-      .select("name")
-      .where("national_id", "=", prescription.national_id)
-      .executeTakeFirst();
-    if (patient?.name) state.patientName = patient.name;
+    if (patient_name) state.patientName = patient_name;
+    if (options.cached !== false) {
+      const refills = await db
+        .selectFrom("nhi_refills")
+        .selectAll()
+        .where("original_visit_id", "=", originalVisitId)
+        .orderBy("refill_no")
+        .execute();
+      state.status = cachedStatus(prescription, refills);
+    }
   }
   return state;
 }
