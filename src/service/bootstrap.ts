@@ -106,12 +106,14 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
           demo = await sandbox.seedScenarios({ pharmacyCode: pharmacy.institutionCode, now: now() });
         } else if (options.nhiUrl) {
           const base = options.nhiUrl.replace(/\/+$/, "");
-          await postJson(`${base}/institutions`, {
+          await postJson(`${base}/v1/institutions`, {
             code: pharmacy.institutionCode,
             kind: "pharmacy",
             name: pharmacy.name,
           });
-          demo = (await postJson(`${base}/scenarios`, { pharmacyCode: pharmacy.institutionCode })) as SeededScenarios;
+          demo = (await postJson(`${base}/v1/scenarios`, {
+            pharmacyCode: pharmacy.institutionCode,
+          })) as SeededScenarios;
         }
         if (demo) {
           await opened.db
