@@ -202,3 +202,11 @@ export const virtualCardBodySchema = z
       .meta({ description: "The text of the virtual NHI card QR (虛擬健保卡), as scanned" }),
   })
   .meta({ id: "VirtualCardRequest" });
+
+export const scanQuerySchema = z.strictObject({
+  typed: z
+    .string()
+    .max(64)
+    .optional()
+    .meta({ description: "The visit ID as typed or wedge-scanned, compared with the codes in the image" }),
+});

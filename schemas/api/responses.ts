@@ -207,6 +207,11 @@ export const scanResponseSchema = z
     codes: z.array(z.object({ format: z.string(), text: z.string() }).catchall(z.unknown())),
     visitId: z.string().optional().meta({ description: "The visit ID found on the prescription, if any" }),
     virtualCardToken: z.string().optional(),
+    usable: z.boolean().optional().meta({ description: "A visit ID or a virtual-card token can be used" }),
+    problems: z
+      .array(z.object({ code: z.string(), message: messageSchema }))
+      .optional()
+      .meta({ description: "For the pharmacist, most important first (conflicting codes, several prescriptions …)" }),
   })
   .catchall(z.unknown())
   .meta({ id: "ScanResult" });

@@ -1,5 +1,6 @@
 /** What the API is built from. Devices and exports are pluggable: absent ones answer 503 / 406 problems. */
 import type { Logger } from "pino";
+import type { Message } from "../domain/message.js";
 import type { VirtualCardResult } from "../nhi/client.js";
 import type { CardIdentity, DispensingServiceApi } from "../service/types.js";
 import type { AuditSink } from "./audit.js";
@@ -19,12 +20,18 @@ export interface ScanResult {
   codes: { format: string; text: string; [extra: string]: unknown }[];
   visitId?: string;
   virtualCardToken?: string;
+  /** Notes and refusals for the pharmacist (conflicting codes, no code …), most important first. */
+  problems?: { code: string; message: Message }[];
   [extra: string]: unknown;
 }
 
 export interface Scanner {
-  /** Decodes barcodes / QR codes on an uploaded prescription image. */
-  decode(image: Uint8Array, mediaType: string): Promise<ScanResult>;
+  /** Decodes barcodes / QR codes on an uploaded prescription image (`typedText`: the visit ID as typed, to compare). */
+  decode(
+    image: Uint8Array,
+    mediaType: string,
+    options?: { typedText?: string; maxBytes?: number },
+  ): Promise<ScanResult>;
 }
 
 export type ExportFormat = "csv" | "pdf";

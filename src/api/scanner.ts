@@ -1,20 +1,17 @@
 /**
- * Prescription image decoding for the API through src/scan (`decodeImage`). Loaded at run time so the API works
- * (answering 503 on /api/scans) where the scan module is not installed; whatever codes it returns, the visit ID
- * and a virtual-card QR are picked out here with the domain rules.
+ * Prescription image decoding for the API through src/scan (`decodeImage`), loaded at run time so the API still
+ * runs (answering 503 on /api/scans) where the scan module is absent. Its interpretation (visit ID agreed across
+ * text / barcode / QR, conflicts, virtual-card QR, problems for the pharmacist) is passed through unchanged; a
+ * decoder that returns bare codes gets the visit ID and virtual-card token picked out with the domain rules.
  */
 import { isVirtualCardToken } from "../domain/virtual-card-token.js";
 import { parseVisitId } from "../domain/visit-id.js";
 import type { Scanner, ScanResult } from "./deps.js";
 
-type DecodeImage = (image: Uint8Array, options?: unknown) => Promise<unknown>;
+type DecodeImage = (image: Uint8Array, options?: { typedText?: string; maxBytes?: number }) => Promise<unknown>;
 
 function codesOf(decoded: unknown): { format: string; text: string }[] {
-  const list = Array.isArray(decoded)
-    ? decoded
-    : ((decoded as { codes?: unknown[]; results?: unknown[] })?.codes ??
-      (decoded as { results?: unknown[] })?.results ??
-      []);
+  const list = Array.isArray(decoded) ? decoded : ((decoded as { codes?: unknown[] })?.codes ?? []);
   const out: { format: string; text: string }[] = [];
   for (const item of list) {
     if (typeof item === "string") out.push({ format: "unknown", text: item });
@@ -26,7 +23,7 @@ function codesOf(decoded: unknown): { format: string; text: string }[] {
   return out;
 }
 
-/** Adds `visitId` / `virtualCardToken` from the decoded codes. */
+/** Adds `visitId` / `virtualCardToken` from bare decoded codes. */
 export function interpretCodes(codes: { format: string; text: string }[]): ScanResult {
   const result: ScanResult = { codes };
   for (const { text } of codes) {
@@ -39,10 +36,23 @@ export function interpretCodes(codes: { format: string; text: string }[]): ScanR
   return result;
 }
 
+function isInterpretation(value: unknown): value is ScanResult {
+  return (
+    !!value &&
+    typeof value === "object" &&
+    Array.isArray((value as { codes?: unknown }).codes) &&
+    typeof (value as { usable?: unknown }).usable === "boolean"
+  );
+}
+
 export function scannerFrom(decodeImage: DecodeImage): Scanner {
   return {
-    async decode(image) {
-      return interpretCodes(codesOf(await decodeImage(image)));
+    async decode(image, _mediaType, options) {
+      const decoded = await decodeImage(image, {
+        ...(options?.typedText ? { typedText: options.typedText } : {}),
+        ...(options?.maxBytes ? { maxBytes: options.maxBytes } : {}),
+      });
+      return isInterpretation(decoded) ? decoded : interpretCodes(codesOf(decoded));
     },
   };
 }

@@ -2,6 +2,7 @@
 import {
   cardReadBodySchema,
   emptyQuerySchema,
+  scanQuerySchema,
   terminalIdParamSchema,
   virtualCardBodySchema,
 } from "../../../schemas/api/requests.js";
@@ -92,10 +93,15 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
       tag: "devices",
       roles: ROLES,
       body: { kind: "binary", mediaTypes: IMAGE_MEDIA_TYPES, description: "A photo or scan of the prescription" },
-      query: emptyQuerySchema,
+      query: scanQuerySchema,
       errors: [422, 503],
-      responses: { 200: { description: "The codes found", schema: scanResponseSchema } },
-      async handler(ctx, { body }) {
+      responses: {
+        200: {
+          description: "The codes found, the agreed visit ID or virtual-card token, and problems to show (conflicts …)",
+          schema: scanResponseSchema,
+        },
+      },
+      async handler(ctx, { body, query }) {
         if (!deps.scanner) throw deviceMissing("scan");
         const image = body as unknown as Buffer;
         const mediaType = (ctx.get("content-type").split(";")[0] ?? "").trim().toLowerCase();
@@ -104,20 +110,32 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
           result = await deps.scanner.decode(
             new Uint8Array(image.buffer, image.byteOffset, image.byteLength),
             mediaType,
+            {
+              ...(query.typed ? { typedText: query.typed } : {}),
+              maxBytes: deps.limits.imageBodyBytes,
+            },
           );
         } catch (error) {
-          const reason = (error as { reason?: unknown }).reason ?? (error as { userMessage?: unknown }).userMessage;
-          if (isMessage(reason)) throw new ApiProblem(422, "image-undecodable", reason);
-          throw new ApiProblem(422, "image-undecodable", {
-            zh: "無法讀取這張影像，請確認檔案是處方箋的照片或掃描檔",
-            en: "The image could not be read; send a photo or scan of the prescription",
-          });
+          const code = (error as { code?: unknown }).code;
+          const reason = (error as { reason?: unknown }).reason;
+          if (isMessage(reason)) {
+            throw new ApiProblem(
+              code === "too-large" ? 413 : 422,
+              `scan-${typeof code === "string" ? code : "failed"}`,
+              reason,
+            );
+          }
+          throw error;
         }
         if (result.codes.length === 0) {
-          throw new ApiProblem(422, "no-code-found", {
-            zh: "影像中找不到條碼或 QR 碼，請重新拍攝（對焦、避免反光）",
-            en: "No barcode or QR code found in the image; retake it (in focus, no glare)",
-          });
+          throw new ApiProblem(
+            422,
+            "no-code-found",
+            result.problems?.[0]?.message ?? {
+              zh: "影像中找不到條碼或 QR 碼，請重新拍攝（對焦、避免反光）",
+              en: "No barcode or QR code found in the image; retake it (in focus, no glare)",
+            },
+          );
         }
         ctx.body = result;
       },
