@@ -79,3 +79,27 @@ export function summarizeReader(state: CardState): ReaderSummary {
   if (state.readers.length === 0) return "no-reader";
   return "ready";
 }
+
+/**
+ * Keeps the watcher's events until the UI subscribes (the watcher starts while the database opens, so readers
+ * and a card already in place are reported before the first screen), then replays them in order.
+ */
+export function bufferCardEvents(source: CardSource): CardSource {
+  const listeners = new Set<(event: CardEvent) => void>();
+  const backlog: CardEvent[] = [];
+  source.on("event", (event) => {
+    if (listeners.size === 0) backlog.push(event);
+    else for (const l of [...listeners]) l(event);
+  });
+  return {
+    on(_name, listener) {
+      listeners.add(listener);
+      for (const event of backlog.splice(0)) listener(event);
+      return this;
+    },
+    off(_name, listener) {
+      listeners.delete(listener);
+      return this;
+    },
+  };
+}

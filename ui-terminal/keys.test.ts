@@ -1,5 +1,13 @@
+import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { INITIAL_CARD_STATE, reduceCard, summarizeReader } from "./card-state.js";
+import {
+  bufferCardEvents,
+  type CardEvent,
+  type CardSource,
+  INITIAL_CARD_STATE,
+  reduceCard,
+  summarizeReader,
+} from "./card-state.js";
 import { parseKeys } from "./keys.js";
 import { columns, formatAge, padTo, truncate } from "./text.js";
 
@@ -68,5 +76,17 @@ describe("card state", () => {
     expect(summarizeReader(s)).toBe("ready");
     s = reduceCard(s, { type: "error", error: { code: "pcscd-not-running", reason: { zh: "", en: "" } } });
     expect(summarizeReader(s)).toBe("no-service");
+  });
+});
+
+describe("bufferCardEvents", () => {
+  it("replays what the watcher said before the UI subscribed, then passes events through", () => {
+    const watcher = new EventEmitter() as EventEmitter & CardSource;
+    const buffered = bufferCardEvents(watcher);
+    watcher.emit("event", { type: "reader-added", reader: "R1" });
+    const seen: CardEvent[] = [];
+    buffered.on("event", (e) => seen.push(e));
+    watcher.emit("event", { type: "card-removed", reader: "R1" });
+    expect(seen.map((e) => e.type)).toEqual(["reader-added", "card-removed"]);
   });
 });

@@ -11,7 +11,7 @@ import type { NhiClient } from "../src/nhi/client.js";
 import type { Rxdesk } from "../src/service/bootstrap.js";
 import { App } from "./App.js";
 import type { UiActions } from "./actions.js";
-import type { CardSource } from "./card-state.js";
+import { bufferCardEvents, type CardSource } from "./card-state.js";
 
 export interface RunUiOptions {
   dataDir?: string;
@@ -34,8 +34,9 @@ async function startCards(reader?: string): Promise<{ source?: CardSource; stop(
   try {
     const { createCardWatcher } = await import("../src/card/watcher.js");
     const watcher = createCardWatcher(reader ? { readers: [reader] } : {});
+    const source = bufferCardEvents(watcher as unknown as CardSource);
     void watcher.start().catch(() => undefined);
-    return { source: watcher as unknown as CardSource, stop: () => watcher.stop() };
+    return { source, stop: () => watcher.stop() };
   } catch {
     return { stop: async () => undefined };
   }
