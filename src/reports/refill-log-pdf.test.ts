@@ -200,7 +200,7 @@ describe("refill log PDF: layout over several pages", () => {
   });
 
   it("draws a character the font lacks as a visible ? instead of an empty box", async () => {
-    const copy = structuredClone(data);
+    const copy = structuredClone(small);
     copy.prescriptions[0]!.entries[0]!.reason = "藥袋破損😀請重印";
     const text = await pdfText(await renderRefillLogPdf(copy), { layout: false });
     expect(text).toContain("藥袋破損?請重印");

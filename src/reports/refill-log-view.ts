@@ -163,7 +163,15 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
   const up = tot.uploads;
   const shareCard: StatCard =
     up.share === undefined
-      ? { label: t(L.upload24h, locale), value: t(L.noData, locale), tone: "muted", span: 2 }
+      ? {
+          label: t(L.upload24h, locale),
+          value: t(L.noData, locale),
+          note: up.pendingInTime
+            ? `${t(L.target, locale)} ${percent(up.target)} · ${t(L.pendingInTime, locale)} ${up.pendingInTime}`
+            : undefined,
+          tone: "muted",
+          span: 2,
+        }
       : {
           label: t(L.upload24h, locale),
           value: percent(up.share),
