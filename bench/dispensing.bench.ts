@@ -36,21 +36,36 @@ const dir = mkdtempSync(join(tmpdir(), "rxdesk-bench-"));
 const file = join(dir, "rxdesk.sqlite3");
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
-async function timeChecks(
-  service: DispensingService,
-  visitId: string,
-  card: { source: "ic-card"; nationalId: string },
-) {
-  for (let i = 0; i < 20; i++) await service.check({ visitIdInput: visitId, card });
-  const samples: number[] = [];
-  for (let i = 0; i < CHECKS; i++) {
-    const t = performance.now();
-    const d = await service.check({ visitIdInput: visitId, card });
-    samples.push(performance.now() - t);
-    if (d.outcome !== "dispense") throw new Error(`unexpected decision ${d.outcome}`);
+type Card = { source: "ic-card"; nationalId: string };
+
+/**
+ * Times checks on the full and the empty database alternately, so both see the same machine load; returns the
+ * p50/p99 of each.
+ */
+async function timeChecks(full: DispensingService, empty: DispensingService, visitId: string, card: Card) {
+  for (let i = 0; i < 20; i++) {
+    await full.check({ visitIdInput: visitId, card });
+    await empty.check({ visitIdInput: visitId, card });
   }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < CHECKS; i++) {
+    for (const [service, samples] of [
+      [full, a],
+      [empty, b],
+    ] as const) {
+      const t = performance.now();
+      const d = await service.check({ visitIdInput: visitId, card });
+      samples.push(performance.now() - t);
+      if (d.outcome !== "dispense") throw new Error(`unexpected decision ${d.outcome}`);
+    }
+  }
+  a.sort((x, y) => x - y);
+  b.sort((x, y) => x - y);
+  return {
+    full: { p50: percentile(a, 50), p99: percentile(a, 99) },
+    empty: { p50: percentile(b, 50), p99: percentile(b, 99) },
+  };
 }
 
 /** The same number of trivial round trips through sqlite3's worker pool: what the machine itself adds. */
@@ -232,14 +247,20 @@ async function ourCommits(service: DispensingService, m16s: string[]): Promise<n
 
 async function main(): Promise<void> {
   const opened = await openDatabase({ engine: "sqlite", file });
+  const emptyDb = await openDatabase({ engine: "sqlite", file: join(dir, "empty.sqlite3") });
   const sandbox = await createSandbox();
   await sandbox.registerInstitution({ code: PHARMACY.institutionCode, kind: "pharmacy", name: PHARMACY.name });
   const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.institutionCode });
   const service = new DispensingService({ db: opened.db, engine: "sqlite", nhi: sandbox.client, pharmacy: PHARMACY });
+  const emptyService = new DispensingService({
+    db: emptyDb.db,
+    engine: "sqlite",
+    nhi: sandbox.client,
+    pharmacy: PHARMACY,
+  });
   const c = scenarios.cases.chronicFresh;
-  const card = { source: "ic-card" as const, nationalId: c.nationalId };
+  const card: Card = { source: "ic-card", nationalId: c.nationalId };
   try {
-    const empty = await timeChecks(service, c.originalVisitId, card);
     const t0 = performance.now();
     await generate(ROWS, 2 * COMMITS);
     const genSeconds = (performance.now() - t0) / 1000;
@@ -252,16 +273,16 @@ async function main(): Promise<void> {
         statSync(file).size / 1e6
       ).toFixed(0)} MB)`,
     );
-    const full = await timeChecks(service, c.originalVisitId, card);
+    const { full, empty } = await timeChecks(service, emptyService, c.originalVisitId, card);
     const floor = await noiseFloor();
-    const label = `${ROWS.toLocaleString("en")} rows vs empty DB`;
+    const label = `${ROWS.toLocaleString("en")} rows vs empty DB, interleaved`;
     report(`scan-to-decision p50 (${label})`, full.p50, empty.p50, "ms", "p99 ≤ 20 ms");
     report(`scan-to-decision p99 (${label})`, full.p99, empty.p99, "ms", "p99 ≤ 20 ms");
     report("scan-to-decision p99 vs machine noise floor (6 × SELECT 1)", full.p99, floor.p99, "ms");
     out(
       `  absolute p99 with ${ROWS.toLocaleString("en")} rows: ${full.p99.toFixed(2)} ms ${
         full.p99 <= 20 ? "(meets ≤ 20 ms)" : "(misses ≤ 20 ms)"
-      }; noise floor p99 ${floor.p99.toFixed(2)} ms (load average shows other work on this machine)`,
+      }; noise floor p99 ${floor.p99.toFixed(2)} ms on this machine now`,
     );
 
     const first = Math.ceil(ROWS / 3);
@@ -273,7 +294,9 @@ async function main(): Promise<void> {
     report("dispense-commit throughput vs raw sqlite3 inserts", ours, raw, "commits/s", "≥ 0.50x");
   } finally {
     await service.close();
+    await emptyService.close();
     await opened.close();
+    await emptyDb.close();
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
