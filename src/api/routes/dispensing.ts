@@ -141,9 +141,17 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
           abnormalCode: d.abnormalCode,
           j000: d.j000,
         };
-        await audit.append({ type: "dispensing", ...who, data: facts });
-        if (body.override) {
-          await audit.append({ type: "override", ...who, data: { ...facts, reason: body.override.reason } });
+        // The dispensing is committed: a failing audit write must not turn it into an error the counter retries.
+        try {
+          await audit.append({ type: "dispensing", ...who, data: facts });
+          if (body.override) {
+            await audit.append({ type: "override", ...who, data: { ...facts, reason: body.override.reason } });
+          }
+        } catch (error) {
+          deps.logger.error(
+            { reqId: ctx.state.requestId, dispensingId: d.id, err: String(error) },
+            "audit write failed after a committed dispensing",
+          );
         }
         ctx.status = 201;
         ctx.set("Location", `/api/dispensings/${encodeURIComponent(d.id)}`);
