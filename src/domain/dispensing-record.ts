@@ -6,6 +6,7 @@
 import type { PrescriptionOrder, PrescriptionStatus } from "../nhi/client.js";
 import type { Mb1, Mb2, UploadRecord } from "../nhi/format/record.js";
 import type { RocDateTime } from "./roc-date.js";
+import { MISS_VISIT_ID } from "./visit-id.js";
 
 export const PHARMACY_VISIT_CATEGORY = "AF";
 
@@ -49,6 +50,8 @@ export interface DispensingRecordInput {
   days: number;
   /** Use J000 in M18 because the original sequence number is unknown (refill 2+). */
   j000: boolean;
+  /** 補卡: M49 = actual visit date-time; M12 = 2 with the kept visit ID in M52, else M12 = 4 and M52 = MISS. */
+  supplement?: { actualVisitDateTime: RocDateTime; actualVisitId?: string };
 }
 
 function put<T extends Record<string, string | undefined>>(target: T, key: keyof T, value: string | undefined) {
@@ -108,6 +111,11 @@ export function buildDispensingRecord(input: DispensingRecordInput): UploadRecor
     if (field) mb1[field] = line.D04 === "C" ? String(p.refillCount) : "1";
   }
   if (p.chronic) mb1.M26 = String(p.refillCount);
+  if (input.supplement) {
+    mb1.M49 = input.supplement.actualVisitDateTime;
+    mb1.M12 = input.supplement.actualVisitId ? "2" : "4";
+    mb1.M52 = input.supplement.actualVisitId ?? MISS_VISIT_ID;
+  }
   return { h00: "1", h01: input.dataFormat, mb1, mb2 };
 }
 

@@ -103,3 +103,17 @@ export function correctionDeadline(visitDateTime: RocDateTime): RocDate {
 export function correctionAllowed(visitDateTime: RocDateTime, today: RocDate): boolean {
   return today <= correctionDeadline(visitDateTime);
 }
+
+/** 補卡: the card must be shown within 10 days of the visit, holidays excluded (here: Saturdays and Sundays). */
+export const SUPPLEMENT_WORKING_DAYS = 10;
+
+/** Working days (Mon–Fri) after `from` up to and including `to`; 0 when `to` is not after `from`. */
+export function workingDaysBetween(from: RocDate, to: RocDate): number {
+  let n = 0;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) {
+    const iso = `${Number(d.slice(0, 3)) + 1911}-${d.slice(3, 5)}-${d.slice(5, 7)}T00:00:00Z`;
+    const weekday = new Date(iso).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) n++;
+  }
+  return n;
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRocDate } from "../domain/roc-date.js";
-import { createHarness, type EngineName, type Harness, PHARMACIST } from "./testing.js";
+import { createHarness, DAY, type EngineName, type Harness, PHARMACIST } from "./testing.js";
 import type { Decision } from "./types.js";
 
 const codes = (d: Decision) => d.reasons.map((r) => r.code);
@@ -477,6 +477,42 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(log.filter((e) => e.nhiCodes?.includes("D025")).length).toBeGreaterThanOrEqual(1);
     const rechecks = await h.db.db.selectFrom("rechecks").selectAll().execute();
     expect(rechecks.map((x) => x.result)).toEqual(["conflict"]);
+  });
+
+  it("uploads a card supplement (補卡) with M12=4, M49 and M52=MISS, within 10 working days only", async () => {
+    h = await createHarness(engine);
+    const c = h.scenarios.cases.supplementMiss;
+    const card = h.card(c);
+    const base = { visitIdInput: c.originalVisitId, refillNo: 1, pharmacistId: PHARMACIST, card };
+    const bad = await h.service.dispense({ ...base, supplement: { actualVisitDateTime: "113/03/21" as never } });
+    expect(bad.ok).toBe(false);
+    const r = await h.service.dispense({ ...base, supplement: { actualVisitDateTime: c.actualVisitDateTime! } });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const row = await h.db.db
+      .selectFrom("dispensings")
+      .select("record_json")
+      .where("id", "=", r.dispensing.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(row.record_json).mb1).toMatchObject({
+      M12: "4",
+      M49: c.actualVisitDateTime,
+      M52: "MISS0000000000000000",
+    });
+    expect(await h.service.runOutbox()).toMatchObject({ uploaded: 1, accepted: 1, rejected: 0 });
+    const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["dispensed"] });
+    expect(log.find((e) => e.originalVisitId === c.originalVisitId)?.message.zh).toContain("報備單");
+    const o = h.scenarios.cases.oneOff;
+    h.advance(20 * DAY);
+    const late = await h.service.dispense({
+      visitIdInput: o.originalVisitId,
+      refillNo: 1,
+      pharmacistId: PHARMACIST,
+      card: h.card(o),
+      supplement: { actualVisitDateTime: o.originalVisitDateTime },
+    });
+    expect(late.ok).toBe(false);
+    if (!late.ok) expect(late.reasons[0]!.code).toBe("after-window");
   });
 
   it.each([2, 8])("lets exactly one of %i concurrent counters dispense the same refill", async (n) => {

@@ -18,8 +18,10 @@ import {
   MAX_DAYS_PER_CHRONIC_DISPENSING,
   nextRefill,
   refillWindow,
+  SUPPLEMENT_WORKING_DAYS,
   windowFor,
   windowPosition,
+  workingDaysBetween,
 } from "../domain/refill-rules.js";
 import {
   addDays,
@@ -27,6 +29,7 @@ import {
   dateFromRocDateTime,
   formatRocDate,
   formatRocDateTime,
+  isRocDateTime,
   type RocDate,
   type RocDateTime,
   rocDateFromDate,
@@ -156,6 +159,7 @@ export interface CommitDispensingInput {
   j000: boolean;
   card?: CardIdentity;
   terminalId?: string;
+  supplement?: DispenseRequest["supplement"];
 }
 
 /**
@@ -233,9 +237,13 @@ export async function commitDispensing(
       ...common,
       type: "dispensed",
       nhiCodes: [record.h01],
-      message: msg(
-        `第${decision.refillNo}次於本藥局調劑，${days}日份（就醫識別碼 ${visitId}）`,
-        `Refill ${decision.refillNo} dispensed here, ${days} days (visit ID ${visitId})`,
+      reason: supplementNote(input.supplement)?.en,
+      message: withNote(
+        msg(
+          `第${decision.refillNo}次於本藥局調劑，${days}日份（就醫識別碼 ${visitId}）`,
+          `Refill ${decision.refillNo} dispensed here, ${days} days (visit ID ${visitId})`,
+        ),
+        supplementNote(input.supplement),
       ),
     });
     if (j000) {
@@ -285,6 +293,24 @@ export async function commitDispensing(
       card: request.card ? { source: request.card.source, proxy: request.card.proxy ?? false } : null,
     });
   });
+}
+
+function supplementNote(supplement: DispenseRequest["supplement"]): Message | undefined {
+  if (!supplement) return undefined;
+  const at = formatRocDateTime(supplement.actualVisitDateTime);
+  return supplement.actualVisitId
+    ? msg(
+        `補卡上傳（M12=2，實際就醫 ${at}，M52=${supplement.actualVisitId}）`,
+        `card supplement (M12=2, actual visit ${at}, M52=${supplement.actualVisitId})`,
+      )
+    : msg(
+        `補卡上傳（M12=4，實際就醫 ${at}，M52=MISS；未保留就醫識別碼，須填報健保卡作業異常狀況報備單）`,
+        `card supplement without a kept visit ID (M12=4, actual visit ${at}, M52=MISS; file the abnormal-situation report form)`,
+      );
+}
+
+function withNote(base: Message, note: Message | undefined): Message {
+  return note ? msg(`${base.zh}；${note.zh}`, `${base.en}; ${note.en}`) : base;
 }
 
 export class DispensingService implements DispensingServiceApi {
@@ -413,6 +439,56 @@ export class DispensingService implements DispensingServiceApi {
         en: blocks.map((r) => r.message.en).join("; "),
       },
     });
+  }
+
+  #supplementProblem(
+    request: DispenseRequest,
+    prescribedAt: RocDateTime,
+    visitDateTime: RocDateTime,
+  ): DecisionReason | undefined {
+    const s = request.supplement;
+    if (!s) return undefined;
+    if (!isRocDateTime(s.actualVisitDateTime)) {
+      return block(
+        "invalid-visit-id",
+        msg(
+          `補卡之實際就醫時間格式錯誤（應為yyyMMddHHmmss）：${s.actualVisitDateTime}`,
+          `The actual visit date-time of a card supplement must be yyyMMddHHmmss: ${s.actualVisitDateTime}`,
+        ),
+      );
+    }
+    if (s.actualVisitDateTime < prescribedAt || s.actualVisitDateTime > visitDateTime) {
+      return block(
+        "before-window",
+        msg(
+          `補卡之實際就醫時間須介於處方開立（${formatRocDateTime(prescribedAt)}）與現在之間`,
+          `The actual visit must lie between the prescription (${formatRocDateTime(prescribedAt)}) and now`,
+        ),
+      );
+    }
+    const days = workingDaysBetween(s.actualVisitDateTime.slice(0, 7) as RocDate, visitDateTime.slice(0, 7) as RocDate);
+    if (days > SUPPLEMENT_WORKING_DAYS) {
+      return block(
+        "after-window",
+        msg(
+          `已逾補卡期限（就醫後${SUPPLEMENT_WORKING_DAYS}日內，不含例假日；已過${days}個工作日），不可補卡上傳`,
+          `Too late for a card supplement (within ${SUPPLEMENT_WORKING_DAYS} working days of the visit; ${days} have passed)`,
+        ),
+      );
+    }
+    if (s.actualVisitId !== undefined) {
+      const parsed = parseVisitId(s.actualVisitId);
+      if (!parsed.valid || parsed.kind !== "standard" || parsed.corrections.length > 0) {
+        return block(
+          "invalid-visit-id",
+          msg(
+            `補卡保留之就醫識別碼無效：${s.actualVisitId}（未保留時請留空，將以MISS上傳）`,
+            `The kept visit ID of the card supplement is not valid: ${s.actualVisitId} (leave it out to upload MISS)`,
+          ),
+        );
+      }
+    }
+    return undefined;
   }
 
   async check(input: { visitIdInput: string; card?: CardIdentity }): Promise<Decision> {
@@ -565,6 +641,8 @@ export class DispensingService implements DispensingServiceApi {
     const visitId = pass?.visitId ?? offline!.visitId;
     const visitDateTime = pass?.visitDateTime ?? offline!.visitDateTime;
     const j000 = decision.refillNo >= 2 && !status.originalSequenceNumber;
+    const supplementProblem = this.#supplementProblem(request, status.originalVisitDateTime, visitDateTime);
+    if (supplementProblem) return { ok: false, status: 422, decision, reasons: [supplementProblem] };
     const record = buildDispensingRecord({
       dataFormat: abnormal ? "B" : "A",
       pharmacyCode: this.pharmacy.institutionCode,
@@ -581,6 +659,7 @@ export class DispensingService implements DispensingServiceApi {
       refillNo: decision.refillNo,
       days,
       j000,
+      ...(request.supplement ? { supplement: request.supplement } : {}),
     });
     const findings = validateRecord(record, 1, { pharmacy: true });
     if (findings.length > 0) {
@@ -621,6 +700,7 @@ export class DispensingService implements DispensingServiceApi {
           j000,
           card: request.card,
           terminalId: request.terminalId,
+          supplement: request.supplement,
         },
         this.#options.hooks?.afterClaim,
       );

@@ -114,6 +114,12 @@ export interface DispenseRequest {
   /** Days supplied this time; defaults to the prescription's M20. */
   days?: number;
   terminalId?: string;
+  /**
+   * 補卡 (card supplement): the patient was dispensed earlier without a card and shows it now (within 10 working
+   * days). The record gets M49 = the actual visit and M12 = 2 with M52 = the kept visit ID, or M12 = 4 with
+   * M52 = MISS… when none was kept (then a report form is needed).
+   */
+  supplement?: { actualVisitDateTime: RocDateTime; actualVisitId?: string };
 }
 
 export type DispensingStatus = "active" | "deleted";

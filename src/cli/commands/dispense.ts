@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { type Locale, localize } from "../../domain/message.js";
 import { checkNationalId } from "../../domain/national-id.js";
-import { formatRocDate, formatRocDateTime } from "../../domain/roc-date.js";
+import { formatRocDate, formatRocDateTime, type RocDateTime } from "../../domain/roc-date.js";
 import { createRxdesk } from "../../service/bootstrap.js";
 import type { CardIdentity, Decision } from "../../service/types.js";
 
@@ -64,6 +64,8 @@ export function register(program: Command): void {
     .option("--card-number <no>", "NHI card number (M02)")
     .option("--virtual-card", "the identity came from a virtual NHI card")
     .option("--days <n>", "days supplied this time (default: the prescription's days)")
+    .option("--supplement-at <yyyMMddHHmmss>", "補卡: the actual visit date-time when the card was not shown then")
+    .option("--supplement-visit-id <id>", "補卡: the visit ID kept at that visit (omit: M52 = MISS)")
     .option("--check", "only check, do not dispense");
   addServiceOptions(cmd).action(
     async (
@@ -76,6 +78,8 @@ export function register(program: Command): void {
         virtualCard?: boolean;
         days?: string;
         check?: boolean;
+        supplementAt?: string;
+        supplementVisitId?: string;
       },
     ) => {
       const locale = localeOf(opts.lang);
@@ -123,6 +127,14 @@ export function register(program: Command): void {
           card,
           ...(opts.overrideReason ? { override: { reason: opts.overrideReason } } : {}),
           ...(days !== undefined ? { days } : {}),
+          ...(opts.supplementAt
+            ? {
+                supplement: {
+                  actualVisitDateTime: opts.supplementAt as RocDateTime,
+                  ...(opts.supplementVisitId ? { actualVisitId: opts.supplementVisitId } : {}),
+                },
+              }
+            : {}),
           terminalId: "cli",
         });
         if (opts.json) {
