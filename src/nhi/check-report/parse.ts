@@ -22,13 +22,25 @@ export interface CheckReportEntry {
   errors: CheckReportError[];
 }
 
-/** Decodes report bytes: UTF-8 when they are valid UTF-8, otherwise Big5 (CP950). A BOM is dropped. */
+/** WHATWG Big5 via ICU when Node has it (fast); iconv-lite CP950 otherwise. */
+const big5Decoder: { decode(bytes: Uint8Array): string } = (() => {
+  try {
+    return new TextDecoder("big5");
+  } catch {
+    return {
+      decode: (bytes: Uint8Array) =>
+        iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), "cp950"),
+    };
+  }
+})();
+
+/** Decodes report bytes: UTF-8 when they are valid UTF-8, otherwise Big5. A BOM is dropped. */
 export function decodeReportText(input: Uint8Array | string): string {
   if (typeof input === "string") return input.replace(/^\uFEFF/, "");
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(input).replace(/^\uFEFF/, "");
   } catch {
-    return iconv.decode(Buffer.from(input.buffer, input.byteOffset, input.byteLength), "cp950");
+    return big5Decoder.decode(input);
   }
 }
 
@@ -61,22 +73,61 @@ export function parseCheckReport(input: Uint8Array | string): CheckReportEntry[]
   const text = decodeReportText(input);
   const entries: CheckReportEntry[] = [];
   let current: CheckReportEntry | undefined;
-  for (const line of text.split(/\r\n|\n|\r/)) {
-    const record = RECORD_RE.exec(line);
-    if (record) {
-      current = { recordNo: Number(record[1]), fields: {}, errors: [] };
-      entries.push(current);
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let line = text.slice(start, end);
+    start = end + 1;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line.indexOf("\r") !== -1) {
+      // Old Mac line ends inside this line: handle each part.
+      for (const part of line.split("\r")) current = parseLine(part, entries, current);
       continue;
     }
-    if (!current) continue;
-    const field = FIELD_RE.exec(line);
-    if (field) {
-      const value = unpad(field[2]!);
-      if (value.trim() !== NULL_VALUE) current.fields[field[1]!] = value;
-      continue;
-    }
-    const errors = ERROR_RE.exec(line);
-    if (errors) current.errors.push(...parseErrorList(errors[1]!));
+    current = parseLine(line, entries, current);
   }
   return entries;
+}
+
+function parseLine(
+  line: string,
+  entries: CheckReportEntry[],
+  current: CheckReportEntry | undefined,
+): CheckReportEntry | undefined {
+  // Fast path for the common `M15=[ value ]` line.
+  const c0 = line.charCodeAt(0);
+  if (current && c0 >= 65 && c0 <= 90) {
+    const eq = line.indexOf("=");
+    if (eq === 3 || (eq > 3 && line.charCodeAt(3) === 91)) {
+      const field = FIELD_RE.exec(line);
+      if (field) {
+        const value = unpad(field[2]!);
+        if (value.trim() !== NULL_VALUE) current.fields[field[1]!] = value;
+        return current;
+      }
+    }
+  }
+  if (line.indexOf("筆") !== -1) {
+    const record = RECORD_RE.exec(line);
+    if (record) {
+      const entry: CheckReportEntry = { recordNo: Number(record[1]), fields: {}, errors: [] };
+      entries.push(entry);
+      return entry;
+    }
+  }
+  if (!current) return current;
+  if (line.indexOf("錯誤原因") !== -1) {
+    const errors = ERROR_RE.exec(line);
+    if (errors) {
+      current.errors.push(...parseErrorList(errors[1]!));
+      return current;
+    }
+  }
+  const field = FIELD_RE.exec(line);
+  if (field) {
+    const value = unpad(field[2]!);
+    if (value.trim() !== NULL_VALUE) current.fields[field[1]!] = value;
+  }
+  return current;
 }

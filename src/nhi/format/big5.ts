@@ -40,8 +40,35 @@ export function big5Length(text: string): number {
   return n;
 }
 
+const NON_ASCII = /[^\u0000-\u007f]/g;
+const charBytes = new Map<string, Buffer>();
+
+/**
+ * Big5 (CP950) bytes of a text. Mostly-ASCII upload documents are written run by run; each non-ASCII character's
+ * bytes are looked up once. A character CP950 cannot carry falls back to iconv-lite (which writes `?`): callers
+ * check with `firstNonBig5` first.
+ */
 export function encodeBig5(text: string): Uint8Array {
-  return new Uint8Array(iconv.encode(text, BIG5_ENCODING));
+  const out = Buffer.allocUnsafe(big5Length(text));
+  let j = 0;
+  let last = 0;
+  NON_ASCII.lastIndex = 0;
+  for (let m = NON_ASCII.exec(text); m !== null; m = NON_ASCII.exec(text)) {
+    const i = m.index;
+    if (i > last) j += out.write(text.slice(last, i), j, "latin1");
+    const ch = m[0];
+    let bytes = charBytes.get(ch);
+    if (bytes === undefined) {
+      bytes = iconv.encode(ch, BIG5_ENCODING);
+      charBytes.set(ch, bytes);
+    }
+    if (bytes.length !== 2 || !isBig5Char(ch)) return iconv.encode(text, BIG5_ENCODING);
+    out[j++] = bytes[0]!;
+    out[j++] = bytes[1]!;
+    last = i + 1;
+  }
+  if (last < text.length) j += out.write(text.slice(last), j, "latin1");
+  return out.subarray(0, j);
 }
 
 export function decodeBig5(bytes: Uint8Array): string {

@@ -90,6 +90,8 @@ export interface FieldRules {
   recordRules: RecordRules;
   /** Every field by id (H00, M15, D05, …). */
   byId: ReadonlyMap<string, FieldRule>;
+  /** Allowed values of code lists by field id. */
+  valueSets: ReadonlyMap<string, ReadonlySet<string>>;
   /** Compiled `pattern`s by field id. */
   patterns: ReadonlyMap<string, RegExp>;
 }
@@ -102,7 +104,9 @@ export function loadFieldRules(path: URL | string = SCHEMA_PATH): FieldRules {
   const all = [...doc.segments.MSH, ...doc.segments.MB1, ...doc.segments.MB2];
   const byId = new Map<string, FieldRule>();
   const patterns = new Map<string, RegExp>();
+  const valueSets = new Map<string, ReadonlySet<string>>();
   for (const rule of all) {
+    if (rule.values) valueSets.set(rule.id, new Set(rule.values.map((v) => v.code)));
     if (byId.has(rule.id)) throw new Error(`duplicate field ${rule.id} in ${String(path)}`);
     byId.set(rule.id, rule);
     if (rule.pattern) patterns.set(rule.id, new RegExp(rule.pattern));
@@ -115,6 +119,7 @@ export function loadFieldRules(path: URL | string = SCHEMA_PATH): FieldRules {
     mb2: doc.segments.MB2,
     recordRules: doc.recordRules,
     byId,
+    valueSets,
     patterns,
   };
 }

@@ -24,20 +24,38 @@ export interface ValidateOptions {
 export type { Finding } from "./finding.js";
 export { finding } from "./finding.js";
 
-/** Whether a schema condition holds for a record. */
-export function conditionHolds(condition: FieldCondition, record: UploadRecord): boolean {
+/** Whether a schema condition holds for a record (`chronic` may be passed when already known). */
+export function conditionHolds(
+  condition: FieldCondition,
+  record: UploadRecord,
+  chronic: boolean = isChronicRecord(record),
+): boolean {
   if (condition.h01 && !condition.h01.includes(record.h01)) return false;
   const m07 = record.mb1.M07 ?? "";
   if (condition.m07 && !condition.m07.includes(m07)) return false;
   if (condition.m07Not?.includes(m07)) return false;
   if (condition.m12 && !condition.m12.includes(record.mb1.M12 ?? "")) return false;
-  if (condition.chronic !== undefined && condition.chronic !== isChronicRecord(record)) return false;
+  if (condition.chronic !== undefined && condition.chronic !== chronic) return false;
   return true;
 }
 
-function anyHolds(conditions: readonly FieldCondition[] | undefined, record: UploadRecord): FieldCondition | undefined {
+function anyHolds(
+  conditions: readonly FieldCondition[] | undefined,
+  record: UploadRecord,
+  chronic: boolean = isChronicRecord(record),
+): FieldCondition | undefined {
   if (!conditions) return undefined;
-  return conditions.find((c) => conditionHolds(c, record));
+  for (const c of conditions) if (conditionHolds(c, record, chronic)) return c;
+  return undefined;
+}
+
+function ab(zh: string, en: string): { code: string; detail: Message } {
+  return { code: "AB", detail: msg(zh, en) };
+}
+
+function hasField(out: readonly Finding[], field: string): boolean {
+  for (const f of out) if (f.field === field) return true;
+  return false;
 }
 
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
@@ -65,50 +83,48 @@ export function checkValue(rule: FieldRule, value: string): { code: string; deta
       detail: msg(`最多${rule.maxLength}碼，實際${length}碼`, `at most ${rule.maxLength} characters, is ${length}`),
     };
   }
-  const wrong = (zh: string, en: string) => ({ code: "AB", detail: msg(zh, en) });
-  if (CONTROL_RE.test(value)) return wrong("含控制字元", "contains a control character");
+  if (CONTROL_RE.test(value)) return ab("含控制字元", "contains a control character");
   switch (rule.type) {
     case "numeric":
-      if (!/^\d+$/.test(value)) return wrong("應為數字", "digits only");
+      if (!/^\d+$/.test(value)) return ab("應為數字", "digits only");
       break;
     case "date":
-      if (!isRocDate(value)) return wrong("應為民國日期yyyMMdd", "must be a ROC date yyyMMdd");
+      if (!isRocDate(value)) return ab("應為民國日期yyyMMdd", "must be a ROC date yyyMMdd");
       break;
     case "datetime":
-      if (!isRocDateTime(value)) return wrong("應為民國日期時間yyyMMddHHmmss", "must be a ROC date-time yyyMMddHHmmss");
+      if (!isRocDateTime(value)) return ab("應為民國日期時間yyyMMddHHmmss", "must be a ROC date-time yyyMMddHHmmss");
       break;
     case "code":
-      if (rule.values && rule.valuesComplete && !rule.values.some((v) => v.code === value)) {
+      if (rule.values && rule.valuesComplete && !fieldRules().valueSets.get(rule.id)?.has(value)) {
         const list = rule.values.map((v) => v.code).join("/");
-        return wrong(`應為${list}`, `must be one of ${list}`);
+        return ab(`應為${list}`, `must be one of ${list}`);
       }
       break;
     case "alnum":
       break;
   }
   const pattern = fieldRules().patterns.get(rule.id);
-  if (pattern && !pattern.test(value)) return wrong("格式不符", `does not match ${rule.pattern}`);
-  if (rule.min !== undefined && Number(value) < rule.min) return wrong(`不可小於${rule.min}`, `must be ≥ ${rule.min}`);
-  if (rule.max !== undefined && Number(value) > rule.max) return wrong(`不可大於${rule.max}`, `must be ≤ ${rule.max}`);
+  if (pattern && !pattern.test(value)) return ab("格式不符", `does not match ${rule.pattern}`);
+  if (rule.min !== undefined && Number(value) < rule.min) return ab(`不可小於${rule.min}`, `must be ≥ ${rule.min}`);
+  if (rule.max !== undefined && Number(value) > rule.max) return ab(`不可大於${rule.max}`, `must be ≤ ${rule.max}`);
   switch (rule.kind) {
     case "visitId":
       // SM00… and MISS… are special values; where they may appear is a record-level rule (D068, D054, D002).
       if (!isVisitId(value) && value !== SM00_VISIT_ID && value !== MISS_VISIT_ID)
-        return wrong("就醫識別碼只能是0-9與A-Z（不含I、O）之大寫字元", "a visit ID uses 0-9 and A-Z without I and O");
+        return ab("就醫識別碼只能是0-9與A-Z（不含I、O）之大寫字元", "a visit ID uses 0-9 and A-Z without I and O");
       break;
     case "nationalId": {
       const r = checkNationalId(value);
-      if (!r.valid || value !== r.nationalId)
-        return wrong("身分證號格式或檢查碼錯誤", "national ID format or checksum");
+      if (!r.valid || value !== r.nationalId) return ab("身分證號格式或檢查碼錯誤", "national ID format or checksum");
       break;
     }
     case "institutionCode":
-      if (!isInstitutionCode(value)) return wrong("醫事機構代碼格式錯誤", "institution code format");
+      if (!isInstitutionCode(value)) return ab("醫事機構代碼格式錯誤", "institution code format");
       break;
     case "sequenceNumber": {
       const r = checkSequenceNumber(value);
       if (!r.valid || r.value !== value)
-        return wrong("應為4碼數字、V開頭虛擬卡序號或異常代碼", "4 digits, a V… number or an abnormal code");
+        return ab("應為4碼數字、V開頭虛擬卡序號或異常代碼", "4 digits, a V… number or an abnormal code");
       break;
     }
     case "rocDate":
@@ -123,19 +139,20 @@ function checkField(
   out: Finding[],
   recordNo: number,
   record: UploadRecord,
+  chronic: boolean,
   rule: FieldRule,
   field: string,
   value: string | undefined,
 ): void {
   if (filled(value)) {
-    const empty = anyHolds(rule.emptyWhen, record);
+    const empty = anyHolds(rule.emptyWhen, record, chronic);
     if (empty) {
       out.push(finding(recordNo, empty.code ?? "AF", field, value));
       return;
     }
     const problem = checkValue(rule, value);
     if (problem) out.push(finding(recordNo, problem.code, field, value, problem.detail));
-  } else if (anyHolds(rule.requiredWhen, record)) {
+  } else if (anyHolds(rule.requiredWhen, record, chronic)) {
     out.push(finding(recordNo, "AA", field, value));
   }
 }
@@ -150,10 +167,10 @@ function mb1(record: UploadRecord, field: string): string | undefined {
 
 function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, options: ValidateOptions): void {
   const rules = fieldRules().recordRules;
-  const has = (field: string) => out.some((f) => f.field === field);
+  const chronic = isChronicRecord(record);
 
   // Y012: AE/AF need at least one order line.
-  if (record.mb2.length === 0 && anyHolds(rules.mb2RequiredWhen.when, record)) {
+  if (record.mb2.length === 0 && anyHolds(rules.mb2RequiredWhen.when, record, chronic)) {
     out.push(finding(recordNo, rules.mb2RequiredWhen.code, "MB2"));
   }
   // AG: too many order lines.
@@ -166,7 +183,7 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
   {
     const r = rules.abnormalSequenceWhen;
     const value = mb1(record, r.field);
-    if (filled(value) && !has(r.field) && anyHolds(r.when, record) && !isAbnormalCode(value)) {
+    if (filled(value) && !hasField(out, r.field) && anyHolds(r.when, record) && !isAbnormalCode(value)) {
       out.push(finding(recordNo, r.code, r.field, value));
     }
   }
@@ -185,13 +202,13 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
   {
     const r = rules.refillCount;
     const count = num(mb1(record, r.field));
-    if (count !== undefined && !has(r.field) && isChronicRecord(record) && (count < r.min || count > r.max)) {
+    if (count !== undefined && !hasField(out, r.field) && chronic && (count < r.min || count > r.max)) {
       out.push(finding(recordNo, r.code, r.field, String(mb1(record, r.field))));
     }
     const n = rules.refillNumberWithinCount;
     const refillNo = num(mb1(record, n.field));
     const total = num(mb1(record, n.countField));
-    if (refillNo !== undefined && total !== undefined && !has(n.field) && refillNo > total) {
+    if (refillNo !== undefined && total !== undefined && !hasField(out, n.field) && refillNo > total) {
       out.push(finding(recordNo, n.code, n.field, mb1(record, n.field)));
     }
   }
@@ -200,7 +217,7 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
     const r = rules.chronicTotalMultiple;
     const total = num(mb1(record, r.field));
     const days = num(mb1(record, r.daysField));
-    if (total !== undefined && days !== undefined && days > 0 && !has(r.field) && total % days !== 0) {
+    if (total !== undefined && days !== undefined && days > 0 && !hasField(out, r.field) && total % days !== 0) {
       out.push(finding(recordNo, r.code, r.field, mb1(record, r.field)));
     }
   }
@@ -218,7 +235,7 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
     const r = rules.missVisitId;
     const m12 = mb1(record, "M12");
     const m52 = mb1(record, r.field);
-    if (m12 === r.m12 && m52 !== r.value && !has(r.field)) out.push(finding(recordNo, r.code, r.field, m52));
+    if (m12 === r.m12 && m52 !== r.value && !hasField(out, r.field)) out.push(finding(recordNo, r.code, r.field, m52));
     for (const field of ["M15", "M16"]) {
       if (mb1(record, field) === r.value) out.push(finding(recordNo, r.misplacedCode, field, r.value));
     }
@@ -237,22 +254,23 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
   {
     const seen = new Map<string, number>();
     const kinds = rules.kindNeedsCount;
-    record.mb2.forEach((line: Mb2, i) => {
+    for (let i = 0; i < record.mb2.length; i++) {
+      const line: Mb2 = record.mb2[i]!;
       const orderNo = line[rules.uniqueOrderNumber.field as "D03"];
       const field = `${rules.uniqueOrderNumber.field}[${i + 1}]`;
-      if (filled(orderNo) && !has(field)) {
+      if (filled(orderNo) && !hasField(out, field)) {
         if (seen.has(orderNo)) out.push(finding(recordNo, rules.uniqueOrderNumber.code, field, orderNo));
         else seen.set(orderNo, i);
       }
       const kind = line[kinds.field as "D04"];
       const kindField = `${kinds.field}[${i + 1}]`;
       const countField = filled(kind) ? kinds.countFields[kind] : undefined;
-      if (countField && !has(kindField) && !((num(mb1(record, countField)) ?? 0) > 0)) {
+      if (countField && !hasField(out, kindField) && !((num(mb1(record, countField)) ?? 0) > 0)) {
         out.push(
           finding(recordNo, kinds.code, kindField, kind, msg(`${countField}須大於0`, `${countField} must be above 0`)),
         );
       }
-    });
+    }
   }
 }
 
@@ -260,12 +278,19 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
 export function validateRecord(record: UploadRecord, recordNo: number, options: ValidateOptions = {}): Finding[] {
   const rules = fieldRules();
   const out: Finding[] = [];
-  for (const rule of rules.msh) checkField(out, recordNo, record, rule, rule.id, recordValue(record, rule.id));
-  for (const rule of rules.mb1) checkField(out, recordNo, record, rule, rule.id, recordValue(record, rule.id));
-  record.mb2.forEach((line, i) => {
-    for (const rule of rules.mb2)
-      checkField(out, recordNo, record, rule, `${rule.id}[${i + 1}]`, line[rule.id as "D01"]);
-  });
+  const chronic = isChronicRecord(record);
+  checkField(out, recordNo, record, chronic, rules.msh[0]!, "H00", record.h00);
+  checkField(out, recordNo, record, chronic, rules.msh[1]!, "H01", record.h01);
+  for (const rule of rules.mb1) checkField(out, recordNo, record, chronic, rule, rule.id, record.mb1[rule.id as "M01"]);
+  for (let i = 0; i < record.mb2.length; i++) {
+    const line = record.mb2[i]!;
+    for (const rule of rules.mb2) {
+      const value = line[rule.id as "D01"];
+      // Indexed field names are built only for values and required fields.
+      if (!filled(value) && !rule.requiredWhen) continue;
+      checkField(out, recordNo, record, chronic, rule, `${rule.id}[${i + 1}]`, value);
+    }
+  }
   crossChecks(out, recordNo, record, options);
   return out;
 }

@@ -46,42 +46,45 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="Big5"?>';
 const NL = "\r\n";
 
 function escapeXml(value: string): string {
-  return /[&<>]/.test(value) ? value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;") : value;
+  if (value.indexOf("&") === -1 && value.indexOf("<") === -1 && value.indexOf(">") === -1) return value;
+  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function element(out: string[], recordNo: number, field: string, value: string | undefined): void {
-  if (value === undefined) return;
+function element(recordNo: number, field: string, value: string | undefined): string {
+  if (value === undefined) return "";
   const bad = firstNonBig5(value);
   if (bad) throw new Big5EncodingError(recordNo, field, bad.character);
-  out.push(`<${field}>${escapeXml(value)}</${field.replace(/\[\d+\]$/, "")}>`);
+  return `<${field}>${escapeXml(value)}</${field}>`;
 }
 
 /** The XML text (not yet encoded). Throws Big5EncodingError on a character Big5 cannot carry. */
 export function buildUploadXmlText(records: readonly UploadRecord[]): string {
-  const out: string[] = [XML_DECLARATION, NL, "<RECS>", NL];
-  records.forEach((record, index) => {
+  let out = `${XML_DECLARATION}${NL}<RECS>${NL}`;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
     const recordNo = index + 1;
-    out.push("<REC>", NL, "<MSH>");
-    element(out, recordNo, "H00", record.h00);
-    element(out, recordNo, "H01", record.h01);
-    out.push("</MSH>", NL, "<MB>", NL, "<MB1>");
-    for (const field of MB1_FIELDS) element(out, recordNo, field, record.mb1[field]);
-    out.push("</MB1>", NL);
-    record.mb2.forEach((line, i) => {
-      out.push("<MB2>");
+    out += `<REC>${NL}<MSH>${element(recordNo, "H00", record.h00)}${element(recordNo, "H01", record.h01)}</MSH>${NL}<MB>${NL}<MB1>`;
+    const mb1 = record.mb1;
+    for (const field of MB1_FIELDS) {
+      const value = mb1[field];
+      if (value !== undefined) out += element(recordNo, field, value);
+    }
+    out += `</MB1>${NL}`;
+    for (let i = 0; i < record.mb2.length; i++) {
+      const line = record.mb2[i]!;
+      out += "<MB2>";
       for (const field of MB2_FIELDS) {
         const value = line[field];
         if (value === undefined) continue;
         const bad = firstNonBig5(value);
         if (bad) throw new Big5EncodingError(recordNo, `${field}[${i + 1}]`, bad.character);
-        out.push(`<${field}>${escapeXml(value)}</${field}>`);
+        out += `<${field}>${escapeXml(value)}</${field}>`;
       }
-      out.push("</MB2>", NL);
-    });
-    out.push("</MB>", NL, "</REC>", NL);
-  });
-  out.push("</RECS>", NL);
-  return out.join("");
+      out += `</MB2>${NL}`;
+    }
+    out += `</MB>${NL}</REC>${NL}`;
+  }
+  return `${out}</RECS>${NL}`;
 }
 
 /** Big5 bytes of the upload document. Throws Big5EncodingError (NHI Y014) naming record, field and character. */
