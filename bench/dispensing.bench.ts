@@ -155,16 +155,18 @@ function recordFor(m16: string, visitId: string, at: RocDateTime) {
 }
 
 /** The same rows our commit writes, with plain sqlite3 statements, one transaction per dispensing. */
-async function rawCommits(m16s: string[]): Promise<number> {
-  const db = await openSqlite3(file);
-  await applySqlitePragmas(db, { file });
+async function rawCommits(
+  db: Awaited<ReturnType<typeof openSqlite3>>,
+  m16s: string[],
+  offset: number,
+): Promise<number> {
   const now = new Date();
   const at = rocDateTimeFromDate(now);
   const iso = now.toISOString();
   const start = performance.now();
   for (const [i, m16] of m16s.entries()) {
     const id = randomUUID();
-    const visitId = `R${String(i).padStart(19, "0")}`;
+    const visitId = `R${String(offset + i).padStart(19, "0")}`;
     const record = JSON.stringify(recordFor(m16, visitId, at));
     await sqliteExec(db, "BEGIN IMMEDIATE");
     await sqliteRun(
@@ -211,17 +213,15 @@ async function rawCommits(m16s: string[]): Promise<number> {
     );
     await sqliteExec(db, "COMMIT");
   }
-  const seconds = (performance.now() - start) / 1000;
-  await sqliteClose(db);
-  return m16s.length / seconds;
+  return (performance.now() - start) / 1000;
 }
 
-async function ourCommits(service: DispensingService, m16s: string[]): Promise<number> {
+async function ourCommits(service: DispensingService, m16s: string[], offset: number): Promise<number> {
   const now = new Date();
   const at = rocDateTimeFromDate(now);
   const start = performance.now();
   for (const [i, m16] of m16s.entries()) {
-    const visitId = `K${String(i).padStart(19, "0")}`;
+    const visitId = `K${String(offset + i).padStart(19, "0")}`;
     await commitDispensing(service.db, {
       id: randomUUID(),
       now,
@@ -242,7 +242,7 @@ async function ourCommits(service: DispensingService, m16s: string[]): Promise<n
       card: { source: "ic-card", nationalId: "A123456789", cardNumber: "000012345678" },
     });
   }
-  return m16s.length / ((performance.now() - start) / 1000);
+  return (performance.now() - start) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -289,9 +289,24 @@ async function main(): Promise<void> {
     const m16 = (n: number) => `P${String(n).padStart(19, "0")}`;
     const forRaw = Array.from({ length: COMMITS }, (_, i) => m16(first + 1 + i));
     const forOurs = Array.from({ length: COMMITS }, (_, i) => m16(first + 1 + COMMITS + i));
-    const raw = await rawCommits(forRaw);
-    const ours = await ourCommits(service, forOurs);
-    report("dispense-commit throughput vs raw sqlite3 inserts", ours, raw, "commits/s", "≥ 0.50x");
+    // Alternating chunks so neither side gets the colder cache or the quieter minute.
+    const rawDb = await openSqlite3(file);
+    await applySqlitePragmas(rawDb, { file });
+    let rawSeconds = 0;
+    let ourSeconds = 0;
+    const CHUNK = 200;
+    for (let i = 0; i < COMMITS; i += CHUNK) {
+      rawSeconds += await rawCommits(rawDb, forRaw.slice(i, i + CHUNK), i);
+      ourSeconds += await ourCommits(service, forOurs.slice(i, i + CHUNK), i);
+    }
+    await sqliteClose(rawDb);
+    report(
+      "dispense-commit throughput vs raw sqlite3 inserts",
+      COMMITS / ourSeconds,
+      COMMITS / rawSeconds,
+      "commits/s",
+      "≥ 0.50x",
+    );
   } finally {
     await service.close();
     await emptyService.close();
