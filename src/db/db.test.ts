@@ -171,3 +171,28 @@ afterAll(async () => {
   await pgDb?.drop();
 });
 engineSuite("PostgreSQL", () => ({ engine: "postgres", connection: pgDb.connection }));
+
+describe("concurrent start-up", () => {
+  it("applies each migration exactly once when several processes start at the same time (SQLite, PostgreSQL)", async () => {
+    const fresh = await createThrowawayDatabase();
+    const configs: DatabaseConfig[] = [
+      { engine: "sqlite", file: join(dir, "race.sqlite3") },
+      { engine: "postgres", connection: fresh.connection },
+    ];
+    try {
+      for (const config of configs) {
+        const handles = await Promise.all([1, 2, 3, 4].map(() => openDatabase(config)));
+        try {
+          const applied = handles.flatMap((h) => h.migrations.applied);
+          expect(applied.sort()).toEqual(MIGRATIONS.map((m) => m.version).sort());
+          const rows = await handles[0]!.db.selectFrom("schema_migrations").select("version").execute();
+          expect(rows).toHaveLength(MIGRATIONS.length);
+        } finally {
+          for (const h of handles) await h.close();
+        }
+      }
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
