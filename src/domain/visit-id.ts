@@ -91,19 +91,22 @@ function describeChar(ch: string): string {
 
 export function parseVisitId(input: string): VisitIdParseResult {
   const cleaned: string[] = [];
+  /** The characters as typed (half-width, before upper-casing), for precise rejection reasons. */
+  const typed: string[] = [];
   for (const raw of input) {
     if (isControl(raw)) continue;
     const ch = toHalfWidth(raw);
     if (SEPARATORS.has(ch)) continue;
     cleaned.push(ch.toUpperCase());
+    typed.push(ch);
   }
   const text = cleaned.join("");
   if (text.length === 0) {
     return { valid: false, input, reason: msg("未輸入就醫識別碼", "No visit ID was entered") };
   }
   for (let i = 0; i < cleaned.length; i++) {
-    const ch = cleaned[i]!;
-    if (!/^[0-9A-Z]$/.test(ch)) {
+    if (!/^[0-9A-Z]$/.test(cleaned[i]!)) {
+      const ch = typed[i]!;
       return {
         valid: false,
         input,
@@ -126,8 +129,12 @@ export function parseVisitId(input: string): VisitIdParseResult {
       ),
     };
   }
-  if (text === MISS_VISIT_ID) {
-    return { valid: true, input, visitId: MISS_VISIT_ID, kind: "miss", corrections: [], meaning: MEANINGS.miss };
+  // MISS keeps its letter I; only its zeros may have been typed as the letter O.
+  if (text.startsWith("MISS") && text.slice(4).replace(/O/g, "0") === MISS_VISIT_ID.slice(4)) {
+    const corrections = cleaned.flatMap((ch, i) =>
+      i >= 4 && ch === "O" ? [{ position: i + 1, from: "O", to: "0" }] : [],
+    );
+    return { valid: true, input, visitId: MISS_VISIT_ID, kind: "miss", corrections, meaning: MEANINGS.miss };
   }
   const corrections: VisitIdCorrection[] = [];
   const chars = cleaned.map((ch, i) => {
