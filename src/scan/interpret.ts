@@ -157,7 +157,8 @@ export function describeLocation(box: Box, image: { width: number; height: numbe
   );
 }
 
-function meaningOf(text: string): CodeMeaning {
+/** What one scanned or typed text is: a visit ID (with corrections), a virtual-card token, or neither (and why). */
+export function meaningOf(text: string): CodeMeaning {
   if (isVirtualCardToken(text)) return { kind: "virtual-card", token: text.trim() };
   const parsed = parseVisitId(text);
   if (parsed.valid && parsed.kind === "standard") {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createWedgeBuffer, splitWedgeInput } from "./wedge.js";
+import { createWedgeBuffer, readWedgeScans, splitWedgeInput } from "./wedge.js";
 
 describe("keyboard-wedge input", () => {
   it("splits on CR, LF, CR LF and Tab, dropping blanks", () => {
@@ -21,5 +21,12 @@ describe("keyboard-wedge input", () => {
     expect(buffer.push("2K9MZ3X8RT6VB1NC5HJ0PAS2DEFG\t7K3M")).toEqual(["NHIVC1:4Q7W2K9MZ3X8RT6VB1NC5HJ0PAS2DEFG"]);
     expect(buffer.flush()).toBe("7K3M");
     expect(buffer.flush()).toBeUndefined();
+  });
+
+  it("says what each scan is", () => {
+    const scans = readWedgeScans("OUSE4FA11RP4J370WR4K\rNHIVC1:4Q7W2K9MZ3X8RT6VB1NC5HJ0PAS2DEFG\r4710088412345\r");
+    expect(scans.map((s) => s.meaning.kind)).toEqual(["visit-id", "virtual-card", "other"]);
+    expect(scans[0]!.meaning).toMatchObject({ visitId: "0USE4FA11RP4J370WR4K", corrections: [{ position: 1 }] });
+    expect((scans[2]!.meaning as { reason: { en: string } }).reason.en).toContain("20 characters");
   });
 });

@@ -3,6 +3,8 @@
  * is set up). `splitWedgeInput` turns a burst of such input into the individual scans; `createWedgeBuffer` does the
  * same for keystrokes arriving one chunk at a time (a terminal or a browser field).
  */
+import { type CodeMeaning, meaningOf } from "./interpret.js";
+
 const TERMINATORS = /\r\n|\r|\n|\t/;
 
 /** Splits wedge input into scans: terminators separate scans, blank pieces are dropped, edges are trimmed. */
@@ -40,4 +42,9 @@ export function createWedgeBuffer(): WedgeBuffer {
       return pending;
     },
   };
+}
+
+/** Splits wedge input and says what each scan is (visit ID with corrections, virtual-card token, or why neither). */
+export function readWedgeScans(input: string): { text: string; meaning: CodeMeaning }[] {
+  return splitWedgeInput(input).map((text) => ({ text, meaning: meaningOf(text) }));
 }
