@@ -3,6 +3,7 @@
  * date before anyone uses it.
  */
 import { mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -33,8 +34,18 @@ export function createKysely(config: DatabaseConfig): Kysely<Database> {
     if (config.file !== ":memory:") mkdirSync(dirname(resolve(config.file)), { recursive: true });
     return new Kysely<Database>({ dialect: new Sqlite3Dialect(config) });
   }
-  const poolConfig: pg.PoolConfig =
-    typeof config.connection === "string" ? { connectionString: config.connection } : { ...config.connection };
+  // Peer authentication over the unix socket: default to the OS user when the configuration names none.
+  const osUser = process.env.PGUSER ?? userInfo().username;
+  let poolConfig: pg.PoolConfig;
+  if (typeof config.connection === "string") {
+    const url = config.connection;
+    const named = /^[a-z]+:\/\/[^/@]+@/i.test(url) || /[?&]user=/.test(url);
+    poolConfig = {
+      connectionString: named ? url : `${url}${url.includes("?") ? "&" : "?"}user=${encodeURIComponent(osUser)}`,
+    };
+  } else {
+    poolConfig = { user: osUser, ...config.connection };
+  }
   poolConfig.max = config.poolSize ?? poolConfig.max ?? 10;
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool(poolConfig) }) });
 }

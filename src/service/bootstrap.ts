@@ -27,7 +27,8 @@ export interface RxdeskOptions {
   dataDir?: string;
   /** SQLite file path (default `<dataDir>/rxdesk.sqlite3`). */
   dbFile?: string;
-  /** Use PostgreSQL (or any explicit database config) instead of the SQLite file. */
+  /** Use PostgreSQL (or any explicit database config) instead of the SQLite file; RXDESK_DATABASE_URL
+   * (postgres://…) does the same from the environment. */
   database?: DatabaseConfig;
   /** A standalone sandbox or real NHI endpoint; omitted = in-process sandbox. */
   nhiUrl?: string;
@@ -71,10 +72,12 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
   const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
   const now = options.now ?? (() => new Date());
   const pharmacy: PharmacyIdentity = { ...DEFAULT_PHARMACY, ...options.pharmacy };
-  const dbConfig: DatabaseConfig = options.database ?? {
-    engine: "sqlite",
-    file: options.dbFile ?? defaultDbFile(dataDir),
-  };
+  const pgUrl = process.env.RXDESK_DATABASE_URL;
+  const dbConfig: DatabaseConfig =
+    options.database ??
+    (!options.dbFile && pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)
+      ? { engine: "postgres", connection: pgUrl }
+      : { engine: "sqlite", file: options.dbFile ?? defaultDbFile(dataDir) });
   const opened = await openDatabase(dbConfig);
   let sandbox: Sandbox | undefined;
   try {
