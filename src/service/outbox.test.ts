@@ -138,6 +138,20 @@ describe("upload outbox", () => {
     expect(accepted).toBe(4);
   });
 
+  it("takes over a claim left behind by a crashed run once its lease has run out", async () => {
+    h = await createHarness("sqlite");
+    await dispenseOneOff(h);
+    // A worker claimed the entry and died before uploading.
+    await h.db.db
+      .updateTable("outbox")
+      .set({ state: "uploading", attempts: 1, next_attempt_at: new Date(h.now().getTime() + 5 * 60_000).toISOString() })
+      .execute();
+    expect(await h.service.runOutbox()).toMatchObject({ uploaded: 0 });
+    expect((await h.service.outboxEntries())[0]!.state).toBe("uploading");
+    h.advance(5 * 60_000 + 1000);
+    expect(await h.service.runOutbox()).toMatchObject({ uploaded: 1, accepted: 1 });
+  });
+
   it("tracks the 24-hour deadline and the share uploaded within 24 h", async () => {
     h = await createHarness("sqlite");
     h.sandbox.faults.set({ serverError: true, only: ["upload"] });
