@@ -322,5 +322,10 @@ await savePng(
   });
 }
 
-writeFileSync(join(outDir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+// Short string arrays on one line, as the project's formatter (Biome) writes them.
+const manifestText = JSON.stringify(manifest, null, 2).replace(
+  /\[\n\s+((?:"[^"\n]*",\n\s+)*"[^"\n]*")\n\s+\]/g,
+  (_all, items: string) => `[${items.split(/,\n\s+/).join(", ")}]`,
+);
+writeFileSync(join(outDir, "manifest.json"), `${manifestText}\n`);
 process.stdout.write("wrote fixtures/scan/manifest.json\n");
