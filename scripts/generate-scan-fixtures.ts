@@ -37,6 +37,8 @@ interface Manifest {
     /** Decoding must fail (no usable code), with this kind of message. */
     fails?: "no-code" | "not-visit-id";
     corrected?: boolean;
+    /** zxing format name of the 1D barcode when it is not Code 128. */
+    linearFormat?: string;
   };
 }
 const manifest: Manifest = {};
@@ -51,6 +53,10 @@ function escapeXml(text: string): string {
 
 async function code128(text: string): Promise<Buffer> {
   return bwipjs.toBuffer({ bcid: "code128", text, scale: 2, height: 12, includetext: false, paddingwidth: 6 });
+}
+
+async function code39(text: string): Promise<Buffer> {
+  return bwipjs.toBuffer({ bcid: "code39", text, scale: 2, height: 12, includetext: false, paddingwidth: 6 });
 }
 
 async function qr(text: string, scale = 5): Promise<Buffer> {
@@ -87,13 +93,18 @@ function pageSvg(visitIdText: string | undefined, serial: string): string {
 interface PageCodes {
   text?: string;
   linear?: string;
+  /** Symbology of the 1D barcode (HIS programs print Code 128 or Code 39). */
+  symbology?: "code128" | "code39";
   qr?: string;
 }
 
 /** One prescription page, white background, grey raw pixels out as PNG. */
 async function page(codes: PageCodes, serial = "0001"): Promise<Buffer> {
   const layers: sharp.OverlayOptions[] = [];
-  if (codes.linear) layers.push({ input: await code128(codes.linear), left: 40, top: 205 });
+  if (codes.linear) {
+    const bars = codes.symbology === "code39" ? await code39(codes.linear) : await code128(codes.linear);
+    layers.push({ input: bars, left: 40, top: 205 });
+  }
   if (codes.qr) layers.push({ input: await qr(codes.qr), left: 780, top: 190 });
   return sharp(Buffer.from(pageSvg(codes.text, serial)))
     .composite(layers)
@@ -201,6 +212,11 @@ const clean = await page({ text: IDS.a, linear: IDS.a, qr: IDS.a });
 const one = { visitIds: [IDS.a] };
 
 await savePng("clean.png", clean, { description: "Clean laser print, text + Code 128 + QR", ...one });
+await savePng("code39.png", await page({ text: IDS.b, linear: IDS.b, symbology: "code39", qr: IDS.b }), {
+  description: "Printed with a Code 39 barcode instead of Code 128",
+  visitIds: [IDS.b],
+  linearFormat: "Code39",
+});
 await savePng("rotated-90.png", sharp(clean).rotate(90), { description: "Scanned sideways (90°)", ...one });
 await savePng("rotated-7.png", sharp(clean).rotate(7, { background: "#ffffff" }), {
   description: "Page fed crooked into the scanner (7°)",

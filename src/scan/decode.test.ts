@@ -8,7 +8,14 @@ const dir = join(import.meta.dirname, "..", "..", "fixtures", "scan");
 const fixture = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
 const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Record<
   string,
-  { visitIds?: string[]; virtualCardToken?: string; conflict?: boolean; fails?: string; corrected?: boolean }
+  {
+    visitIds?: string[];
+    virtualCardToken?: string;
+    conflict?: boolean;
+    fails?: string;
+    corrected?: boolean;
+    linearFormat?: string;
+  }
 >;
 
 async function scanError(promise: Promise<unknown>): Promise<ScanError> {
@@ -23,7 +30,7 @@ async function scanError(promise: Promise<unknown>): Promise<ScanError> {
 
 describe("decodeImage on the generated fixtures", () => {
   it("every fixture in the manifest gives what a person reads off it", async () => {
-    expect(Object.keys(manifest).length).toBeGreaterThanOrEqual(17);
+    expect(Object.keys(manifest).length).toBeGreaterThanOrEqual(18);
     for (const [file, expected] of Object.entries(manifest)) {
       const result = await decodeImage(fixture(file));
       const context = `${file}: ${JSON.stringify(result.problems.map((p) => p.message.en))}`;
@@ -34,6 +41,10 @@ describe("decodeImage on the generated fixtures", () => {
         ).toEqual(expected.visitIds);
         expect(result.usable, context).toBe(true);
         expect(result.visitId, context).toBe(expected.visitIds.length === 1 ? expected.visitIds[0] : undefined);
+        if (expected.linearFormat) {
+          const linear = result.prescriptions[0]!.sources.find((s) => s.form === "1d");
+          expect(linear?.format, context).toBe(expected.linearFormat);
+        }
       }
       if (expected.virtualCardToken) {
         expect(result.virtualCardToken, context).toBe(expected.virtualCardToken);
