@@ -185,3 +185,25 @@ describe("formatCheckReport", () => {
     ).toEqual([]);
   });
 });
+
+describe("parseCheckReport — line ends", () => {
+  it("CR-only, LF, CRLF and mixed line ends give the same entries", () => {
+    const text = formatCheckReport([
+      { recordNo: 5, record: pharmacyAfRecord(), errors: [{ field: "M15", code: "AA" }] },
+      { recordNo: 6, record: chronicRefillRecord(), errors: [{ field: "D05[2]", code: "AF" }] },
+    ]);
+    const expected = parseCheckReport(text);
+    expect(expected).toHaveLength(2);
+    expect(parseCheckReport(text.replace(/\r\n/g, "\r"))).toEqual(expected);
+    expect(parseCheckReport(text.replace(/\r\n/g, "\n"))).toEqual(expected);
+    let i = 0;
+    expect(parseCheckReport(text.replace(/\r\n/g, () => (i++ % 2 ? "\n" : "\r\n")))).toEqual(expected);
+  });
+
+  it("field lines with odd spacing still parse (general path)", () => {
+    const [entry] = parseCheckReport(
+      "第[1]筆\n  M15 = [ 1BYFWZQ21QQXY3B54X0L ]  \nM16=[NULL]\nD05[12]=[ A ]   \nM17=[ a]b ]\n",
+    );
+    expect(entry!.fields).toEqual({ M15: "1BYFWZQ21QQXY3B54X0L", "D05[12]": "A", M17: "a]b" });
+  });
+});

@@ -3,8 +3,8 @@
  * LF, several records and several errors per record; `NULL` values are left out, MB2 fields keep their index
  * (`D05[1]`), and codes this dictionary does not know are kept with `known: false`, never dropped.
  */
-import iconv from "iconv-lite";
 import { isKnownNhiCode } from "../error-codes.js";
+import { decodeBig5 } from "../format/big5.js";
 import { NULL_VALUE } from "./layout.js";
 
 export interface CheckReportError {
@@ -22,25 +22,13 @@ export interface CheckReportEntry {
   errors: CheckReportError[];
 }
 
-/** WHATWG Big5 via ICU when Node has it (fast); iconv-lite CP950 otherwise. */
-const big5Decoder: { decode(bytes: Uint8Array): string } = (() => {
-  try {
-    return new TextDecoder("big5");
-  } catch {
-    return {
-      decode: (bytes: Uint8Array) =>
-        iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), "cp950"),
-    };
-  }
-})();
-
-/** Decodes report bytes: UTF-8 when they are valid UTF-8, otherwise Big5. A BOM is dropped. */
+/** Decodes report bytes: UTF-8 when they are valid UTF-8, otherwise Big5 (CP950). A BOM is dropped. */
 export function decodeReportText(input: Uint8Array | string): string {
   if (typeof input === "string") return input.replace(/^\uFEFF/, "");
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(input).replace(/^\uFEFF/, "");
   } catch {
-    return big5Decoder.decode(input);
+    return decodeBig5(input);
   }
 }
 
@@ -70,24 +58,64 @@ export function parseErrorList(text: string): CheckReportError[] {
 }
 
 export function parseCheckReport(input: Uint8Array | string): CheckReportEntry[] {
-  const text = decodeReportText(input);
+  let text = decodeReportText(input);
+  // Bare CR line ends (old Mac editors): normalize once so every line ends in LF or CRLF.
+  if (/\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, "\n");
   const entries: CheckReportEntry[] = [];
   let current: CheckReportEntry | undefined;
   let start = 0;
   while (start <= text.length) {
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
-    let line = text.slice(start, end);
+    const lineStart = start;
+    let lineEnd = end;
     start = end + 1;
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    if (line.indexOf("\r") !== -1) {
-      // Old Mac line ends inside this line: handle each part.
-      for (const part of line.split("\r")) current = parseLine(part, entries, current);
-      continue;
-    }
-    current = parseLine(line, entries, current);
+    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+    if (current && fieldLineAt(text, lineStart, lineEnd, current.fields)) continue;
+    current = parseLine(text.slice(lineStart, lineEnd), entries, current);
   }
   return entries;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Fast path for the common `M15=[ value ]` / `D05[1]=[ value ]` line, read in place without a regular expression.
+ * Returns false when the line does not have exactly that shape (the general parser then handles it).
+ */
+function fieldLineAt(text: string, s: number, e: number, fields: Record<string, string>): boolean {
+  if (
+    e - s < 6 ||
+    !isUpper(text.charCodeAt(s)) ||
+    !isDigit(text.charCodeAt(s + 1)) ||
+    !isDigit(text.charCodeAt(s + 2))
+  ) {
+    return false;
+  }
+  let p = s + 3;
+  if (text.charCodeAt(p) === 91) {
+    let q = p + 1;
+    while (q < e && isDigit(text.charCodeAt(q))) q++;
+    if (q === p + 1 || text.charCodeAt(q) !== 93) return false;
+    p = q + 1;
+  }
+  if (text.charCodeAt(p) !== 61 || text.charCodeAt(p + 1) !== 91) return false;
+  let end = e;
+  while (end > p + 2 && text.charCodeAt(end - 1) === 32) end--;
+  if (end <= p + 2 || text.charCodeAt(end - 1) !== 93) return false;
+  let a = p + 2;
+  let b = end - 1;
+  if (a < b && text.charCodeAt(a) === 32) a++;
+  if (b > a && text.charCodeAt(b - 1) === 32) b--;
+  const value = text.slice(a, b);
+  if (value === NULL_VALUE || (value.length > 4 && value.trim() === NULL_VALUE)) return true;
+  fields[text.slice(s, p)] = value;
+  return true;
 }
 
 function parseLine(
@@ -95,19 +123,6 @@ function parseLine(
   entries: CheckReportEntry[],
   current: CheckReportEntry | undefined,
 ): CheckReportEntry | undefined {
-  // Fast path for the common `M15=[ value ]` line.
-  const c0 = line.charCodeAt(0);
-  if (current && c0 >= 65 && c0 <= 90) {
-    const eq = line.indexOf("=");
-    if (eq === 3 || (eq > 3 && line.charCodeAt(3) === 91)) {
-      const field = FIELD_RE.exec(line);
-      if (field) {
-        const value = unpad(field[2]!);
-        if (value.trim() !== NULL_VALUE) current.fields[field[1]!] = value;
-        return current;
-      }
-    }
-  }
   if (line.indexOf("筆") !== -1) {
     const record = RECORD_RE.exec(line);
     if (record) {

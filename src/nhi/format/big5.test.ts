@@ -34,3 +34,20 @@ describe("Big5 (CP950) helpers", () => {
     );
   });
 });
+
+describe("decodeBig5", () => {
+  it("decodes exactly like iconv-lite, invalid and truncated bytes included", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), (bytes) => {
+        expect(decodeBig5(bytes)).toBe(iconv.decode(Buffer.from(bytes), "cp950"));
+      }),
+      { numRuns: 500 },
+    );
+    const text = "第[2]筆 飯後服用 A000 碁裏€";
+    const encoded = iconv.encode(text, "cp950");
+    expect(decodeBig5(encoded)).toBe(text);
+    expect(decodeBig5(encoded.subarray(0, encoded.length - 1))).toBe(
+      iconv.decode(encoded.subarray(0, encoded.length - 1), "cp950"),
+    );
+  });
+});

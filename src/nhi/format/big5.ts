@@ -49,7 +49,7 @@ const charBytes = new Map<string, Buffer>();
  * check with `firstNonBig5` first.
  */
 export function encodeBig5(text: string): Uint8Array {
-  const out = Buffer.allocUnsafe(big5Length(text));
+  const out = Buffer.allocUnsafe(text.length * 2);
   let j = 0;
   let last = 0;
   NON_ASCII.lastIndex = 0;
@@ -71,8 +71,34 @@ export function encodeBig5(text: string): Uint8Array {
   return out.subarray(0, j);
 }
 
+const pairs = new Map<number, string>();
+const LEAD_PAIR = /[\u0080-\u00ff][\u0000-\u00ff]?/g;
+
+/**
+ * Big5 (CP950) bytes to text, exactly as iconv-lite decodes them. ASCII is copied natively and each two-byte
+ * character is looked up once; anything that is not a clean two-byte character (invalid or truncated bytes) falls back
+ * to iconv-lite for the whole input, so results never differ.
+ */
 export function decodeBig5(bytes: Uint8Array): string {
-  return iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), BIG5_ENCODING);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Latin-1 maps each byte to one character; only lead bytes (≥ 0x80) and their trail bytes need the table.
+  const latin = buf.toString("latin1");
+  let failed = false;
+  const text = latin.replace(LEAD_PAIR, (pair) => {
+    if (pair.length !== 2) {
+      failed = true;
+      return pair;
+    }
+    const key = (pair.charCodeAt(0) << 8) | pair.charCodeAt(1);
+    let ch = pairs.get(key);
+    if (ch === undefined) {
+      ch = iconv.decode(Buffer.from([pair.charCodeAt(0), pair.charCodeAt(1)]), BIG5_ENCODING);
+      pairs.set(key, ch);
+    }
+    if (ch.length !== 1 || ch === "\uFFFD") failed = true;
+    return ch;
+  });
+  return failed ? iconv.decode(buf, BIG5_ENCODING) : text;
 }
 
 /** `U+1F600 "😀"` — how a character is named in messages. */

@@ -199,3 +199,23 @@ describe("properties", () => {
     );
   });
 });
+
+describe("buildUploadXml and buildUploadXmlText agree", () => {
+  it("the bytes are the Big5 encoding of the text", () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 5 }), (records) => {
+        expect(Buffer.from(buildUploadXml(records)).equals(iconv.encode(buildUploadXmlText(records), "cp950"))).toBe(
+          true,
+        );
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("grows its buffer for records far larger than estimated", () => {
+    const r = pharmacyAfRecord();
+    r.mb2 = Array.from({ length: 400 }, (_, i) => ({ ...r.mb2[0]!, D03: String(i + 1), D15: "飯後服用".repeat(5) }));
+    const bytes = buildUploadXml([r]);
+    expect(parseUploadXml(bytes).records[0]).toEqual(r);
+  });
+});

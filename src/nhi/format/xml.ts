@@ -50,46 +50,81 @@ function escapeXml(value: string): string {
   return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-function element(recordNo: number, field: string, value: string | undefined): string {
-  if (value === undefined) return "";
-  const bad = firstNonBig5(value);
-  if (bad) throw new Big5EncodingError(recordNo, field, bad.character);
-  return `<${field}>${escapeXml(value)}</${field}>`;
+/** True when every character is ASCII (the common case: no Big5 lookup needed). */
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
+
+/** One field element; checks Big5 only for values that are not plain ASCII. */
+function element(recordNo: number, field: string, tag: string, value: string, state: { ascii: boolean }): string {
+  if (!isAscii(value)) {
+    const bad = firstNonBig5(value);
+    if (bad) throw new Big5EncodingError(recordNo, field, bad.character);
+    state.ascii = false;
+  }
+  return `<${tag}>${escapeXml(value)}</${tag}>`;
+}
+
+/** One `<REC>…</REC>` block and whether it is pure ASCII. */
+function recordXml(record: UploadRecord, recordNo: number): { text: string; ascii: boolean } {
+  const state = { ascii: true };
+  let out = `<REC>${NL}<MSH>`;
+  out += element(recordNo, "H00", "H00", record.h00, state);
+  out += element(recordNo, "H01", "H01", record.h01, state);
+  out += `</MSH>${NL}<MB>${NL}<MB1>`;
+  const mb1 = record.mb1;
+  for (const field of MB1_FIELDS) {
+    const value = mb1[field];
+    if (value !== undefined) out += element(recordNo, field, field, value, state);
+  }
+  out += `</MB1>${NL}`;
+  for (let i = 0; i < record.mb2.length; i++) {
+    const line = record.mb2[i]!;
+    out += "<MB2>";
+    for (const field of MB2_FIELDS) {
+      const value = line[field];
+      if (value !== undefined) out += element(recordNo, `${field}[${i + 1}]`, field, value, state);
+    }
+    out += `</MB2>${NL}`;
+  }
+  out += `</MB>${NL}</REC>${NL}`;
+  return { text: out, ascii: state.ascii };
+}
+
+const HEAD = `${XML_DECLARATION}${NL}<RECS>${NL}`;
+const TAIL = `</RECS>${NL}`;
 
 /** The XML text (not yet encoded). Throws Big5EncodingError on a character Big5 cannot carry. */
 export function buildUploadXmlText(records: readonly UploadRecord[]): string {
-  let out = `${XML_DECLARATION}${NL}<RECS>${NL}`;
-  for (let index = 0; index < records.length; index++) {
-    const record = records[index]!;
-    const recordNo = index + 1;
-    out += `<REC>${NL}<MSH>${element(recordNo, "H00", record.h00)}${element(recordNo, "H01", record.h01)}</MSH>${NL}<MB>${NL}<MB1>`;
-    const mb1 = record.mb1;
-    for (const field of MB1_FIELDS) {
-      const value = mb1[field];
-      if (value !== undefined) out += element(recordNo, field, value);
-    }
-    out += `</MB1>${NL}`;
-    for (let i = 0; i < record.mb2.length; i++) {
-      const line = record.mb2[i]!;
-      out += "<MB2>";
-      for (const field of MB2_FIELDS) {
-        const value = line[field];
-        if (value === undefined) continue;
-        const bad = firstNonBig5(value);
-        if (bad) throw new Big5EncodingError(recordNo, `${field}[${i + 1}]`, bad.character);
-        out += `<${field}>${escapeXml(value)}</${field}>`;
-      }
-      out += `</MB2>${NL}`;
-    }
-    out += `</MB>${NL}</REC>${NL}`;
-  }
-  return `${out}</RECS>${NL}`;
+  const parts: string[] = [HEAD];
+  for (let i = 0; i < records.length; i++) parts.push(recordXml(records[i]!, i + 1).text);
+  parts.push(TAIL);
+  return parts.join("");
 }
 
-/** Big5 bytes of the upload document. Throws Big5EncodingError (NHI Y014) naming record, field and character. */
+/**
+ * Big5 bytes of the upload document. Throws Big5EncodingError (NHI Y014) naming record, field and character.
+ * Each record is encoded as soon as it is written, so no document-sized string is ever built.
+ */
 export function buildUploadXml(records: readonly UploadRecord[]): Uint8Array {
-  return encodeBig5(buildUploadXmlText(records));
+  let buf = Buffer.allocUnsafe(Math.max(4096, records.length * 1600));
+  let pos = buf.write(HEAD, 0, "latin1");
+  for (let i = 0; i <= records.length; i++) {
+    const { text, ascii } = i < records.length ? recordXml(records[i]!, i + 1) : { text: TAIL, ascii: true };
+    const bytes = ascii ? undefined : encodeBig5(text);
+    const need = bytes ? bytes.length : text.length;
+    if (pos + need > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + need));
+      buf.copy(bigger, 0, 0, pos);
+      buf = bigger;
+    }
+    if (bytes) {
+      buf.set(bytes, pos);
+      pos += bytes.length;
+    } else pos += buf.write(text, pos, "latin1");
+  }
+  return buf.subarray(0, pos);
 }
 
 const parser = new XMLParser({
