@@ -207,3 +207,27 @@ describe("parseCheckReport — line ends", () => {
     expect(entry!.fields).toEqual({ M15: "1BYFWZQ21QQXY3B54X0L", "D05[12]": "A", M17: "a]b" });
   });
 });
+
+describe("parseCheckReport — Big5 trail bytes that look like ASCII", () => {
+  it("values with characters whose second byte is [, \\ or ] read back exactly", () => {
+    const tricky: string[] = [];
+    for (let code = 0x4e00; code <= 0x9fff && tricky.length < 12; code++) {
+      const ch = String.fromCharCode(code);
+      const bytes = iconv.encode(ch, "cp950");
+      if (bytes.length === 2 && [0x5b, 0x5c, 0x5d].includes(bytes[1]!) && iconv.decode(bytes, "cp950") === ch)
+        tricky.push(ch);
+    }
+    expect(tricky.length).toBeGreaterThan(3);
+    const record = pharmacyAfRecord();
+    record.mb2[0]!.D15 = tricky.join("");
+    record.mb2[1]!.D15 = `${tricky[0]}]`;
+    const bytes = iconv.encode(
+      formatCheckReport([{ recordNo: 1, record, errors: [{ field: "D15[1]", code: "AB" }] }]),
+      "cp950",
+    );
+    const [entry] = parseCheckReport(bytes);
+    expect(entry!.fields["D15[1]"]).toBe(tricky.join(""));
+    expect(entry!.fields["D15[2]"]).toBe(`${tricky[0]}]`);
+    expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true }]);
+  });
+});

@@ -58,7 +58,15 @@ export function parseErrorList(text: string): CheckReportError[] {
 }
 
 export function parseCheckReport(input: Uint8Array | string): CheckReportEntry[] {
-  let text = decodeReportText(input);
+  // Big5 bytes are read as Latin-1 (one character per byte, cheap) and only the lines or values that hold
+  // non-ASCII bytes are decoded. Line ends, spaces, `=`, `[` and `]` of the layout are ASCII and never a Big5 lead
+  // byte; a Big5 trail byte may look like `[` or `]`, which is why a value ends at the line's last `]`.
+  let big5Latin1 = false;
+  let text: string;
+  if (typeof input !== "string" && !isUtf8(input)) {
+    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("latin1");
+    big5Latin1 = true;
+  } else text = decodeReportText(input);
   // Bare CR line ends (old Mac editors): normalize once so every line ends in LF or CRLF.
   if (/\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, "\n");
   const entries: CheckReportEntry[] = [];
@@ -71,10 +79,39 @@ export function parseCheckReport(input: Uint8Array | string): CheckReportEntry[]
     let lineEnd = end;
     start = end + 1;
     if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    if (current && fieldLineAt(text, lineStart, lineEnd, current.fields)) continue;
-    current = parseLine(text.slice(lineStart, lineEnd), entries, current);
+    if (current && fieldLineAt(text, lineStart, lineEnd, current.fields, big5Latin1)) continue;
+    let line = text.slice(lineStart, lineEnd);
+    if (big5Latin1 && NON_ASCII.test(line)) line = fromLatin1Big5(line);
+    current = parseLine(line, entries, current);
   }
   return entries;
+}
+
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+function fromLatin1Big5(latin1: string): string {
+  return decodeBig5(Buffer.from(latin1, "latin1"));
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Field names without an index (M15, H00…) are shared strings instead of a new slice per line. */
+const plainNames = new Map<number, string>();
+function plainName(text: string, s: number): string {
+  const key = (text.charCodeAt(s) << 16) | (text.charCodeAt(s + 1) << 8) | text.charCodeAt(s + 2);
+  let name = plainNames.get(key);
+  if (name === undefined) {
+    name = text.slice(s, s + 3);
+    plainNames.set(key, name);
+  }
+  return name;
 }
 
 function isUpper(c: number): boolean {
@@ -88,7 +125,7 @@ function isDigit(c: number): boolean {
  * Fast path for the common `M15=[ value ]` / `D05[1]=[ value ]` line, read in place without a regular expression.
  * Returns false when the line does not have exactly that shape (the general parser then handles it).
  */
-function fieldLineAt(text: string, s: number, e: number, fields: Record<string, string>): boolean {
+function fieldLineAt(text: string, s: number, e: number, fields: Record<string, string>, big5Latin1: boolean): boolean {
   if (
     e - s < 6 ||
     !isUpper(text.charCodeAt(s)) ||
@@ -112,9 +149,11 @@ function fieldLineAt(text: string, s: number, e: number, fields: Record<string, 
   let b = end - 1;
   if (a < b && text.charCodeAt(a) === 32) a++;
   if (b > a && text.charCodeAt(b - 1) === 32) b--;
-  const value = text.slice(a, b);
-  if (value === NULL_VALUE || (value.length > 4 && value.trim() === NULL_VALUE)) return true;
-  fields[text.slice(s, p)] = value;
+  if (b - a === 4 && text.startsWith(NULL_VALUE, a)) return true;
+  let value = text.slice(a, b);
+  if (value.length > 4 && value.trim() === NULL_VALUE) return true;
+  if (big5Latin1 && NON_ASCII.test(value)) value = fromLatin1Big5(value);
+  fields[p === s + 3 ? plainName(text, s) : text.slice(s, p)] = value;
   return true;
 }
 
