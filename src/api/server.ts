@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import pino, { type Logger } from "pino";
 import type { NhiClient } from "../nhi/client.js";
 import { createHttpNhiClient } from "../nhi/sandbox/index.js";
+import { reportSourceFor } from "../reports/service-source.js";
 import { createRxdesk, type Rxdesk } from "../service/bootstrap.js";
 import { createApp } from "./app.js";
 import { AuditLog } from "./audit.js";
@@ -75,7 +76,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         options.nhiUrl ? createHttpNhiClient(options.nhiUrl) : rx.sandbox!.client,
         rx.pharmacy.institutionCode,
       ),
-      reports: createReportsExporter(rx.service, {
+      // The full source reads whole months (the service's outbox listing stops at 1,000 entries).
+      reports: createReportsExporter(reportSourceFor(rx), {
         name: rx.pharmacy.name ?? "",
         institutionCode: rx.pharmacy.institutionCode,
       }),

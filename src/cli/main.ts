@@ -16,9 +16,14 @@ async function main(argv: string[]): Promise<void> {
     .description("rxdesk — dispensing terminal for Taiwanese community pharmacies (健保藥局調劑)")
     .showHelpAfterError();
   const dir = join(dirname(fileURLToPath(import.meta.url)), "commands");
-  const files = readdirSync(dir)
+  const all = readdirSync(dir)
     .filter((f) => /\.(ts|js)$/.test(f) && !/\.test\.|\.d\.ts$/.test(f))
     .sort();
+  // Start-up speed: a subcommand named after its file loads only that file (the UI, scans at the counter);
+  // help, or a command registered elsewhere, loads them all.
+  const first = argv[2];
+  const own = first && !first.startsWith("-") ? all.filter((f) => f.replace(/\.(ts|js)$/, "") === first) : [];
+  const files = own.length > 0 ? own : all;
   for (const file of files) {
     const mod = (await import(pathToFileURL(join(dir, file)).href)) as Partial<CommandModule>;
     mod.register?.(program);

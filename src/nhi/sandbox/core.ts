@@ -411,7 +411,9 @@ export class SandboxCore {
       signature: this.sign(`${nationalId}|${code}|${visitDateTime}|${visitId}`),
       visitId,
     };
-    if (request.cardNumber !== undefined) pass.cardNumber = request.cardNumber;
+    // The control software reads the card number from the card it writes; when the counter did not read it
+    // itself (virtual card, reader owned by the control software), the sandbox plays that card.
+    pass.cardNumber = request.cardNumber ?? this.cardNumberOf(nationalId);
     if (request.visitCategory !== "AF") {
       pass.sequenceNumber = await this.exclusive(async () => {
         const batch: DocWrite[] = [];
@@ -432,6 +434,12 @@ export class SandboxCore {
       visitDateTime,
       visitId: this.codec.encode({ nationalId, visitDateTime, institutionIndex: inst.index, offline: true }),
     };
+  }
+
+  /** The simulated NHI card number (M02, 12 digits) of a person's card. */
+  cardNumberOf(nationalId: string): string {
+    const digest = createHmac("sha256", `${this.key}:card`).update(nationalId).digest();
+    return `0000${(digest.readUInt32BE(0) % 100_000_000).toString().padStart(8, "0")}`;
   }
 
   /** Simulated security-module id (M01, 12 characters). */
