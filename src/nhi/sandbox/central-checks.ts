@@ -4,7 +4,8 @@
  * dispensing records against M16/M17 (D019, D022, D023/D073, D024, D025, D049/D051, D068, D074) and
  * duplicate keys (C001). Returns either the errors for the check-result report or the mutation to apply.
  */
-import { addDays, type RocDate, type RocDateTime } from "../../domain/roc-date.js";
+import { correctionDeadline, refillWindow } from "../../domain/refill-rules.js";
+import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
 import { MISS_VISIT_ID, SM00_VISIT_ID } from "../../domain/visit-id.js";
 import type { RefillEvent } from "../client.js";
 import { filled, type UploadRecord } from "./format-bridge.js";
@@ -48,29 +49,6 @@ export interface RecordInput {
   receivedAt: string;
   /** Keys already used earlier in the same document. */
   seenKeys: Set<string>;
-}
-
-const WINDOW_DAYS_BEFORE_RUN_OUT = 10;
-
-/** End of the month after the visit: the last day a record may be corrected (後蓋前). */
-export function correctionDeadline(visitDateTime: string): RocDate {
-  const year = Number(visitDateTime.slice(0, 3)) + 1911;
-  const month = Number(visitDateTime.slice(3, 5));
-  const last = new Date(Date.UTC(year, month + 1, 0));
-  const y = String(last.getUTCFullYear() - 1911).padStart(3, "0");
-  return `${y}${String(last.getUTCMonth() + 1).padStart(2, "0")}${String(last.getUTCDate()).padStart(2, "0")}` as RocDate;
-}
-
-/**
- * Refill n ≥ 2 window: a supply of `days` days dispensed on day P lasts P … P+days−1; the next refill may be
- * dispensed from P+days−10 to P+days−1 (the same reading as src/domain/refill-rules.ts).
- */
-export function refillWindowAfter(previousOn: RocDate, previousDays: number): { from: RocDate; to: RocDate } {
-  const days = Math.max(1, previousDays);
-  return {
-    from: addDays(previousOn, Math.max(0, days - WINDOW_DAYS_BEFORE_RUN_OUT)),
-    to: addDays(previousOn, days - 1),
-  };
 }
 
 function visitDate(value: string | undefined): RocDate {
@@ -155,7 +133,7 @@ function insertOrCorrect(
   if (existing) {
     // A correction: same M15, same institution, until the end of the month after the visit.
     if (existing.institutionCode !== m.M05) return { errors: [{ field: "M15", code: "C001" }] };
-    if (ctx.today > correctionDeadline(existing.record.mb1.M11 ?? "")) {
+    if (ctx.today > correctionDeadline((existing.record.mb1.M11 ?? "") as RocDateTime)) {
       return { errors: [{ field: "M15", code: "C001" }] };
     }
   }
@@ -237,10 +215,7 @@ function dispensing(
     if (previous.state !== "dispensed" || !previous.dispensedAt) {
       return { errors: [{ field: "M33", code: "D022" }] };
     }
-    const window = refillWindowAfter(
-      visitDate(previous.dispensedAt),
-      previous.days ?? daysOf(prescription.record) ?? 1,
-    );
+    const window = refillWindow(visitDate(previous.dispensedAt), previous.days ?? daysOf(prescription.record) ?? 1);
     const on = visitDate(m.M11);
     if (on < window.from || on > window.to) return { errors: [{ field: "M11", code: "D022" }] };
   }
