@@ -9,7 +9,8 @@ import type { Locale } from "../src/domain/message.js";
 import type { RocDate } from "../src/domain/roc-date.js";
 import type { NhiClient } from "../src/nhi/client.js";
 import type { Rxdesk } from "../src/service/bootstrap.js";
-import { App } from "./App.js";
+import type { DispensingServiceApi } from "../src/service/types.js";
+import { App, type AppProps } from "./App.js";
 import type { UiActions } from "./actions.js";
 import { bufferCardEvents, type CardSource } from "./card-state.js";
 
@@ -103,31 +104,63 @@ export function reportActions(rx: Rxdesk, dataDir: string, nhiUrl?: string): UiA
   };
 }
 
+/**
+ * The service as the UI sees it while the database and the sandbox are still opening: every call waits for them.
+ * The first screen (scan field, keys) is drawn at once; a scan typed meanwhile is checked as soon as they are open.
+ */
+export function deferredService(ready: Promise<DispensingServiceApi>): DispensingServiceApi {
+  return new Proxy({} as DispensingServiceApi, {
+    get(_target, name: string) {
+      return async (...args: unknown[]) => {
+        const service = await ready;
+        const method = (service as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+        if (typeof method !== "function") throw new TypeError(`the dispensing service has no ${name}()`);
+        return method.apply(service, args);
+      };
+    },
+  });
+}
+
+function deferredActions(ready: Promise<UiActions>): UiActions {
+  return {
+    printSlip: async (...a) => (await ready).printSlip!(...a),
+    exportRefillLog: async (...a) => (await ready).exportRefillLog!(...a),
+    verifyVirtualCard: async (...a) => (await ready).verifyVirtualCard!(...a),
+  };
+}
+
 export async function runUi(options: RunUiOptions): Promise<void> {
   const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
   await mkdir(dataDir, { recursive: true });
-  const [{ createRxdesk }, cards] = await Promise.all([
-    import("../src/service/bootstrap.js"),
-    options.noCard ? Promise.resolve({ source: undefined, stop: async () => undefined }) : startCards(options.reader),
-  ]);
-  const rx = await createRxdesk({ dataDir, nhiUrl: options.nhiUrl, demo: options.demo ?? true });
+  const cards = options.noCard ? { source: undefined, stop: async () => undefined } : await startCards(options.reader);
+  // Opening the database and the sandbox runs while the first screen is drawn.
+  const opening = import("../src/service/bootstrap.js").then(({ createRxdesk }) =>
+    createRxdesk({ dataDir, nhiUrl: options.nhiUrl, demo: options.demo ?? true }),
+  );
+  opening.catch(() => undefined);
+  const props: AppProps = {
+    service: deferredService(opening.then((rx) => rx.service)),
+    pharmacistId: options.pharmacistId,
+    cards: cards.source,
+    actions: deferredActions(opening.then((rx) => reportActions(rx, dataDir, options.nhiUrl))),
+    locale: options.locale,
+    notice: options.notice,
+    columns: process.stdout.columns,
+    rows: process.stdout.rows,
+  };
+  const app = render(<App {...props} />, { exitOnCtrlC: false, maxFps: 60 });
+  let rx: Rxdesk;
+  try {
+    rx = await opening;
+  } catch (error) {
+    app.unmount();
+    await cards.stop().catch(() => undefined);
+    throw error;
+  }
+  app.rerender(<App {...props} pharmacyName={rx.pharmacy.name} />);
   const interval = options.outboxIntervalMs ?? 60_000;
   const outboxTimer =
     interval > 0 ? setInterval(() => void rx.service.runOutbox().catch(() => undefined), interval) : undefined;
-  const app = render(
-    <App
-      service={rx.service}
-      pharmacistId={options.pharmacistId}
-      pharmacyName={rx.pharmacy.name}
-      cards={cards.source}
-      actions={reportActions(rx, dataDir, options.nhiUrl)}
-      locale={options.locale}
-      notice={options.notice}
-      columns={process.stdout.columns}
-      rows={process.stdout.rows}
-    />,
-    { exitOnCtrlC: false, maxFps: 60 },
-  );
   try {
     await app.waitUntilExit();
   } finally {

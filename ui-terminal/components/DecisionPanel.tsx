@@ -53,6 +53,11 @@ export function DecisionPanel({
         : t(L.singlePrescription)
       : "";
   const reasons = decision.reasons.filter((r) => r.code !== "visit-id-corrected");
+  // "可調劑：慢箋第3次" adds nothing to the big words and "第 3 次 / 共 3 次" next to them.
+  const big = t(L[style.label] as { zh: string; en: string })
+    .replace(/\s+/g, "")
+    .toLowerCase();
+  const redundant = t(decision.headline).replace(/\s+/g, "").toLowerCase().startsWith(big);
   const shown = reasons.slice(0, maxReasons);
   const drugs = (p?.orders ?? []).filter((o) => o.drugCode);
   const drugText = drugs
@@ -66,9 +71,11 @@ export function DecisionPanel({
           {`  ${t(L[style.label] as { zh: string; en: string })}  `}
         </Text>
         <Text bold>{refills}</Text>
-        <Text color={style.color} bold wrap="truncate">
-          {t(decision.headline)}
-        </Text>
+        {redundant ? null : (
+          <Text color={style.color} bold wrap="truncate">
+            {t(decision.headline)}
+          </Text>
+        )}
       </Box>
       {mismatch ? (
         <Text backgroundColor="red" color="white" bold wrap="truncate">
@@ -94,7 +101,8 @@ export function DecisionPanel({
         <>
           <Text wrap="truncate">
             <Text color="gray">{t(L.patient)} </Text>
-            <Text bold>{p.patientName ?? ""}</Text> {p.nationalId}
+            {p.patientName ? <Text bold>{p.patientName} </Text> : null}
+            {p.nationalId}
             {card && !mismatch ? <Text color="green"> ✓ {t(L.cardMatches)}</Text> : null}
             {!card ? <Text color="gray"> ({t(L.noCardInserted)})</Text> : null}
           </Text>
@@ -135,13 +143,16 @@ export function DecisionPanel({
       ) : null}
       {shown.map((r, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: reasons may repeat a code
-        <Text key={i} color={SEVERITY_MARK[r.severity].color} wrap="truncate" bold={r.severity === "block"}>
-          {SEVERITY_MARK[r.severity].mark}{" "}
-          {truncate(
-            `${t(r.message)}${r.nhiCode && !t(r.message).includes(r.nhiCode) ? ` (${r.nhiCode})` : ""}`,
-            inner - 2,
-          )}
-        </Text>
+        <Box key={i} width={inner}>
+          <Box width={2} flexShrink={0}>
+            <Text color={SEVERITY_MARK[r.severity].color} bold>
+              {SEVERITY_MARK[r.severity].mark}
+            </Text>
+          </Box>
+          <Text color={SEVERITY_MARK[r.severity].color} wrap="wrap" bold={r.severity === "block"}>
+            {reasonText(r, t(r.message), inner)}
+          </Text>
+        </Box>
       ))}
       {reasons.length > shown.length ? (
         <Text color="gray">
@@ -151,4 +162,10 @@ export function DecisionPanel({
       {!decision.nhiReachable ? <Text color="yellow">! {t(L.nhiNotReachableCheck)}</Text> : null}
     </Box>
   );
+}
+
+/** A reason in at most two lines, with its NHI code when the text does not already name it. */
+function reasonText(r: DecisionReason, text: string, inner: number): string {
+  const full = r.nhiCode && !text.includes(r.nhiCode) ? `${text} (${r.nhiCode})` : text;
+  return truncate(full, (inner - 2) * 2 - 2);
 }

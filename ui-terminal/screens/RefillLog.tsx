@@ -142,7 +142,7 @@ export function RefillLog({
         rows={items.map((ev) =>
           [
             isoToRoc(ev.at),
-            padTo(t(L.event[ev.type]), 8),
+            padTo(t(L.event[ev.type]), 10),
             padTo(ev.refillNo ? `#${ev.refillNo}` : "", 3),
             ev.nationalId ?? "          ",
             ev.prescriberInstitutionCode ?? "",

@@ -60,6 +60,10 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
+        // Ink draws only the final frame when it believes it runs in CI (CI=true). Here stdin and stdout are a
+        // terminal (checked above): someone is at the keyboard, so the screen must update whatever CI says.
+        if (process.env.CI !== undefined) process.env.CI = "false";
+        if (process.env.CONTINUOUS_INTEGRATION !== undefined) process.env.CONTINUOUS_INTEGRATION = "false";
         const { runUi } = await import("../../../ui-terminal/run.js");
         await runUi({
           dataDir: opts.dataDir,
