@@ -137,9 +137,18 @@ async function keyToFrame(stdin: FakeStdin, out: FakeTty, key: string, expect: s
   return performance.now() - start;
 }
 
+// Loaded after the CI override above (ink reads it when first imported).
+const React = await import("react");
+const { render, Text, useInput } = await import("ink");
+
+/** Baseline: a bare ink app echoing one input line. */
+function Echo() {
+  const [v, setV] = React.useState("");
+  useInput((input) => setV((x) => (x.length >= 19 ? input : x + input)));
+  return React.createElement(Text, null, `> ${v}|`);
+}
+
 async function keystrokes(): Promise<void> {
-  const React = await import("react");
-  const { render, Text, useInput } = await import("ink");
   const { App } = await import("../ui-terminal/App.js");
   const { createRxdesk } = await import("../src/service/bootstrap.js");
   const dataDir = mkdtempSync(join(tmpdir(), "rxdesk-ui-bench-"));
@@ -187,11 +196,6 @@ async function keystrokes(): Promise<void> {
     app.unmount();
 
     // baseline: bare ink echoing one input line
-    function Echo() {
-      const [v, setV] = React.useState("");
-      useInput((input) => setV((x) => (x.length >= 19 ? input : x + input)));
-      return React.createElement(Text, null, `> ${v}|`);
-    }
     const stdin2 = new FakeStdin();
     const out2 = new FakeTty();
     const bare = render(React.createElement(Echo), opts(stdin2, out2));
