@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCardFixtures } from "../src/card/virtual-card/fixture.js";
-import { VirtualNhiCard } from "../src/card/virtual-card/virtual-card.js";
+import { RemoteVirtualCard } from "../src/card/virtual-card/remote.js";
 import { addDays, formatRocDate, type RocDate, rocDateFromDate } from "../src/domain/roc-date.js";
 import type { SeededScenarios } from "../src/nhi/sandbox/index.js";
 import { createRxdesk } from "../src/service/bootstrap.js";
@@ -61,7 +61,7 @@ function assertFits(s: string): void {
 
 let dataDir: string;
 let demo: SeededScenarios;
-let card: VirtualNhiCard | undefined;
+let card: RemoteVirtualCard | undefined;
 let releaseReader: (() => void) | undefined;
 
 beforeAll(async () => {
@@ -111,7 +111,7 @@ describe("rxdesk ui in a terminal", () => {
 
     // The patient's card goes into the reader.
     const fixtures = loadCardFixtures();
-    card = VirtualNhiCard.fromFixture(fixtures.get("citizen-wang")!, { port: PORT });
+    card = RemoteVirtualCard.fromFixture(fixtures.get("citizen-wang")!, { port: PORT });
     await card.insert();
     s = await waitScreen("健保卡：王小明");
     expect(s).toContain("已插入健保卡：王小明 A12345****");

@@ -3,13 +3,13 @@
  * as production does. Uses reader "Virtual PCD 00 00" (port 35963) only; the watcher test uses the other one.
  */
 import { spawn } from "node:child_process";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
 import { CardError } from "./errors.js";
 import { PcscClient, type ReaderStatus } from "./pcsc.js";
 import { readCard } from "./read.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
-import { VirtualNhiCard } from "./virtual-card/virtual-card.js";
+import { RemoteVirtualCard } from "./virtual-card/remote.js";
 
 const PORT = 35963;
 const READER = "Virtual PCD 00 00";
@@ -20,10 +20,10 @@ const fixture = (id: string) => {
   return f;
 };
 
-let card: VirtualNhiCard | undefined;
+let card: RemoteVirtualCard | undefined;
 
-async function insert(id: string): Promise<VirtualNhiCard> {
-  card = VirtualNhiCard.fromFixture(fixture(id), { port: PORT });
+async function insert(id: string): Promise<RemoteVirtualCard> {
+  card = RemoteVirtualCard.fromFixture(fixture(id), { port: PORT });
   await card.insert();
   await waitForCard(READER, true);
   return card;
@@ -38,7 +38,7 @@ async function removeCard(): Promise<void> {
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-/** Runs node (+tsx) asynchronously: the virtual card lives in this process and must keep answering meanwhile. */
+/** Runs node (+tsx) asynchronously, so this test process stays free while the child reads the card. */
 function runNode(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -109,7 +109,7 @@ describe("reading virtual NHI cards through pcscd", () => {
     expect(error.reader).toBe(READER);
     expect(error.reason.zh.length).toBeGreaterThan(5);
     expect(error.reason.en.length).toBeGreaterThan(5);
-    expect(inserted.stats().apdus).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(inserted.apdus).toBeGreaterThanOrEqual(1));
   });
 
   it("picks the reader holding the card when none is named", async () => {
@@ -127,17 +127,16 @@ describe("reading virtual NHI cards through pcscd", () => {
     expect(error.code).toBe("no-card");
     expect(error.reason.zh).toContain("請插入健保卡");
     const reading = readCard({ reader: READER, waitForCardMs: 5000 });
-    card = VirtualNhiCard.fromFixture(fixture("resident-nguyen"), { port: PORT });
+    card = RemoteVirtualCard.fromFixture(fixture("resident-nguyen"), { port: PORT });
     await card.insert();
     expect((await reading).identity.name).toBe("NGUYEN THI LAN");
   });
 
   it("a card pulled in the middle of a read is reported as removed", async () => {
-    const inserted = await insert("citizen-wang");
-    inserted.once("apdu", () => {
-      // Pulled right after answering SELECT: READ PROFILE never reaches it.
-      void inserted.remove();
-    });
+    card = RemoteVirtualCard.fromFixture(fixture("citizen-wang"), { port: PORT });
+    // Pulled right after answering SELECT: READ PROFILE never reaches it.
+    await card.insert({ pullAfterApdus: 1 });
+    await waitForCard(READER, true);
     const error = await readError({ reader: READER, commandTimeoutMs: 2000 });
     expect(["card-removed", "no-card"]).toContain(error.code);
     expect(error.reason.zh).toMatch(/卡片被取出|沒有卡片/);

@@ -6,7 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:chil
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
-import { VirtualNhiCard } from "./virtual-card/virtual-card.js";
+import { RemoteVirtualCard } from "./virtual-card/remote.js";
 import { type CardWatchEvent, CardWatcher } from "./watcher.js";
 
 const PORT = 35964;
@@ -14,11 +14,11 @@ const READER = "Virtual PCD 00 01";
 const ROOT = new URL("../..", import.meta.url).pathname;
 const fixtures = loadCardFixtures();
 
-let card: VirtualNhiCard | undefined;
+let card: RemoteVirtualCard | undefined;
 let watcher: CardWatcher | undefined;
 
 async function insert(id: string): Promise<void> {
-  card = VirtualNhiCard.fromFixture(fixtures.get(id)!, { port: PORT });
+  card = RemoteVirtualCard.fromFixture(fixtures.get(id)!, { port: PORT });
   await card.insert();
 }
 
