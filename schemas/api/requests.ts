@@ -6,6 +6,7 @@ import { z } from "zod/v4";
 import { checkNationalId } from "../../src/domain/national-id.js";
 import { isRocDate, type RocDate } from "../../src/domain/roc-date.js";
 import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
+import { REFILL_EVENT_TYPES, UPLOAD_STATES } from "../../src/service/types.js";
 
 export const nationalIdSchema = z
   .string()
@@ -108,20 +109,11 @@ export const refillsDueQuerySchema = z
   .refine((v) => v.from === undefined || v.days === undefined, { message: "use days or from/to, not both" })
   .refine((v) => v.from === undefined || v.to === undefined || v.from <= v.to, { message: "from must be ≤ to" });
 
-export const uploadStateSchema = z.enum(["pending", "uploading", "uploaded", "accepted", "rejected"]);
+export const uploadStateSchema = z.enum(UPLOAD_STATES);
 
 export const outboxQuerySchema = z.strictObject({ state: uploadStateSchema.optional() });
 
-export const refillEventTypeSchema = z.enum([
-  "dispensed",
-  "blocked",
-  "cancelled",
-  "restored",
-  "deleted",
-  "corrected",
-  "j000",
-  "override",
-]);
+export const refillEventTypeSchema = z.enum(REFILL_EVENT_TYPES);
 
 export const refillLogQuerySchema = z
   .strictObject({

@@ -123,7 +123,8 @@ export interface DispenseRequest {
 }
 
 export type DispensingStatus = "active" | "deleted";
-export type UploadState = "pending" | "uploading" | "uploaded" | "accepted" | "rejected";
+export const UPLOAD_STATES = ["pending", "uploading", "uploaded", "accepted", "rejected"] as const;
+export type UploadState = (typeof UPLOAD_STATES)[number];
 
 export interface DispensingView {
   id: string;
@@ -172,15 +173,17 @@ export interface RefillDue {
   state: "upcoming" | "due" | "missed";
 }
 
-export type RefillEventType =
-  | "dispensed"
-  | "blocked"
-  | "cancelled"
-  | "restored"
-  | "deleted"
-  | "corrected"
-  | "j000"
-  | "override";
+export const REFILL_EVENT_TYPES = [
+  "dispensed",
+  "blocked",
+  "cancelled",
+  "restored",
+  "deleted",
+  "corrected",
+  "j000",
+  "override",
+] as const;
+export type RefillEventType = (typeof REFILL_EVENT_TYPES)[number];
 
 export interface RefillEventView {
   id: string;

@@ -2,7 +2,12 @@
 import { Box, Text } from "ink";
 import { useState } from "react";
 import { addDays, parseHumanDate, type RocDate, rocDateFromDate } from "../../src/domain/roc-date.js";
-import type { DispensingServiceApi, RefillEventType, RefillLogQuery } from "../../src/service/types.js";
+import {
+  type DispensingServiceApi,
+  REFILL_EVENT_TYPES,
+  type RefillEventType,
+  type RefillLogQuery,
+} from "../../src/service/types.js";
 import { errorText, type UiActions } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
 import { TextPrompt } from "../components/TextPrompt.js";
@@ -10,16 +15,7 @@ import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { isoToRoc, padTo, rocDate } from "../text.js";
 
-export const EVENT_TYPES: RefillEventType[] = [
-  "dispensed",
-  "blocked",
-  "cancelled",
-  "restored",
-  "deleted",
-  "corrected",
-  "j000",
-  "override",
-];
+export const EVENT_TYPES: readonly RefillEventType[] = REFILL_EVENT_TYPES;
 
 type Ask = { field: "from" | "to" | "patient" | "prescriber"; error?: string; pendingFrom?: RocDate };
 
