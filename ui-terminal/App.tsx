@@ -15,7 +15,7 @@ import { HINTS, L, LocaleContext, tr } from "./i18n.js";
 import { KeyRouter, useKeys } from "./key-router.js";
 import { Codes } from "./screens/Codes.js";
 import { Counter } from "./screens/Counter.js";
-import { Help } from "./screens/Help.js";
+import { type DemoCase, Help } from "./screens/Help.js";
 import { History } from "./screens/History.js";
 import { Outbox } from "./screens/Outbox.js";
 import { RefillLog } from "./screens/RefillLog.js";
@@ -33,6 +33,8 @@ export interface AppProps {
   locale?: Locale;
   /** A line shown once under the header (e.g. why English was chosen). */
   notice?: string;
+  /** Demo prescriptions seeded in the sandbox, listed on the help screen. */
+  demoCases?: DemoCase[];
   now?: () => Date;
   /** How often the status bar asks the service for its health (ms). */
   statusIntervalMs?: number;
@@ -66,6 +68,7 @@ function Shell({
   actions,
   locale: initialLocale = "zh-TW",
   notice,
+  demoCases,
   now = () => new Date(),
   statusIntervalMs = 5000,
   columns = 80,
@@ -110,6 +113,11 @@ function Shell({
     flashTimer.current = setTimeout(() => setFlash(undefined), 8000);
   }, []);
   useEffect(() => () => clearTimeout(flashTimer.current), []);
+  // Once the demo prescriptions are known (the database opens after the first screen), point to them.
+  const hasDemo = (demoCases?.length ?? 0) > 0;
+  useEffect(() => {
+    if (hasDemo) setFlash((f) => f ?? { text: tr(L.demoHint, localeRef.current), color: "yellow" });
+  }, [hasDemo]);
 
   const localeRef = useRef(locale);
   localeRef.current = locale;
@@ -227,7 +235,7 @@ function Shell({
               active={screen === "counter" && !quitting}
             />
           </Box>
-          {screen === "help" ? <Help notice={notice} /> : null}
+          {screen === "help" ? <Help notice={notice} demoCases={demoCases} width={width} /> : null}
           {screen === "history" ? (
             <History
               service={service}

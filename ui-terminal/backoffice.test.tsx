@@ -175,4 +175,21 @@ describe("NHI codes (F7) and help (F1)", () => {
     expect(s).toContain("F9 確認調劑");
     assertFits(s);
   });
+
+  it("points to the demo prescriptions and lists them on the help screen", async () => {
+    const app = renderApp({
+      demoCases: [
+        {
+          originalVisitId: "KGZWREFK9ZTF9KNWHWLU",
+          patientName: "王大明",
+          description: { zh: "診所昨日開立慢性病連續處方箋", en: "Clinic issued a chronic prescription yesterday" },
+        },
+      ],
+    });
+    await app.waitFor("按 F1 查看可掃描的示範就醫識別碼");
+    await app.press(KEY.f1);
+    const s = await app.waitFor("示範處方");
+    expect(s).toContain("KGZW REFK 9ZTF 9KNW HWLU  王大明  診所昨日開立慢性病連續處方箋");
+    assertFits(s);
+  });
 });

@@ -157,6 +157,14 @@ export const L = {
     j000: msg("J000", "J000"),
     override: msg("覆核", "override"),
   },
+  demoCases: msg(
+    "示範處方（NHI 模擬環境，可直接輸入下列就醫識別碼）",
+    "Demo prescriptions (NHI sandbox): type one of these visit IDs",
+  ),
+  demoHint: msg(
+    "示範資料已建立：按 F1 查看可掃描的示範就醫識別碼",
+    "Demo data is ready: press F1 for visit IDs to scan",
+  ),
 } as const;
 
 const k = (key: string, zh: string, en: string) => [key, msg(zh, en)] as const;

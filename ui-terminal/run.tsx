@@ -157,7 +157,8 @@ export async function runUi(options: RunUiOptions): Promise<void> {
     await cards.stop().catch(() => undefined);
     throw error;
   }
-  app.rerender(<App {...props} pharmacyName={rx.pharmacy.name} />);
+  const demoCases = rx.demo ? Object.values(rx.demo.cases) : undefined;
+  app.rerender(<App {...props} pharmacyName={rx.pharmacy.name} demoCases={demoCases} />);
   const interval = options.outboxIntervalMs ?? 60_000;
   const outboxTimer =
     interval > 0 ? setInterval(() => void rx.service.runOutbox().catch(() => undefined), interval) : undefined;

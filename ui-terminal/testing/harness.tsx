@@ -6,6 +6,7 @@ import type { Locale } from "../../src/domain/message.js";
 import { App } from "../App.js";
 import type { UiActions } from "../actions.js";
 import type { CardEvent, CardSource } from "../card-state.js";
+import type { DemoCase } from "../screens/Help.js";
 import { columns } from "../text.js";
 import { FakeService } from "./fake-service.js";
 
@@ -40,7 +41,14 @@ export class FakeCards extends EventEmitter implements CardSource {
 }
 
 export function renderApp(
-  options: { service?: FakeService; actions?: UiActions; locale?: Locale; cards?: FakeCards; rows?: number } = {},
+  options: {
+    service?: FakeService;
+    actions?: UiActions;
+    locale?: Locale;
+    cards?: FakeCards;
+    rows?: number;
+    demoCases?: DemoCase[];
+  } = {},
 ) {
   const service = options.service ?? new FakeService();
   const cards = options.cards ?? new FakeCards();
@@ -53,6 +61,7 @@ export function renderApp(
       cards={cards}
       actions={options.actions}
       locale={options.locale}
+      demoCases={options.demoCases}
       now={() => new Date("2024-04-10T02:00:00Z")}
       columns={80}
       rows={options.rows ?? 24}
