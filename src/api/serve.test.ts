@@ -61,7 +61,10 @@ describe("rxdesk serve / rxdesk keys", () => {
     expect(statSync(join(dir, "api-keys.json")).mode & 0o777).toBe(0o600);
     const listed = await keysCli(["list", "--data-dir", dir]);
     expect(listed.stdout).toContain('"terminalId":"counter-1"');
-    expect(listed.stdout).not.toContain(ok.stdout.trim().split("_")[2]);
+    // The secret is everything after `rxk_<id>_` (base64url may itself contain "_").
+    const secret = ok.stdout.trim().slice("rxk_0123456789abcdef_".length);
+    expect(secret).toHaveLength(43);
+    expect(listed.stdout).not.toContain(secret);
     const id = JSON.parse(listed.stdout.trim().split("\n")[0]!).id as string;
     const revoked = await keysCli(["revoke", id, "--data-dir", dir]);
     expect(JSON.parse(revoked.stdout).revokedAt).toBeTruthy();

@@ -117,6 +117,19 @@ function isBusy(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs `fn` again after a short jittered pause while SQLite answers busy and `retry()` allows, until `waitMs`. */
+async function whileBusy<T>(fn: () => Promise<T>, waitMs: number, retry: () => boolean = () => true): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!retry() || !isBusy(error) || Date.now() >= deadline) throw error;
+      await sleep(Math.min(50, 2 + attempt * 3) * (0.5 + Math.random()));
+    }
+  }
+}
+
 class Sqlite3Connection implements DatabaseConnection {
   /** Inside BEGIN IMMEDIATE … COMMIT/ROLLBACK we hold the write lock; outside, a busy statement had no effect. */
   inTransaction = false;
@@ -130,15 +143,11 @@ class Sqlite3Connection implements DatabaseConnection {
     // SQLite's own busy handler sleeps on a libuv worker thread; with several connections in one process that
     // starves the pool (the lock holder cannot get a thread to COMMIT). So the handler is kept short and
     // statements outside a transaction (including BEGIN IMMEDIATE itself) are retried here without blocking.
-    const deadline = Date.now() + this.busyWaitMs;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.#annotated<R>(query);
-      } catch (error) {
-        if (this.inTransaction || !isBusy(error) || Date.now() >= deadline) throw error;
-        await sleep(Math.min(50, 2 + attempt * 3) * (0.5 + Math.random()));
-      }
-    }
+    return whileBusy(
+      () => this.#annotated<R>(query),
+      this.busyWaitMs,
+      () => !this.inTransaction,
+    );
   }
 
   async #annotated<R>(query: CompiledQuery): Promise<QueryResult<R>> {
@@ -181,7 +190,16 @@ class Sqlite3Driver implements Driver {
 
   async init(): Promise<void> {
     const db = await openSqlite3(this.#settings.file);
-    await applySqlitePragmas(db, { ...this.#settings, busyTimeoutMs: SQLITE_HANDLER_BUSY_MS });
+    // Switching a new file to WAL takes a lock; processes starting together wait here without blocking a thread.
+    try {
+      await whileBusy(
+        () => applySqlitePragmas(db, { ...this.#settings, busyTimeoutMs: SQLITE_HANDLER_BUSY_MS }),
+        this.#settings.busyTimeoutMs ?? 5000,
+      );
+    } catch (error) {
+      await sqliteClose(db).catch(() => undefined);
+      throw error;
+    }
     this.#connection = new Sqlite3Connection(db, this.#settings.busyTimeoutMs ?? 5000);
   }
 
