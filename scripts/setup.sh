@@ -19,3 +19,4 @@ fi
 # Native addons (sqlite3, pcsclite) build from source against the local Node headers.
 if [ -d /usr/include/node ]; then export npm_config_nodedir=/usr; fi
 npm install --no-fund --no-audit
+npm run build
