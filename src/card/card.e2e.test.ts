@@ -2,9 +2,9 @@
  * End to end through the real stack: pcscd + vpcd driver + our virtual card over TCP, read through pcsclite exactly
  * as production does. Uses reader "Virtual PCD 00 00" (port 35963) only; the watcher test uses the other one.
  */
-import { spawn } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
+import { runTsx } from "../../test/support/process.js";
 import { CardError } from "./errors.js";
 import { PcscClient, type ReaderStatus } from "./pcsc.js";
 import { readCard } from "./read.js";
@@ -34,32 +34,6 @@ async function removeCard(): Promise<void> {
   await card.remove();
   card = undefined;
   await waitForCard(READER, false);
-}
-
-const ROOT = new URL("../..", import.meta.url).pathname;
-
-/** Runs node (+tsx) asynchronously, so this test process stays free while the child reads the card. */
-function runNode(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }
 
 async function readError(options: Parameters<typeof readCard>[0]): Promise<CardError> {
@@ -188,25 +162,25 @@ describe("pcscd not running", { timeout: 90_000 }, () => {
         () => console.log(JSON.stringify({ ok: true })),
         (e) => console.log(JSON.stringify({ ok: false, code: e.code, message: e.reason })),
       );`;
-    const child = await runNode(["--input-type=module", "-e", script], {
-      ...process.env,
-      PCSCLITE_CSOCK_NAME: "/nonexistent/rxdesk-test/pcscd.comm",
+    const child = await runTsx(["--input-type=module", "-e", script], {
+      env: { ...process.env, PCSCLITE_CSOCK_NAME: "/nonexistent/rxdesk-test/pcscd.comm" },
+      timeoutMs: 60_000,
     });
-    expect(child.status, child.stderr).toBe(0);
-    const out = JSON.parse(child.stdout.trim().split("\n").pop()!);
+    expect(child.code, child.err).toBe(0);
+    const out = JSON.parse(child.out.trim().split("\n").pop()!);
     expect(out).toMatchObject({ ok: false, code: "pcscd-not-running" });
     expect(out.message.zh).toContain("pcscd");
   });
 });
 
 describe("rxdesk card read (CLI)", { timeout: 90_000 }, () => {
-  const cli = (args: string[]) => runNode(["src/cli/main.ts", "card", ...args]);
+  const cli = (args: string[]) => runTsx(["src/cli/main.ts", "card", ...args], { timeoutMs: 60_000 });
 
   it("prints the decoded card as JSON", async () => {
     await insert("citizen-wang");
     const run = await cli(["read", "--reader", READER]);
-    expect(run.status, run.stderr).toBe(0);
-    const out = JSON.parse(run.stdout);
+    expect(run.code, run.err).toBe(0);
+    const out = JSON.parse(run.out);
     expect(out).toMatchObject({
       reader: READER,
       identity: { nationalId: "A123456789", name: "王小明", birthDate: "0790315", sex: "M" },
@@ -217,9 +191,9 @@ describe("rxdesk card read (CLI)", { timeout: 90_000 }, () => {
   it("explains a failure on stderr and exits non-zero", async () => {
     await insert("wrong-aid");
     const run = await cli(["read", "--reader", READER]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain("不是健保卡");
-    expect(run.stderr).toContain("not an NHI card");
-    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, error: { code: "wrong-card" } });
+    expect(run.code).toBe(2);
+    expect(run.err).toContain("不是健保卡");
+    expect(run.err).toContain("not an NHI card");
+    expect(JSON.parse(run.out)).toMatchObject({ ok: false, error: { code: "wrong-card" } });
   });
 });

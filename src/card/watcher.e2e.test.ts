@@ -5,13 +5,13 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
+import { ROOT, runProcess, runTsx } from "../../test/support/process.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
 import { RemoteVirtualCard } from "./virtual-card/remote.js";
 import { type CardWatchEvent, CardWatcher } from "./watcher.js";
 
 const PORT = 35964;
 const READER = "Virtual PCD 00 01";
-const ROOT = new URL("../..", import.meta.url).pathname;
 const fixtures = loadCardFixtures();
 
 let card: RemoteVirtualCard | undefined;
@@ -126,12 +126,12 @@ describe("CardWatcher", () => {
       w.on("event", (e) => events.push(e.type === "error" ? e.error.code : e.type));
       await w.start();
       setTimeout(async () => { await w.stop(); console.log(JSON.stringify(events)); }, 600);`;
-    const run = await runNode(["--input-type=module", "-e", script], {
-      ...process.env,
-      PCSCLITE_CSOCK_NAME: "/nonexistent/rxdesk-test/pcscd.comm",
+    const run = await runTsx(["--input-type=module", "-e", script], {
+      env: { ...process.env, PCSCLITE_CSOCK_NAME: "/nonexistent/rxdesk-test/pcscd.comm" },
+      timeoutMs: 60_000,
     });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout.trim())).toEqual(["pcscd-not-running"]);
+    expect(run.code, run.err).toBe(0);
+    expect(JSON.parse(run.out.trim())).toEqual(["pcscd-not-running"]);
   });
 
   it("stops from inside an event handler and lets the process exit by itself", { timeout: 90_000 }, async () => {
@@ -148,9 +148,9 @@ describe("CardWatcher", () => {
       });
       await w.start();
       await card.insert();`;
-    const run = await runNode(["--input-type=module", "-e", script]);
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout.trim())).toEqual({ name: "王小明" });
+    const run = await runTsx(["--input-type=module", "-e", script], { timeoutMs: 60_000 });
+    expect(run.code, run.err).toBe(0);
+    expect(JSON.parse(run.out.trim())).toEqual({ name: "王小明" });
   });
 });
 
@@ -178,13 +178,12 @@ describe("a private pcscd without readers, stopped mid-watch", { timeout: 90_000
       export PCSCD_PID=$!
       for i in $(seq 200); do [ -S /run/pcscd/pcscd.comm ] && break; sleep 0.05; done
       exec "$NODE" --import tsx --input-type=module -e "$SCRIPT"`;
-    const run = await runCommand("unshare", ["-m", "--propagation", "private", "bash", "-c", shell], {
-      ...process.env,
-      NODE: process.execPath,
-      SCRIPT: script,
+    const run = await runProcess("unshare", ["-m", "--propagation", "private", "bash", "-c", shell], {
+      env: { ...process.env, NODE: process.execPath, SCRIPT: script },
+      timeoutMs: 60_000,
     });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout.trim())).toEqual(["no-reader", "started", "error:pcscd-not-running"]);
+    expect(run.code, run.err).toBe(0);
+    expect(JSON.parse(run.out.trim())).toEqual(["no-reader", "started", "error:pcscd-not-running"]);
   });
 });
 
@@ -251,35 +250,4 @@ function collectLines(child: ChildProcessWithoutNullStreams) {
       });
     },
   };
-}
-
-function runNode(
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return runCommand(process.execPath, ["--import", "tsx", ...args], env);
-}
-
-function runCommand(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-    child.on("error", reject);
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { runRxdesk } from "../../../test/support/process.js";
 import { createHttpNhiClient } from "../../nhi/sandbox/index.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -14,21 +15,7 @@ function start(...args: string[]): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root });
 }
 
-function run(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = start(...args);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString("utf8");
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      err += d.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+const run = runRxdesk;
 
 describe("rxdesk sandbox", { timeout: 180_000 }, () => {
   it("serves on a free port with seeded scenarios, keeps state in its file, and stops on SIGTERM", async () => {

@@ -1,32 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pharmacyAfRecord } from "../../../fixtures/xml/records.js";
+import { runRxdesk as rxdesk } from "../../../test/support/process.js";
 import { parseUploadXml } from "../../nhi/format/xml.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const fixture = (name: string) => join(root, "fixtures", "xml", name);
-
-/**
- * Same as `npx tsx src/cli/main.ts …`, without the npm start-up. Asynchronous, so the test worker stays responsive.
- */
-function rxdesk(...args: string[]): Promise<{ code: number | null; stdout: Buffer; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: root });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => err.push(d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const stdout = Buffer.concat(out);
-      resolve({ code, stdout, out: stdout.toString("utf8"), err: Buffer.concat(err).toString("utf8") });
-    });
-  });
-}
 
 // Each case spawns the real CLI; generous timeouts for a loaded CI machine (no timing is asserted).
 describe("rxdesk xml", { timeout: 180_000 }, () => {
