@@ -3,6 +3,7 @@
  * and the C/E/D records. Used by the scenarios, the tests and the benchmark; values are upload-format strings.
  */
 import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
+import type { CardPass } from "../client.js";
 import type { Mb1, Mb2, UploadRecord } from "./format-bridge.js";
 
 export interface DrugLine {
@@ -130,6 +131,33 @@ export interface DispensingInput {
   abnormalCode?: string;
   /** 補卡: M12=2 with the kept visit ID, or M12=4 (MISS). */
   supplement?: { actualVisitDateTime: RocDateTime; actualVisitId?: string };
+}
+
+/**
+ * The dispensing input for refill `refillNo` of a prescription as the prescriber uploaded it, after our card pass:
+ * patient (M03/M04) and M16–M20/M26 from the prescription, M01/M11/M14/M15 from the pass.
+ */
+export function dispensingInputFor(
+  prescription: UploadRecord,
+  pass: Pick<CardPass, "samId" | "visitDateTime" | "signature" | "visitId">,
+  at: { pharmacyCode: string; pharmacistId: string; cardNumber: string; refillNo: number },
+): DispensingInput {
+  const m = prescription.mb1;
+  return {
+    ...at,
+    samId: pass.samId,
+    nationalId: m.M03!,
+    birthDate: m.M04 as RocDate,
+    visitDateTime: pass.visitDateTime,
+    signature: pass.signature,
+    visitId: pass.visitId,
+    originalVisitId: m.M15!,
+    prescriberInstitutionCode: m.M05!,
+    originalSequenceNumber: m.M13 ?? "J000",
+    originalVisitDateTime: m.M11 as RocDateTime,
+    refillCount: Number(m.M26 ?? "1"),
+    days: Number(m.M20),
+  };
 }
 
 /** A pharmacy's dispensing record (M07=AF). */

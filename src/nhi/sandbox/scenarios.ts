@@ -8,7 +8,7 @@ import { type RocDate, type RocDateTime, rocDateTimeFromDate } from "../../domai
 import { SM00_VISIT_ID } from "../../domain/visit-id.js";
 import type { SandboxCore } from "./core.js";
 import { buildUploadXml, type UploadRecord } from "./format-bridge.js";
-import { cancelRecord, dispensingRecord, prescriptionRecord } from "./records.js";
+import { cancelRecord, dispensingInputFor, dispensingRecord, prescriptionRecord } from "./records.js";
 import type { ScenarioCase, ScenarioName, SeededScenarios } from "./types.js";
 
 const DAY_MS = 86_400_000;
@@ -151,25 +151,14 @@ export async function seedScenarios(
       { institutionCode: otherPharmacy },
       { nationalId: p.nationalId, visitCategory: "AF", at: when },
     );
-    const m = prescription.mb1;
-    const record = dispensingRecord({
-      pharmacyCode: otherPharmacy,
-      samId: pass.samId,
-      cardNumber: p.cardNumber,
-      nationalId: p.nationalId,
-      birthDate: p.birthDate,
-      pharmacistId: PHARMACIST_X,
-      visitDateTime: pass.visitDateTime,
-      signature: pass.signature,
-      visitId: pass.visitId,
-      originalVisitId: m.M15!,
-      prescriberInstitutionCode: m.M05!,
-      originalSequenceNumber: m.M13 ?? "J000",
-      originalVisitDateTime: m.M11 as RocDateTime,
-      refillNo,
-      refillCount: Number(m.M26 ?? "1"),
-      days: Number(m.M20),
-    });
+    const record = dispensingRecord(
+      dispensingInputFor(prescription, pass, {
+        pharmacyCode: otherPharmacy,
+        pharmacistId: PHARMACIST_X,
+        cardNumber: p.cardNumber,
+        refillNo,
+      }),
+    );
     await upload(otherPharmacy, [record]);
   };
 

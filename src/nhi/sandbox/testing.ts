@@ -8,7 +8,7 @@ import { type RocDate, type RocDateTime, rocDateTimeFromDate } from "../../domai
 import type { NhiCaller, NhiClient } from "../client.js";
 import { buildUploadXml, parseCheckReport, type UploadRecord } from "./format-bridge.js";
 import { createSandbox } from "./index.js";
-import { type DispensingInput, dispensingRecord, prescriptionRecord } from "./records.js";
+import { type DispensingInput, dispensingInputFor, dispensingRecord, prescriptionRecord } from "./records.js";
 import type { Sandbox } from "./types.js";
 
 export const CLINIC = "3501200000";
@@ -106,22 +106,12 @@ export async function createWorld(options: { client?: (sandbox: Sandbox) => NhiC
         { nationalId: m.M03!, visitCategory: "AF", at: o.at ?? clock.now },
       );
       return dispensingRecord({
-        pharmacyCode: pharmacy,
-        samId: pass.samId,
-        cardNumber: "000012345678",
-        nationalId: m.M03!,
-        birthDate: m.M04 as RocDate,
-        pharmacistId: PHARMACIST,
-        visitDateTime: pass.visitDateTime,
-        signature: pass.signature,
-        visitId: pass.visitId,
-        originalVisitId: m.M15!,
-        prescriberInstitutionCode: m.M05!,
-        originalSequenceNumber: m.M13 ?? "J000",
-        originalVisitDateTime: m.M11 as RocDateTime,
-        refillNo,
-        refillCount: Number(m.M26 ?? "1"),
-        days: Number(m.M20),
+        ...dispensingInputFor(prescription, pass, {
+          pharmacyCode: pharmacy,
+          pharmacistId: PHARMACIST,
+          cardNumber: "000012345678",
+          refillNo,
+        }),
         ...o.override,
       });
     },
