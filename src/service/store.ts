@@ -14,17 +14,8 @@ import type { DispensingView, OutboxEntryView, RefillEventType, RefillEventView,
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
-export interface RefillEventInput {
-  type: RefillEventType;
-  originalVisitId: string;
-  refillNo?: number;
-  nationalId?: string;
-  prescriberInstitutionCode?: string;
-  institutionCode?: string;
-  pharmacistId?: string;
-  reason?: string;
-  nhiCodes?: string[];
-  message: Message;
+/** A refill event as the service records it: the view's fields, with the instant and an optional dedup key. */
+export interface RefillEventInput extends Omit<RefillEventView, "id" | "at"> {
   sourceKey?: string;
   at: Date;
 }
