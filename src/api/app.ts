@@ -7,7 +7,7 @@ import Router from "@koa/router";
 import Koa from "koa";
 import type { z } from "zod/v4";
 import { NhiUnavailableError } from "../nhi/client.js";
-import type { AuditSink } from "./audit.js";
+import { type AuditSink, auditActor } from "./audit.js";
 import { type AppOptions, DEFAULT_LIMITS, type RouteDeps } from "./deps.js";
 import type { Principal } from "./keys.js";
 import { maskNationalIdsInText } from "./mask.js";
@@ -141,9 +141,7 @@ export function createApp(options: AppOptions): ApiApp {
         if (!route.roles.includes(principal.role)) {
           await audit.append({
             type: "forbidden",
-            keyId: principal.keyId,
-            role: principal.role,
-            terminalId: principal.terminalId,
+            ...auditActor(principal),
             requestId: ctx.state.requestId,
             route: `${ctx.method} ${route.path}`,
           });

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { appendFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { Principal } from "./keys.js";
 
 export type AuditEventType =
   | "dispensing"
@@ -34,6 +35,13 @@ export interface AuditInput {
   route?: string;
   /** Free-form facts (dispensing id, visit IDs, reason, NHI codes, export format …). */
   data?: Record<string, unknown>;
+}
+
+/** Who acted, as every audit entry names them: the API key, its role and its terminal. */
+export function auditActor(
+  principal: Pick<Principal, "keyId" | "role" | "terminalId">,
+): Pick<AuditInput, "keyId" | "role" | "terminalId"> {
+  return { keyId: principal.keyId, role: principal.role, terminalId: principal.terminalId };
 }
 
 export interface AuditEntry extends AuditInput {

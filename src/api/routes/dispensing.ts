@@ -11,6 +11,7 @@ import {
 import { decisionSchema, dispenseResultSchema, dispensingSchema } from "../../../schemas/api/responses.js";
 import { maskNationalId } from "../../domain/national-id.js";
 import type { DecisionReason, MutationResult } from "../../service/types.js";
+import { auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
 import { type Principal, ROLES } from "../keys.js";
 import { present } from "../present.js";
@@ -104,9 +105,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
           ...(body.days ? { days: body.days } : {}),
         });
         const who = {
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           pharmacistId,
           requestId: ctx.state.requestId,
           route: "POST /api/dispensings",
@@ -210,9 +209,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
         });
         await audit.append({
           type: "correct",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           pharmacistId,
           requestId: ctx.state.requestId,
           route: "PATCH /api/dispensings/{id}",
@@ -239,9 +236,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
         const result = await service.deleteDispensing({ dispensingId: params.id, pharmacistId, reason: body.reason });
         await audit.append({
           type: "delete",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           pharmacistId,
           requestId: ctx.state.requestId,
           route: "DELETE /api/dispensings/{id}",

@@ -1,6 +1,7 @@
 /** The upload outbox: status, entries (rejected ones with NHI codes and advice), run now, retry one. */
 import { emptyQuerySchema, idParamSchema, outboxQuerySchema } from "../../../schemas/api/requests.js";
 import { outboxEntrySchema, outboxResponseSchema, outboxRunSchema } from "../../../schemas/api/responses.js";
+import { auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
 import { ROLES } from "../keys.js";
 import { present } from "../present.js";
@@ -42,9 +43,7 @@ export function outboxRoutes(deps: RouteDeps): AnyRoute[] {
         const result = await service.runOutbox();
         await audit.append({
           type: "outbox-run",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           requestId: ctx.state.requestId,
           data: result,
         });
@@ -69,9 +68,7 @@ export function outboxRoutes(deps: RouteDeps): AnyRoute[] {
         if (!ok) throw problems.notFound({ zh: "找不到這筆待上傳資料", en: "No such outbox entry" });
         await audit.append({
           type: "outbox-retry",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           requestId: ctx.state.requestId,
           data: { outboxId: id },
         });

@@ -14,6 +14,7 @@ import {
   settingsSchema,
 } from "../../../schemas/api/responses.js";
 import type { RocDate } from "../../domain/roc-date.js";
+import { auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
 import { KeyStoreError, publicKeyView } from "../keys.js";
 import { ApiProblem, problems } from "../problem.js";
@@ -56,9 +57,7 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
         const exported = async (facts: Record<string, unknown>) =>
           audit.append({
             type: "export",
-            keyId: principal.keyId,
-            role: principal.role,
-            terminalId: principal.terminalId,
+            ...auditActor(principal),
             requestId: ctx.state.requestId,
             route: "GET /api/reports/refill-log",
             data: { format, from: query.from, to: query.to, ...facts },
@@ -139,9 +138,7 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
         }
         await audit.append({
           type: "key-created",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           requestId: ctx.state.requestId,
           data: { newKeyId: created.record.id, role: created.record.role, terminalId: created.record.terminalId },
         });
@@ -165,9 +162,7 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
         if (!revoked) throw problems.notFound({ zh: "找不到這把金鑰", en: "No such key" });
         await audit.append({
           type: "key-revoked",
-          keyId: principal.keyId,
-          role: principal.role,
-          terminalId: principal.terminalId,
+          ...auditActor(principal),
           requestId: ctx.state.requestId,
           data: { revokedKeyId: revoked.id },
         });
