@@ -32,7 +32,8 @@ export interface EventRowView {
   tone: Tone;
 }
 
-export interface PrescriptionView {
+/** One prescription's block on the rendered log (not the service's `PrescriptionView`). */
+export interface PrescriptionBlockView {
   title: string;
   patient: string;
   subtitle: string;
@@ -50,18 +51,11 @@ export interface RefillLogView {
   pageLabelTemplate: string;
   totalsTitle: string;
   cards: StatCard[];
-  columns: {
-    time: string;
-    refillNo: string;
-    event: string;
-    where: string;
-    days: string;
-    detail: string;
-    upload: string;
-  };
+  /** Column headings, one per event-row field. */
+  columns: Omit<EventRowView, "tone">;
   prescriptionsTitle: string;
   empty: string;
-  prescriptions: PrescriptionView[];
+  prescriptions: PrescriptionBlockView[];
 }
 
 function range(from: RocDate, to: RocDate): string {
@@ -137,7 +131,7 @@ function entryRow(e: LogEntry, data: RefillLogData, locale: Locale): EventRowVie
   };
 }
 
-function prescriptionView(p: LogPrescription, data: RefillLogData, locale: Locale): PrescriptionView {
+function prescriptionView(p: LogPrescription, data: RefillLogData, locale: Locale): PrescriptionBlockView {
   const subtitle = [
     `${t(L.prescriber, locale)} ${p.prescriberInstitutionCode}${p.prescriberName ? ` ${p.prescriberName}` : ""}`,
   ];
