@@ -231,3 +231,31 @@ describe("parseCheckReport — Big5 trail bytes that look like ASCII", () => {
     expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true }]);
   });
 });
+
+describe("parseCheckReport — large Big5 reports", () => {
+  const records = Array.from({ length: 400 }, (_, i) => {
+    const record = i % 2 === 0 ? pharmacyAfRecord() : chronicRefillRecord();
+    record.mb1.M15 = `${String(i).padStart(4, "0")}ABCDEFGHJKLMNPQR`;
+    record.mb2[0]!.D15 = i % 3 === 0 ? `飯後服用${i}` : "";
+    return { recordNo: i + 1, record, errors: [{ field: "M16", code: "D025" }] };
+  });
+  const text = formatCheckReport(records);
+
+  it("reads every record the same as the UTF-8 text, across the pieces the bytes are read in", () => {
+    const bytes = iconv.encode(text, "cp950");
+    expect(bytes.length).toBeGreaterThan(4 * 64 * 1024);
+    const fromBig5 = parseCheckReport(bytes);
+    expect(fromBig5).toHaveLength(400);
+    expect(fromBig5).toEqual(parseCheckReport(new TextEncoder().encode(text)));
+    expect(fromBig5[399]!.fields.M15).toBe("0399ABCDEFGHJKLMNPQR");
+    expect(fromBig5[399]!.fields["D15[1]"]).toBe("飯後服用399");
+  });
+
+  it("a line longer than a piece is read whole", () => {
+    const long = "藥".repeat(70_000);
+    const bytes = iconv.encode(`第[1]筆\r\nD15[1]=[ ${long} ]\r\nM15=[ X ]\r\n錯誤原因:D15[1]:AB;\r\n`, "cp950");
+    const [entry] = parseCheckReport(bytes);
+    expect(entry!.fields).toEqual({ "D15[1]": long, M15: "X" });
+    expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true }]);
+  });
+});

@@ -3,8 +3,10 @@
  * LF, several records and several errors per record; `NULL` values are left out, MB2 fields keep their index
  * (`D05[1]`), and codes this dictionary does not know are kept with `known: false`, never dropped.
  */
+import { isUtf8 } from "node:buffer";
 import { isKnownNhiCode } from "../error-codes.js";
 import { decodeBig5 } from "../format/big5.js";
+import { buildFields } from "./field-shapes.js";
 import { NULL_VALUE } from "./layout.js";
 
 export interface CheckReportError {
@@ -25,16 +27,23 @@ export interface CheckReportEntry {
 /** Decodes report bytes: UTF-8 when they are valid UTF-8, otherwise Big5 (CP950). A BOM is dropped. */
 export function decodeReportText(input: Uint8Array | string): string {
   if (typeof input === "string") return input.replace(/^\uFEFF/, "");
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(input).replace(/^\uFEFF/, "");
-  } catch {
-    return decodeBig5(input);
-  }
+  const bytes = asBuffer(input);
+  return (isUtf8(bytes) ? bytes.toString("utf8") : decodeBig5(bytes)).replace(/^\uFEFF/, "");
 }
 
 const RECORD_RE = /^\s*第\s*[[［]\s*(\d+)\s*[\]］]\s*筆/;
 const FIELD_RE = /^\s*([A-Z]\d{2}(?:\[\d+\])?)\s*=\s*\[(.*)\]\s*$/;
 const ERROR_RE = /^\s*錯誤原因\s*[:：](.*)$/;
+const NON_ASCII = /[^\u0000-\u007f]/;
+/** Big5 input is read in pieces of about this many bytes, cut after a line feed (never part of a Big5 character). */
+const CHUNK_BYTES = 64 * 1024;
+/** Short values repeat from block to block (institution, dates, codes); one string each is kept per report. */
+const SHARED_VALUE_MAX_LENGTH = 16;
+const SHARED_VALUES_MAX = 50_000;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 function unpad(inner: string): string {
   let s = inner;
@@ -58,48 +67,165 @@ export function parseErrorList(text: string): CheckReportError[] {
 }
 
 export function parseCheckReport(input: Uint8Array | string): CheckReportEntry[] {
+  const reader = new ReportReader();
+  if (typeof input === "string" || isUtf8(asBuffer(input))) {
+    reader.read(decodeReportText(input));
+    return reader.finish();
+  }
   // Big5 bytes are read as Latin-1 (one character per byte, cheap) and only the lines or values that hold
   // non-ASCII bytes are decoded. Line ends, spaces, `=`, `[` and `]` of the layout are ASCII and never a Big5 lead
-  // byte; a Big5 trail byte may look like `[` or `]`, which is why a value ends at the line's last `]`.
-  let big5Latin1 = false;
-  let text: string;
-  if (typeof input !== "string" && !isUtf8(input)) {
-    text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString("latin1");
-    big5Latin1 = true;
-  } else text = decodeReportText(input);
-  // Bare CR line ends (old Mac editors): normalize once so every line ends in LF or CRLF.
-  if (/\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, "\n");
-  const entries: CheckReportEntry[] = [];
-  let current: CheckReportEntry | undefined;
+  // byte; a Big5 trail byte may look like `[` or `]`, which is why a value ends at the line's last `]`. The bytes go
+  // in pieces so that no copy of the whole report is ever made.
+  const bytes = asBuffer(input);
   let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    const lineStart = start;
-    let lineEnd = end;
-    start = end + 1;
-    if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
-    if (current && fieldLineAt(text, lineStart, lineEnd, current.fields, big5Latin1)) continue;
-    let line = text.slice(lineStart, lineEnd);
-    if (big5Latin1 && NON_ASCII.test(line)) line = fromLatin1Big5(line);
-    current = parseLine(line, entries, current);
+  while (start < bytes.length) {
+    let end = Math.min(start + CHUNK_BYTES, bytes.length);
+    if (end < bytes.length) {
+      const lastLf = bytes.lastIndexOf(10, end - 1);
+      if (lastLf >= start) end = lastLf + 1;
+      else {
+        const nextLf = bytes.indexOf(10, end);
+        end = nextLf === -1 ? bytes.length : nextLf + 1;
+      }
+    }
+    reader.read(bytes.toString("latin1", start, end), { bytes, offset: start });
+    start = end;
   }
-  return entries;
+  return reader.finish();
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
-
-function fromLatin1Big5(latin1: string): string {
-  return decodeBig5(Buffer.from(latin1, "latin1"));
+/** A piece of Big5 input: the whole input and where the piece starts in it. */
+interface Big5Piece {
+  bytes: Buffer;
+  offset: number;
 }
 
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+/**
+ * V8 makes a slice this long a view that keeps the whole piece alive; such values are copied out of the bytes
+ * instead, so each piece is garbage as soon as it is read.
+ */
+const SLICE_MIN_LENGTH = 13;
+
+/** Parser state across pieces of input: the entry being read and its fields so far. */
+class ReportReader {
+  private readonly entries: CheckReportEntry[] = [];
+  private current: CheckReportEntry | undefined;
+  private readonly names: string[] = [];
+  private readonly values: string[] = [];
+  private readonly shared = new Map<string, string>();
+
+  /** Reads whole lines; `big5` is given when the text is those Big5 bytes read as Latin-1. */
+  read(input: string, big5?: Big5Piece): void {
+    let text = input;
+    // Bare CR line ends (old Mac editors): normalize so every line ends in LF or CRLF.
+    if (text.indexOf("\r") !== -1 && /\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, "\n");
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = text.length;
+      const lineStart = start;
+      let lineEnd = end;
+      start = end + 1;
+      if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      if (this.current && this.fieldLineAt(text, lineStart, lineEnd, big5)) continue;
+      this.line(big5 ? big5Line(text, lineStart, lineEnd, big5) : text.slice(lineStart, lineEnd));
+    }
+  }
+
+  finish(): CheckReportEntry[] {
+    this.close();
+    return this.entries;
+  }
+
+  private close(): void {
+    if (!this.current) return;
+    this.current.fields = buildFields(this.names, this.values);
+    this.names.length = 0;
+    this.values.length = 0;
+  }
+
+  private field(name: string, value: string): void {
+    let shown = value;
+    if (shown.length <= SHARED_VALUE_MAX_LENGTH) {
+      const same = this.shared.get(shown);
+      if (same !== undefined) shown = same;
+      else if (this.shared.size < SHARED_VALUES_MAX) this.shared.set(shown, shown);
+    }
+    this.names.push(name);
+    this.values.push(shown);
+  }
+
+  /**
+   * Fast path for the common `M15=[ value ]` / `D05[1]=[ value ]` line, read in place without a regular expression.
+   * Returns false when the line does not have exactly that shape (the general parser then handles it).
+   */
+  private fieldLineAt(text: string, s: number, e: number, big5: Big5Piece | undefined): boolean {
+    if (
+      e - s < 6 ||
+      !isUpper(text.charCodeAt(s)) ||
+      !isDigit(text.charCodeAt(s + 1)) ||
+      !isDigit(text.charCodeAt(s + 2))
+    ) {
+      return false;
+    }
+    let p = s + 3;
+    if (text.charCodeAt(p) === 91) {
+      let q = p + 1;
+      while (q < e && isDigit(text.charCodeAt(q))) q++;
+      if (q === p + 1 || text.charCodeAt(q) !== 93) return false;
+      p = q + 1;
+    }
+    if (text.charCodeAt(p) !== 61 || text.charCodeAt(p + 1) !== 91) return false;
+    let end = e;
+    while (end > p + 2 && text.charCodeAt(end - 1) === 32) end--;
+    if (end <= p + 2 || text.charCodeAt(end - 1) !== 93) return false;
+    let a = p + 2;
+    let b = end - 1;
+    if (a < b && text.charCodeAt(a) === 32) a++;
+    if (b > a && text.charCodeAt(b - 1) === 32) b--;
+    if (b - a === 4 && text.startsWith(NULL_VALUE, a)) return true;
+    let value = text.slice(a, b);
+    if (value.length > 4 && value.trim() === NULL_VALUE) return true;
+    if (big5 !== undefined) {
+      if (NON_ASCII.test(value)) value = decodeBig5(big5.bytes.subarray(big5.offset + a, big5.offset + b));
+      else if (value.length >= SLICE_MIN_LENGTH)
+        value = big5.bytes.toString("latin1", big5.offset + a, big5.offset + b);
+    }
+    this.field(p === s + 3 ? plainName(text, s) : text.slice(s, p), value);
     return true;
-  } catch {
-    return false;
   }
+
+  /** Any other line: a record header, an error line, a field line with odd spacing, or something to ignore. */
+  private line(line: string): void {
+    if (line.indexOf("筆") !== -1) {
+      const record = RECORD_RE.exec(line);
+      if (record) {
+        this.close();
+        this.current = { recordNo: Number(record[1]), fields: {}, errors: [] };
+        this.entries.push(this.current);
+        return;
+      }
+    }
+    if (!this.current) return;
+    if (line.indexOf("錯誤原因") !== -1) {
+      const errors = ERROR_RE.exec(line);
+      if (errors) {
+        this.current.errors.push(...parseErrorList(errors[1]!));
+        return;
+      }
+    }
+    const field = FIELD_RE.exec(line);
+    if (field) {
+      const value = unpad(field[2]!);
+      if (value.trim() !== NULL_VALUE) this.field(field[1]!, value);
+    }
+  }
+}
+
+/** A line of a Big5 piece as its own string (decoded when it holds Big5 characters), not a view of the piece. */
+function big5Line(text: string, start: number, end: number, big5: Big5Piece): string {
+  const bytes = big5.bytes.subarray(big5.offset + start, big5.offset + end);
+  return NON_ASCII.test(text.slice(start, end)) ? decodeBig5(bytes) : bytes.toString("latin1");
 }
 
 /** Field names without an index (M15, H00…) are shared strings instead of a new slice per line. */
@@ -119,69 +245,4 @@ function isUpper(c: number): boolean {
 }
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-/**
- * Fast path for the common `M15=[ value ]` / `D05[1]=[ value ]` line, read in place without a regular expression.
- * Returns false when the line does not have exactly that shape (the general parser then handles it).
- */
-function fieldLineAt(text: string, s: number, e: number, fields: Record<string, string>, big5Latin1: boolean): boolean {
-  if (
-    e - s < 6 ||
-    !isUpper(text.charCodeAt(s)) ||
-    !isDigit(text.charCodeAt(s + 1)) ||
-    !isDigit(text.charCodeAt(s + 2))
-  ) {
-    return false;
-  }
-  let p = s + 3;
-  if (text.charCodeAt(p) === 91) {
-    let q = p + 1;
-    while (q < e && isDigit(text.charCodeAt(q))) q++;
-    if (q === p + 1 || text.charCodeAt(q) !== 93) return false;
-    p = q + 1;
-  }
-  if (text.charCodeAt(p) !== 61 || text.charCodeAt(p + 1) !== 91) return false;
-  let end = e;
-  while (end > p + 2 && text.charCodeAt(end - 1) === 32) end--;
-  if (end <= p + 2 || text.charCodeAt(end - 1) !== 93) return false;
-  let a = p + 2;
-  let b = end - 1;
-  if (a < b && text.charCodeAt(a) === 32) a++;
-  if (b > a && text.charCodeAt(b - 1) === 32) b--;
-  if (b - a === 4 && text.startsWith(NULL_VALUE, a)) return true;
-  let value = text.slice(a, b);
-  if (value.length > 4 && value.trim() === NULL_VALUE) return true;
-  if (big5Latin1 && NON_ASCII.test(value)) value = fromLatin1Big5(value);
-  fields[p === s + 3 ? plainName(text, s) : text.slice(s, p)] = value;
-  return true;
-}
-
-function parseLine(
-  line: string,
-  entries: CheckReportEntry[],
-  current: CheckReportEntry | undefined,
-): CheckReportEntry | undefined {
-  if (line.indexOf("筆") !== -1) {
-    const record = RECORD_RE.exec(line);
-    if (record) {
-      const entry: CheckReportEntry = { recordNo: Number(record[1]), fields: {}, errors: [] };
-      entries.push(entry);
-      return entry;
-    }
-  }
-  if (!current) return current;
-  if (line.indexOf("錯誤原因") !== -1) {
-    const errors = ERROR_RE.exec(line);
-    if (errors) {
-      current.errors.push(...parseErrorList(errors[1]!));
-      return current;
-    }
-  }
-  const field = FIELD_RE.exec(line);
-  if (field) {
-    const value = unpad(field[2]!);
-    if (value.trim() !== NULL_VALUE) current.fields[field[1]!] = value;
-  }
-  return current;
 }
