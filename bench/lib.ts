@@ -1,5 +1,8 @@
 /** Small timing helpers shared by the benchmarks: results are always reported next to a same-run baseline. */
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { compiledIsFresh } from "../scripts/dist-freshness.mjs";
 
 export interface Timing {
   /** Median milliseconds per run. */
@@ -34,4 +37,22 @@ export function report(name: string, ours: number, baseline: number, unit: strin
     target ? ` | target ${target}` : ""
   }`;
   process.stdout.write(`${line}\n`);
+}
+
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * Loads a module of the program the way it ships: from the compiled dist/ (what `npm start` and `rxdesk serve` run)
+ * when it is up to date, else from the TypeScript sources. `path` is the source path, e.g. "src/api/app.ts".
+ */
+export async function shipped<T>(path: string): Promise<T> {
+  const file = compiledIsFresh(repoRoot)
+    ? join(repoRoot, "dist", path.replace(/\.tsx?$/, ".js"))
+    : join(repoRoot, path);
+  return (await import(pathToFileURL(file).href)) as T;
+}
+
+/** Which build `shipped` loads, for the report. */
+export function shippedFrom(): string {
+  return compiledIsFresh(repoRoot) ? "compiled dist/" : "TypeScript sources via tsx (dist/ is stale)";
 }

@@ -16,15 +16,14 @@ const ID_KEYS = new Set(["nationalId", "pharmacistId"]);
  */
 export function maskIds<T>(value: T, keep: ReadonlySet<string> = new Set()): T {
   const walk = (v: unknown): unknown => {
+    if (v === null || typeof v !== "object") return v;
     if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const [k, inner] of Object.entries(v)) {
-        out[k] = ID_KEYS.has(k) && typeof inner === "string" && !keep.has(inner) ? maskNationalId(inner) : walk(inner);
-      }
-      return out;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) {
+      const inner = (v as Record<string, unknown>)[k];
+      out[k] = ID_KEYS.has(k) && typeof inner === "string" && !keep.has(inner) ? maskNationalId(inner) : walk(inner);
     }
-    return v;
+    return out;
   };
   return walk(value) as T;
 }

@@ -117,58 +117,144 @@ function isBusy(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs `fn` again after a short jittered pause while SQLite answers busy and `retry()` allows, until `waitMs`. */
-async function whileBusy<T>(fn: () => Promise<T>, waitMs: number, retry: () => boolean = () => true): Promise<T> {
+/** A short jittered pause before the next attempt of a statement SQLite answered busy. */
+function busyPauseMs(attempt: number): number {
+  return Math.min(50, 2 + attempt * 3) * (0.5 + Math.random());
+}
+
+/** Runs `fn` again after a short pause while SQLite answers busy, until `waitMs`. */
+async function whileBusy<T>(fn: () => Promise<T>, waitMs: number): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (!retry() || !isBusy(error) || Date.now() >= deadline) throw error;
-      await sleep(Math.min(50, 2 + attempt * 3) * (0.5 + Math.random()));
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      await sleep(busyPauseMs(attempt));
     }
   }
 }
 
+/** sqlite3 errors carry no stack or statement: add the statement (never the parameters: they hold PII). */
+function annotated(error: unknown, query: CompiledQuery): unknown {
+  if (error instanceof Error) {
+    error.message = `${error.message} [${query.sql.slice(0, 120)}]`;
+    Error.captureStackTrace?.(error);
+  }
+  return error;
+}
+
+/**
+ * Prepared statements by SQL text. Kysely compiles a query of the same shape to the same text, so the counter's few
+ * dozen statements are prepared once and then only re-bound: a fresh `db.all(sql)` prepares, steps and finalizes on
+ * every call, which is about half of a short query's cost. Past the cap the oldest statement is finalized (first in,
+ * first out: refreshing recency on every hit costs more than an occasional re-prepare).
+ */
+class StatementCache {
+  readonly #statements = new Map<string, Promise<sqlite3.Statement>>();
+  /** The same statements once prepared, to skip a promise turn on every query. */
+  readonly #ready = new Map<string, sqlite3.Statement>();
+
+  constructor(
+    readonly db: sqlite3.Database,
+    readonly capacity: number,
+  ) {}
+
+  ready(sql: string): sqlite3.Statement | undefined {
+    return this.#ready.get(sql);
+  }
+
+  get(sql: string): Promise<sqlite3.Statement> {
+    const cached = this.#statements.get(sql);
+    if (cached) return cached;
+    const prepared = new Promise<sqlite3.Statement>((resolve, reject) => {
+      const statement = this.db.prepare(sql, (error) => {
+        if (error) return reject(error);
+        if (this.#statements.get(sql) === prepared) this.#ready.set(sql, statement);
+        resolve(statement);
+      });
+    });
+    this.#statements.set(sql, prepared);
+    prepared.catch(() => {
+      if (this.#statements.get(sql) === prepared) this.#statements.delete(sql);
+    });
+    if (this.#statements.size > this.capacity) {
+      const [oldest, statement] = this.#statements.entries().next().value as [string, Promise<sqlite3.Statement>];
+      this.#statements.delete(oldest);
+      this.#ready.delete(oldest);
+      void statement.then(finalize, () => undefined);
+    }
+    return prepared;
+  }
+
+  /** Finalizes every statement (SQLite will not close a connection with statements still open). */
+  async clear(): Promise<void> {
+    const all = [...this.#statements.values()];
+    this.#statements.clear();
+    this.#ready.clear();
+    await Promise.all(all.map((p) => p.then(finalize, () => undefined)));
+  }
+}
+
+function finalize(statement: sqlite3.Statement): Promise<void> {
+  return new Promise((resolve) => statement.finalize(() => resolve()));
+}
+
+function statementAll(statement: sqlite3.Statement, params: readonly unknown[]): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    statement.all(params as unknown[], (error, rows) => (error ? reject(error) : resolve(rows)));
+  });
+}
+
+function statementRun(
+  statement: sqlite3.Statement,
+  params: readonly unknown[],
+): Promise<{ changes: number; lastID: number }> {
+  return new Promise((resolve, reject) => {
+    statement.run(params as unknown[], function (this: sqlite3.RunResult, error: Error | null) {
+      if (error) reject(error);
+      else resolve({ changes: this.changes, lastID: this.lastID });
+    });
+  });
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
 class Sqlite3Connection implements DatabaseConnection {
   /** Inside BEGIN IMMEDIATE … COMMIT/ROLLBACK we hold the write lock; outside, a busy statement had no effect. */
   inTransaction = false;
+  readonly statements: StatementCache;
 
   constructor(
     readonly db: sqlite3.Database,
     readonly busyWaitMs: number,
-  ) {}
+  ) {
+    this.statements = new StatementCache(db, STATEMENT_CACHE_SIZE);
+  }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     // SQLite's own busy handler sleeps on a libuv worker thread; with several connections in one process that
     // starves the pool (the lock holder cannot get a thread to COMMIT). So the handler is kept short and
     // statements outside a transaction (including BEGIN IMMEDIATE itself) are retried here without blocking.
-    return whileBusy(
-      () => this.#annotated<R>(query),
-      this.busyWaitMs,
-      () => !this.inTransaction,
-    );
-  }
-
-  async #annotated<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    try {
-      return await this.#execute<R>(query);
-    } catch (error) {
-      // sqlite3 errors carry no stack or statement; add the statement (never the parameters: they hold PII).
-      if (error instanceof Error) {
-        error.message = `${error.message} [${query.sql.slice(0, 120)}]`;
-        Error.captureStackTrace?.(error);
+    let deadline: number | undefined;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#execute<R>(query);
+      } catch (error) {
+        deadline ??= Date.now() + this.busyWaitMs;
+        if (this.inTransaction || !isBusy(error) || Date.now() >= deadline) throw annotated(error, query);
+        await sleep(busyPauseMs(attempt));
       }
-      throw error;
     }
   }
 
   async #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.statements.ready(query.sql) ?? (await this.statements.get(query.sql));
     if (returnsRows(query)) {
-      const rows = (await sqliteAll(this.db, query.sql, query.parameters)) as R[];
+      const rows = (await statementAll(statement, query.parameters)) as R[];
       return { rows };
     }
-    const { changes, lastID } = await sqliteRun(this.db, query.sql, query.parameters);
+    const { changes, lastID } = await statementRun(statement, query.parameters);
     return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastID) };
   }
 
@@ -178,73 +264,137 @@ class Sqlite3Connection implements DatabaseConnection {
   }
 }
 
+/**
+ * What Kysely holds between acquireConnection and releaseConnection. A transaction takes the write lock and runs on
+ * the writer; outside a transaction, a SELECT runs on the reader without waiting for anyone (WAL readers see the
+ * last commit and never block the writer), and any other statement takes the write lock for itself.
+ */
+class Sqlite3Session implements DatabaseConnection {
+  #release: (() => void) | undefined;
+
+  constructor(
+    readonly writer: Sqlite3Connection,
+    readonly reader: Sqlite3Connection | undefined,
+    readonly mutex: Mutex,
+  ) {}
+
+  async lock(): Promise<void> {
+    this.#release = await this.mutex.lock();
+  }
+
+  unlock(): void {
+    const release = this.#release;
+    this.#release = undefined;
+    release?.();
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#release) return this.writer.executeQuery<R>(query);
+    if (this.reader && SelectQueryNode.is(query.query)) return this.reader.executeQuery<R>(query);
+    const release = await this.mutex.lock();
+    try {
+      return await this.writer.executeQuery<R>(query);
+    } finally {
+      release();
+    }
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const { rows } = await this.executeQuery<R>(query);
+    for (const row of rows) yield { rows: [row] };
+  }
+}
+
+function openReadOnly(file: string): Promise<sqlite3.Database> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
+      if (error) reject(error);
+      else resolve(db);
+    });
+  });
+}
+
 class Sqlite3Driver implements Driver {
   readonly #settings: SqliteSettings;
   readonly #mutex = new Mutex();
-  #release: (() => void) | undefined;
-  #connection: Sqlite3Connection | undefined;
+  #writer: Sqlite3Connection | undefined;
+  #reader: Sqlite3Connection | undefined;
 
   constructor(settings: SqliteSettings) {
     this.#settings = settings;
   }
 
   async init(): Promise<void> {
+    const busyWaitMs = this.#settings.busyTimeoutMs ?? 5000;
     const db = await openSqlite3(this.#settings.file);
     // Switching a new file to WAL takes a lock; processes starting together wait here without blocking a thread.
     try {
       await whileBusy(
         () => applySqlitePragmas(db, { ...this.#settings, busyTimeoutMs: SQLITE_HANDLER_BUSY_MS }),
-        this.#settings.busyTimeoutMs ?? 5000,
+        busyWaitMs,
       );
     } catch (error) {
       await sqliteClose(db).catch(() => undefined);
       throw error;
     }
-    this.#connection = new Sqlite3Connection(db, this.#settings.busyTimeoutMs ?? 5000);
+    this.#writer = new Sqlite3Connection(db, busyWaitMs);
+    // A second, read-only connection only where readers can run beside the writer: a WAL file. (Two ":memory:"
+    // connections would be two databases; in rollback-journal mode a reader would block the writer.)
+    if (this.#settings.file !== ":memory:" && (this.#settings.journalMode ?? "wal") === "wal") {
+      const readDb = await openReadOnly(this.#settings.file);
+      readDb.configure("busyTimeout", SQLITE_HANDLER_BUSY_MS);
+      this.#reader = new Sqlite3Connection(readDb, busyWaitMs);
+    }
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await this.#mutex.lock();
-    this.#release = release;
-    if (!this.#connection) {
-      release();
-      throw new Error("SQLite database is closed");
-    }
-    return this.#connection;
+    if (!this.#writer) throw new Error("SQLite database is closed");
+    return new Sqlite3Session(this.#writer, this.#reader, this.#mutex);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as Sqlite3Connection;
-    await c.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
-    c.inTransaction = true;
+    const session = connection as Sqlite3Session;
+    await session.lock();
+    try {
+      await session.writer.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
+    } catch (error) {
+      session.unlock();
+      throw error;
+    }
+    session.writer.inTransaction = true;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as Sqlite3Connection;
-    await c.executeQuery(CompiledQuery.raw("COMMIT"));
-    c.inTransaction = false;
+    const session = connection as Sqlite3Session;
+    await session.writer.executeQuery(CompiledQuery.raw("COMMIT"));
+    session.writer.inTransaction = false;
+    session.unlock();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as Sqlite3Connection;
+    const session = connection as Sqlite3Session;
     try {
-      await c.executeQuery(CompiledQuery.raw("ROLLBACK"));
+      await session.writer.executeQuery(CompiledQuery.raw("ROLLBACK"));
     } finally {
-      c.inTransaction = false;
+      session.writer.inTransaction = false;
+      session.unlock();
     }
   }
 
-  async releaseConnection(): Promise<void> {
-    const release = this.#release;
-    this.#release = undefined;
-    release?.();
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as Sqlite3Session).unlock();
   }
 
   async destroy(): Promise<void> {
     const release = await this.#mutex.lock();
     try {
-      if (this.#connection) await sqliteClose(this.#connection.db);
-      this.#connection = undefined;
+      for (const connection of [this.#reader, this.#writer]) {
+        if (!connection) continue;
+        await connection.statements.clear();
+        await sqliteClose(connection.db);
+      }
+      this.#reader = undefined;
+      this.#writer = undefined;
     } finally {
       release();
     }

@@ -46,6 +46,32 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect((await h.service.getDispensing(r.dispensing.id))?.upload.state).toBe("accepted");
   });
 
+  it("concurrent scans share reads, yet each gets its own prescription and sees dispensings made before it", async () => {
+    h = await createHarness(engine);
+    const cases = Object.values(h.scenarios.cases);
+    const one = async (visitIdInput: string) => {
+      const d = await h.service.check({ visitIdInput });
+      return { outcome: d.outcome, reasons: codes(d), id: d.originalVisitId };
+    };
+    const alone = [];
+    for (const c of cases) alone.push(await one(c.originalVisitId));
+    const together = await Promise.all(cases.flatMap((c) => [one(c.originalVisitId), one(c.originalVisitId)]));
+    expect(together).toEqual(alone.flatMap((d) => [d, d]));
+    const c = h.scenarios.cases.chronicFresh;
+    const card = h.card(c);
+    const r = await h.service.dispense({
+      visitIdInput: c.originalVisitId,
+      refillNo: 1,
+      pharmacistId: PHARMACIST,
+      card,
+    });
+    expect(r.ok).toBe(true);
+    const after = await Promise.all(
+      Array.from({ length: 8 }, () => h.service.check({ visitIdInput: c.originalVisitId, card })),
+    );
+    for (const d of after) expect(blocks(d)).toContain("dispensed-here");
+  });
+
   it("walks refills 2 and 3 through their windows, then reports the refills exhausted", async () => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;

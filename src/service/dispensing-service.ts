@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import { Batcher } from "../db/batcher.js";
 import type { Engine } from "../db/migrations.js";
 import { isUniqueViolation } from "../db/open.js";
 import type { Database, DispensingRow } from "../db/schema.js";
@@ -56,13 +57,18 @@ import {
 } from "./outbox.js";
 import {
   addRefillEvent,
+  addRefillEvents,
   audit,
   dispensingView,
   eventView,
+  type LocalStateRow,
   latestOutbox,
   loadLocalState,
   localFacts,
+  lookUpPrescriptions,
+  MAX_LOOKUP_BATCH,
   outboxView,
+  type RefillEventInput,
   syncPrescriptionStatus,
   upsertPatient,
 } from "./store.js";
@@ -326,6 +332,17 @@ export class DispensingService implements DispensingServiceApi {
   #outboxRun: Promise<{ uploaded: number; accepted: number; rejected: number; failed: number }> | undefined;
   #closed = false;
   readonly #lastSeen = new Map<string, Date>();
+  /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
+  /** Concurrent scans share one read of our tables (each still sees every commit made before it asked). */
+  readonly #prescriptions = new Batcher<string, LocalStateRow | undefined>(
+    (ids) => lookUpPrescriptions(this.db, this.engine, ids),
+    { maxBatch: MAX_LOOKUP_BATCH },
+  );
+  readonly #findPrescription = (originalVisitId: string) => this.#prescriptions.add(originalVisitId);
+  readonly #blockedEvents = new Batcher<RefillEventInput>(async (events) => {
+    await addRefillEvents(this.db, events);
+    return undefined;
+  });
 
   constructor(options: DispensingServiceOptions) {
     this.#options = options;
@@ -380,7 +397,10 @@ export class DispensingService implements DispensingServiceApi {
     let local: Evaluation["local"] = { active: [], deletedVisitIds: [] };
     if (parsed.valid && parsed.kind === "standard") {
       const fetched = await this.#fetchStatus(parsed.visitId);
-      local = await loadLocalState(this.db, parsed.visitId, { cached: !fetched.reachable });
+      local = await loadLocalState(this.db, this.engine, parsed.visitId, {
+        cached: !fetched.reachable,
+        find: this.#findPrescription,
+      });
       if (fetched.reachable && fetched.result.found) {
         this.#lastSeen.set(parsed.visitId, now);
         const status = fetched.result.status;
@@ -388,7 +408,10 @@ export class DispensingService implements DispensingServiceApi {
           await this.db
             .transaction()
             .execute((trx) => syncPrescriptionStatus(trx, status, now, this.pharmacy.institutionCode));
-          local = await loadLocalState(this.db, parsed.visitId, { cached: false });
+          local = await loadLocalState(this.db, this.engine, parsed.visitId, {
+            cached: false,
+            find: this.#findPrescription,
+          });
         }
       }
       if (fetched.reachable) nhi = fetched;
@@ -423,7 +446,7 @@ export class DispensingService implements DispensingServiceApi {
   async #logBlocked(decision: Decision, pharmacistId?: string): Promise<void> {
     if (decision.outcome !== "block" || !decision.originalVisitId || !decision.prescription) return;
     const blocks = decision.reasons.filter((r) => r.severity === "block");
-    await addRefillEvent(this.db, {
+    await this.#blockedEvents.add({
       type: "blocked",
       at: this.now(),
       originalVisitId: decision.originalVisitId,
@@ -1012,7 +1035,7 @@ export class DispensingService implements DispensingServiceApi {
   }
 
   async #prescriptionView(originalVisitId: string): Promise<PrescriptionView | undefined> {
-    const local = await loadLocalState(this.db, originalVisitId);
+    const local = await loadLocalState(this.db, this.engine, originalVisitId, { find: this.#findPrescription });
     if (!local.status) return undefined;
     const facts = refillFacts(
       local.status,
@@ -1062,7 +1085,7 @@ export class DispensingService implements DispensingServiceApi {
       .execute();
     const due: RefillDue[] = [];
     for (const { original_visit_id } of rows) {
-      const local = await loadLocalState(this.db, original_visit_id);
+      const local = await loadLocalState(this.db, this.engine, original_visit_id, { find: this.#findPrescription });
       if (!local.status) continue;
       const facts = refillFacts(
         local.status,
@@ -1196,6 +1219,7 @@ export class DispensingService implements DispensingServiceApi {
     if (this.#closed) return;
     this.#closed = true;
     await this.#outboxRun?.catch(() => undefined);
+    await this.#blockedEvents.flushed();
     await this.#options.onClose?.();
   }
 }

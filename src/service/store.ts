@@ -3,7 +3,8 @@
  * events and audit entries, and row → view mapping. Works on a Kysely instance or inside a transaction.
  */
 import { randomUUID } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import { type CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
+import type { Engine } from "../db/migrations.js";
 import type { Database, DispensingRow, OutboxRow, PrescriptionRow, RefillEventRow } from "../db/schema.js";
 import type { LocalDispensingFact } from "../domain/decision.js";
 import type { Message } from "../domain/message.js";
@@ -20,8 +21,8 @@ export interface RefillEventInput extends Omit<RefillEventView, "id" | "at"> {
   at: Date;
 }
 
-export async function addRefillEvent(db: Db, e: RefillEventInput): Promise<void> {
-  const row = {
+function refillEventRow(e: RefillEventInput) {
+  return {
     id: randomUUID(),
     at: e.at.toISOString(),
     type: e.type,
@@ -37,14 +38,24 @@ export async function addRefillEvent(db: Db, e: RefillEventInput): Promise<void>
     message_en: e.message.en,
     source_key: e.sourceKey ?? null,
   };
-  if (e.sourceKey) {
+}
+
+export function addRefillEvent(db: Db, e: RefillEventInput): Promise<void> {
+  return addRefillEvents(db, [e]);
+}
+
+/** Several events in one statement; an event whose source key is already recorded is skipped, as is its repeat. */
+export async function addRefillEvents(db: Db, events: readonly RefillEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map(refillEventRow);
+  if (rows.some((row) => row.source_key !== null)) {
     await db
       .insertInto("refill_events")
-      .values(row)
+      .values(rows)
       .onConflict((oc) => oc.column("source_key").doNothing())
       .execute();
   } else {
-    await db.insertInto("refill_events").values(row).execute();
+    await db.insertInto("refill_events").values(rows).execute();
   }
 }
 
@@ -240,58 +251,133 @@ export function cachedStatus(
   return status;
 }
 
+/** What a decision needs of one of our dispensings (the stored record itself stays in the database). */
+export type LocalDispensing = Pick<
+  DispensingRow,
+  "visit_id" | "refill_no" | "visit_date_time" | "pharmacist_id" | "days" | "status"
+>;
+const LOCAL_DISPENSING_COLUMNS = [
+  "visit_id",
+  "refill_no",
+  "visit_date_time",
+  "pharmacist_id",
+  "days",
+  "status",
+] as const satisfies readonly (keyof LocalDispensing)[];
+
 export interface LocalState {
   prescription?: PrescriptionRow;
   status?: PrescriptionStatus;
-  active: DispensingRow[];
+  active: LocalDispensing[];
   deletedVisitIds: string[];
   patientName?: string;
 }
 
-/**
- * What we hold about one prescription. `cached: false` skips rebuilding NHI's per-refill state (not needed when
- * NHI just answered), keeping a scan to two indexed reads.
- */
-export async function loadLocalState(
-  db: Db,
-  originalVisitId: string,
-  options: { cached?: boolean } = {},
-): Promise<LocalState> {
-  const found = await db
+/** The prescription's dispensings as one JSON array column, so that a scan is a single indexed read. */
+function dispensingsJson(engine: Engine) {
+  const pairs = sql.join(LOCAL_DISPENSING_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`d.${c}`)}`));
+  const where = sql`d.original_visit_id = prescriptions.original_visit_id`;
+  return engine === "postgres"
+    ? sql<unknown>`(SELECT coalesce(json_agg(json_build_object(${pairs})), '[]'::json) FROM dispensings d WHERE ${where})`
+    : sql<unknown>`(SELECT json_group_array(json_object(${pairs})) FROM dispensings d WHERE ${where})`;
+}
+
+function prescriptionsWithDispensings(db: Db, engine: Engine, originalVisitIds: readonly string[]) {
+  return db
     .selectFrom("prescriptions")
     .leftJoin("patients", "patients.national_id", "prescriptions.national_id")
     .selectAll("prescriptions")
     .select("patients.name as patient_name")
-    .where("prescriptions.original_visit_id", "=", originalVisitId)
-    .executeTakeFirst();
-  const dispensings = await db
-    .selectFrom("dispensings")
-    .selectAll()
-    .where("original_visit_id", "=", originalVisitId)
-    .orderBy("refill_no")
-    .execute();
+    .select(dispensingsJson(engine).as("dispensings_json"))
+    .where("prescriptions.original_visit_id", "in", originalVisitIds);
+}
+export type LocalStateRow = Awaited<
+  ReturnType<ReturnType<typeof prescriptionsWithDispensings>["executeTakeFirstOrThrow"]>
+>;
+
+/**
+ * The scan's query is built and compiled once per engine and list length, then only its parameters change: building
+ * a Kysely query costs about as much main-thread time as SQLite takes to answer it. Lists are padded to a power of
+ * two by repeating their last ID, so a handful of statements serve every batch.
+ */
+const LOOKUP_PLACEHOLDER = "\u0000original_visit_id\u0000";
+export const MAX_LOOKUP_BATCH = 64;
+const compiledLookups = new Map<string, { query: CompiledQuery<LocalStateRow>; slots: number[] }>();
+
+function compiledLookup(db: Db, engine: Engine, size: number) {
+  const key = `${engine}:${size}`;
+  let compiled = compiledLookups.get(key);
+  if (!compiled) {
+    const placeholders = Array.from({ length: size }, (_, i) => `${LOOKUP_PLACEHOLDER}${i}`);
+    const query = prescriptionsWithDispensings(db, engine, placeholders).compile();
+    const slots = query.parameters.map((p) => (typeof p === "string" ? placeholders.indexOf(p) : -1));
+    compiled = { query, slots };
+    compiledLookups.set(key, compiled);
+  }
+  return compiled;
+}
+
+/** Our rows for up to MAX_LOOKUP_BATCH prescriptions, in the order asked (undefined where we hold none). */
+export async function lookUpPrescriptions(
+  db: Db,
+  engine: Engine,
+  originalVisitIds: readonly string[],
+): Promise<(LocalStateRow | undefined)[]> {
+  if (originalVisitIds.length === 0) return [];
+  if (originalVisitIds.length > MAX_LOOKUP_BATCH) throw new RangeError(`at most ${MAX_LOOKUP_BATCH} IDs per lookup`);
+  let size = 1;
+  while (size < originalVisitIds.length) size *= 2;
+  const { query, slots } = compiledLookup(db, engine, size);
+  const last = originalVisitIds.length - 1;
+  const parameters = query.parameters.map((p, i) => {
+    const slot = slots[i]!;
+    return slot === -1 ? p : originalVisitIds[Math.min(slot, last)];
+  });
+  const { rows } = await db.executeQuery<LocalStateRow>({ ...query, parameters });
+  const byId = new Map(rows.map((row) => [row.original_visit_id, row]));
+  return originalVisitIds.map((id) => byId.get(id));
+}
+
+/**
+ * What we hold about one prescription, in one query (prescription, patient name, its dispensings). `cached: false`
+ * skips rebuilding NHI's per-refill state (not needed when NHI just answered). `find` replaces the lookup (the
+ * service passes one that shares a query among concurrent scans).
+ */
+export async function loadLocalState(
+  db: Db,
+  engine: Engine,
+  originalVisitId: string,
+  options: { cached?: boolean; find?: (originalVisitId: string) => Promise<LocalStateRow | undefined> } = {},
+): Promise<LocalState> {
+  const found = options.find
+    ? await options.find(originalVisitId)
+    : (await lookUpPrescriptions(db, engine, [originalVisitId]))[0];
+  // Dispensings reference their prescription: without the prescription row there are none.
+  if (!found) return { active: [], deletedVisitIds: [] };
+  const { patient_name, dispensings_json, ...prescription } = found;
+  const dispensings = (
+    typeof dispensings_json === "string" ? JSON.parse(dispensings_json) : dispensings_json
+  ) as LocalDispensing[];
+  dispensings.sort((a, b) => a.refill_no - b.refill_no);
   const state: LocalState = {
+    prescription,
     active: dispensings.filter((d) => d.status === "active"),
     deletedVisitIds: dispensings.filter((d) => d.status === "deleted").map((d) => d.visit_id),
   };
-  if (found) {
-    const { patient_name, ...prescription } = found;
-    state.prescription = prescription;
-    if (patient_name) state.patientName = patient_name;
-    if (options.cached !== false) {
-      const refills = await db
-        .selectFrom("nhi_refills")
-        .selectAll()
-        .where("original_visit_id", "=", originalVisitId)
-        .orderBy("refill_no")
-        .execute();
-      state.status = cachedStatus(prescription, refills);
-    }
+  if (patient_name) state.patientName = patient_name;
+  if (options.cached !== false) {
+    const refills = await db
+      .selectFrom("nhi_refills")
+      .selectAll()
+      .where("original_visit_id", "=", originalVisitId)
+      .orderBy("refill_no")
+      .execute();
+    state.status = cachedStatus(prescription, refills);
   }
   return state;
 }
 
-export function localFacts(active: readonly DispensingRow[]): LocalDispensingFact[] {
+export function localFacts(active: readonly LocalDispensing[]): LocalDispensingFact[] {
   return active.map((d) => ({
     refillNo: d.refill_no,
     visitId: d.visit_id,
