@@ -22,6 +22,8 @@ import { percentile, report } from "./lib.js";
 // Ink only paints the final frame when it believes it runs in CI; these measurements need every frame.
 process.env.CI = "false";
 process.env.CONTINUOUS_INTEGRATION = "false";
+// The shipped UI bundle runs React's production build (scripts/bundle-ui.mjs); the keystroke runs here use the same.
+process.env.NODE_ENV = "production";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SOCKET = `rxdesk-ui-bench-${process.pid}`;
@@ -146,6 +148,7 @@ async function keyToFrame(stdin: FakeStdin, out: FakeTty, key: string, expect: s
 // Loaded after the CI override above (ink reads it when first imported).
 const React = await import("react");
 const { render, Text, useInput } = await import("ink");
+const { RENDER_OPTIONS } = await import("../ui-terminal/run.js");
 
 /** Baseline: a bare ink app echoing one input line. */
 function Echo() {
@@ -163,9 +166,8 @@ async function keystrokes(): Promise<void> {
     stdin: stdin as unknown as NodeJS.ReadStream,
     stdout: out as unknown as NodeJS.WriteStream,
     stderr: out as unknown as NodeJS.WriteStream,
-    exitOnCtrlC: false,
+    ...RENDER_OPTIONS,
     patchConsole: false,
-    maxFps: 60,
   });
   const KEYS = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
   try {
@@ -239,4 +241,4 @@ if (spawnSync("tmux", ["-V"]).status !== 0) {
   process.exit(1);
 }
 if (!process.env.UI_BENCH_SKIP_KEYS) await keystrokes();
-await coldStart();
+if (!process.env.UI_BENCH_SKIP_COLD) await coldStart();

@@ -3,12 +3,18 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
+/** Tests and test support are not built (tsconfig.build.json excludes them), so they never make dist/ stale. */
+const NOT_BUILT = /\.test\.tsx?$/;
+
 function newestSource(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (/\.(ts|tsx|json)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    if (entry.isDirectory()) {
+      if (entry.name !== "testing") newest = Math.max(newest, newestSource(path));
+    } else if (/\.(ts|tsx|json)$/.test(entry.name) && !NOT_BUILT.test(entry.name)) {
+      newest = Math.max(newest, statSync(path).mtimeMs);
+    }
   }
   return newest;
 }

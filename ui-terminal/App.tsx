@@ -97,9 +97,11 @@ function Shell({
   const t = (m: Parameters<typeof tr>[0], vars?: Record<string, string | number>) => tr(m, locale, vars);
 
   const refreshHealth = useCallback(() => {
-    service
-      .health()
-      .then(setHealth, () => setHealth((h) => (h ? { ...h, nhiReachable: false, database: false } : undefined)));
+    service.health().then(
+      // An unchanged status keeps the same state object, so the periodic refresh repaints nothing.
+      (next) => setHealth((h) => (h && JSON.stringify(h) === JSON.stringify(next) ? h : next)),
+      () => setHealth((h) => (h ? { ...h, nhiReachable: false, database: false } : undefined)),
+    );
   }, [service]);
   useEffect(() => {
     refreshHealth();

@@ -1,5 +1,5 @@
 /**
- * End to end: the real program (`rxdesk ui`) in a real terminal (tmux, 80×24) against a fresh SQLite database, the
+ * End to end: the real program (`rxdesk ui`, started as `npm start` starts it) in a real terminal (tmux, 80×24) against a fresh SQLite database, the
  * in-process NHI sandbox and a real card reader (pcscd + vpcd with our virtual NHI card). Keys go in with
  * `tmux send-keys` as a keyboard-wedge scanner and a pharmacist would type them; `tmux capture-pane` is what the
  * pharmacist sees. Uses reader "Virtual PCD 00 01" (locked against the card watcher test).
@@ -76,7 +76,9 @@ beforeAll(async () => {
   await waitForCard(READER, false, 10_000);
   const command = [
     `cd ${JSON.stringify(ROOT)}`,
-    `env TERM=screen LANG=C.UTF-8 ${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts ui` +
+    // As `npm start` runs it: bin/rxdesk.mjs starts the compiled build (the bundled UI) when it is up to date with
+    // the sources, as after scripts/setup.sh, and the sources through tsx otherwise.
+    `env TERM=screen LANG=C.UTF-8 ${JSON.stringify(process.execPath)} bin/rxdesk.mjs ui` +
       ` --data-dir ${JSON.stringify(dataDir)} --reader ${JSON.stringify(READER)}`,
   ].join(" && ");
   tmux(

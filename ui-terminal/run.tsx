@@ -14,6 +14,13 @@ import { App, type AppProps } from "./App.js";
 import type { UiActions } from "./actions.js";
 import { bufferCardEvents, type CardSource } from "./card-state.js";
 
+/**
+ * Ink's render options for the counter. Ink paints at most `maxFps` frames a second and holds a frame back until the
+ * interval since the last one has passed, so the interval bounds how late a keystroke can appear: 120 keeps it under
+ * 9 ms (one 60 Hz frame would allow 17 ms). Our frames take a few milliseconds, so the extra frames cost little.
+ */
+export const RENDER_OPTIONS = { exitOnCtrlC: false, maxFps: 120 } as const;
+
 export interface RunUiOptions {
   dataDir?: string;
   nhiUrl?: string;
@@ -148,7 +155,7 @@ export async function runUi(options: RunUiOptions): Promise<void> {
     columns: process.stdout.columns,
     rows: process.stdout.rows,
   };
-  const app = render(<App {...props} />, { exitOnCtrlC: false, maxFps: 60 });
+  const app = render(<App {...props} />, RENDER_OPTIONS);
   let rx: Rxdesk;
   try {
     rx = await opening;
