@@ -21,7 +21,7 @@ import {
   type SeededScenarios,
 } from "../nhi/sandbox/index.js";
 import { DispensingService, type DispensingServiceOptions } from "./dispensing-service.js";
-import type { CardIdentity } from "./types.js";
+import type { CardIdentity, DispenseResult } from "./types.js";
 
 export const PHARMACY = { institutionCode: "5901012345", name: "測試藥局" };
 export const PHARMACIST = "B123456780";
@@ -43,6 +43,8 @@ export interface Harness {
   /** Another service instance on the same database with its own connection (a second counter). */
   counter(): Promise<DispensingService>;
   card(c: ScenarioCase): CardIdentity;
+  /** Our pharmacist dispenses refill n of a scenario prescription here, with the patient's card. */
+  dispenseHere(c: ScenarioCase, refillNo: number): Promise<DispenseResult>;
   /** Pharmacy X dispenses refill n of a scenario prescription and uploads it. */
   dispenseAtOther(c: ScenarioCase, refillNo: number, days?: number): Promise<void>;
   /** The prescriber cancels (C) or restores (E) refill n. */
@@ -93,6 +95,16 @@ export async function createHarness(
   const db = await openDatabase(dbConfig);
   cleanups.unshift(() => db.close());
   const other = scenarios.otherPharmacyCode;
+  const card = (c: ScenarioCase): CardIdentity => {
+    const p = SCENARIO_PATIENTS.find((x) => x.nationalId === c.nationalId);
+    return {
+      source: "ic-card",
+      nationalId: c.nationalId,
+      name: c.patientName,
+      birthDate: c.birthDate,
+      ...(p ? { cardNumber: p.cardNumber } : {}),
+    };
+  };
   return {
     clock,
     now,
@@ -110,16 +122,9 @@ export async function createHarness(
     dbConfig,
     service: first,
     counter: makeService,
-    card(c) {
-      const p = SCENARIO_PATIENTS.find((x) => x.nationalId === c.nationalId);
-      return {
-        source: "ic-card",
-        nationalId: c.nationalId,
-        name: c.patientName,
-        birthDate: c.birthDate,
-        ...(p ? { cardNumber: p.cardNumber } : {}),
-      };
-    },
+    card,
+    dispenseHere: (c, refillNo) =>
+      first.dispense({ visitIdInput: c.originalVisitId, refillNo, pharmacistId: PHARMACIST, card: card(c) }),
     async dispenseAtOther(c, refillNo, days = c.daysPerRefill) {
       const pass = await sandbox.client.passCard(
         { institutionCode: other },
