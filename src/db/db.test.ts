@@ -163,6 +163,66 @@ describe("SQLite settings", () => {
   });
 });
 
+describe("SQLite connections: a WAL reader beside the writer, prepared statements reused", () => {
+  const patientCount = async (db: RxdeskDb["db"]) =>
+    Number((await db.selectFrom("patients").select(db.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  const patient = (nationalId: string) => ({
+    national_id: nationalId,
+    name: null,
+    birth_date: null,
+    sex: null,
+    created_at: now,
+    updated_at: now,
+  });
+
+  it("a read outside a transaction neither waits for an open write transaction nor sees its uncommitted rows", async () => {
+    const h = await openDatabase({ engine: "sqlite", file: join(dir, "reader.sqlite3") });
+    try {
+      const before = await patientCount(h.db);
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let inserted!: () => void;
+      const didInsert = new Promise<void>((r) => {
+        inserted = r;
+      });
+      const writing = h.db.transaction().execute(async (trx) => {
+        await trx.insertInto("patients").values(patient("F123456789")).execute();
+        inserted();
+        await held;
+      });
+      await didInsert;
+      // The writer holds its transaction open: the read answers at once, from the last commit.
+      expect(await patientCount(h.db)).toBe(before);
+      release();
+      await writing;
+      // Committed: the next read sees it.
+      expect(await patientCount(h.db)).toBe(before + 1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it("serves more distinct statements than it keeps prepared, and closes with statements still cached", async () => {
+    const h = await openDatabase({ engine: "sqlite", file: join(dir, "statements.sqlite3") });
+    for (let i = 0; i < 300; i++) {
+      const row = await sql<{ v: number }>`SELECT ${sql.lit(i)} AS v`.execute(h.db);
+      expect(row.rows[0]!.v).toBe(i);
+    }
+    await h.db.insertInto("patients").values(patient("G123456789")).execute();
+    expect(await patientCount(h.db)).toBe(1);
+    await h.close();
+    // Closed cleanly (every statement finalized): the file opens again with the row in it.
+    const again = await openDatabase({ engine: "sqlite", file: join(dir, "statements.sqlite3") });
+    try {
+      expect(await patientCount(again.db)).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
 let pgDb: ThrowawayDatabase;
 beforeAll(async () => {
   pgDb = await createThrowawayDatabase();
