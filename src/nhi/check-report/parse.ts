@@ -35,11 +35,19 @@ const RECORD_RE = /^\s*第\s*[[［]\s*(\d+)\s*[\]］]\s*筆/;
 const FIELD_RE = /^\s*([A-Z]\d{2}(?:\[\d+\])?)\s*=\s*\[(.*)\]\s*$/;
 const ERROR_RE = /^\s*錯誤原因\s*[:：](.*)$/;
 const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** Whether text[start, end) holds a non-ASCII character (a plain loop: values are short and there are many). */
+function hasNonAscii(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) > 0x7f) return true;
+  return false;
+}
 /** Big5 input is read in pieces of about this many bytes, cut after a line feed (never part of a Big5 character). */
 const CHUNK_BYTES = 64 * 1024;
 /** Short values repeat from block to block (institution, dates, codes); one string each is kept per report. */
 const SHARED_VALUE_MAX_LENGTH = 16;
 const SHARED_VALUES_MAX = 50_000;
+/** Lookups after which sharing stops unless at least a quarter of them found a value already seen. */
+const SHARING_TRIAL = 8192;
 
 function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -113,6 +121,9 @@ class ReportReader {
   private readonly names: string[] = [];
   private readonly values: string[] = [];
   private readonly shared = new Map<string, string>();
+  private sharing = true;
+  private sharedLookups = 0;
+  private sharedHits = 0;
 
   /** Reads whole lines; `big5` is given when the text is those Big5 bytes read as Latin-1. */
   read(input: string, big5?: Big5Piece): void {
@@ -146,10 +157,14 @@ class ReportReader {
 
   private field(name: string, value: string): void {
     let shown = value;
-    if (shown.length <= SHARED_VALUE_MAX_LENGTH) {
+    if (this.sharing && shown.length <= SHARED_VALUE_MAX_LENGTH) {
       const same = this.shared.get(shown);
-      if (same !== undefined) shown = same;
-      else if (this.shared.size < SHARED_VALUES_MAX) this.shared.set(shown, shown);
+      if (same !== undefined) {
+        shown = same;
+        this.sharedHits++;
+      } else if (this.shared.size < SHARED_VALUES_MAX) this.shared.set(shown, shown);
+      // A report whose values hardly repeat pays for the lookups and gains nothing: stop sharing there.
+      if (++this.sharedLookups === SHARING_TRIAL && this.sharedHits < SHARING_TRIAL / 4) this.sharing = false;
     }
     this.names.push(name);
     this.values.push(shown);
@@ -187,7 +202,7 @@ class ReportReader {
     let value = text.slice(a, b);
     if (value.length > 4 && value.trim() === NULL_VALUE) return true;
     if (big5 !== undefined) {
-      if (NON_ASCII.test(value)) value = decodeBig5(big5.bytes.subarray(big5.offset + a, big5.offset + b));
+      if (hasNonAscii(text, a, b)) value = decodeBig5(big5.bytes.subarray(big5.offset + a, big5.offset + b));
       else if (value.length >= SLICE_MIN_LENGTH)
         value = big5.bytes.toString("latin1", big5.offset + a, big5.offset + b);
     }
