@@ -22,12 +22,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(d.outcome).toBe("dispense");
     expect(d.refillNo).toBe(1);
     expect(d.prescription?.refillCount).toBe(3);
-    const r = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r = await h.dispenseHere(c, 1);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.dispensing.upload.state).toBe("pending");
@@ -70,12 +65,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
     const card = h.card(c);
-    const r1 = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r1 = await h.dispenseHere(c, 1);
     expect(r1.ok).toBe(true);
     await h.service.runOutbox();
     h.toLocalDay(17); // day 17 after refill 1 of 28 days: window opens on day 18
@@ -85,12 +75,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(d2.outcome).toBe("dispense");
     expect(d2.refillNo).toBe(2);
     expect(d2.window).toBeDefined();
-    const r2 = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 2,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r2 = await h.dispenseHere(c, 2);
     expect(r2.ok).toBe(true);
     await h.service.runOutbox();
     // Past refill 3's window (28 days after refill 2 the supply has run out).
@@ -99,12 +84,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(blocks(late)).toEqual(["after-window"]);
     expect(late.reasons[0]!.nhiCode).toBe("D022");
     h.toLocalDay(-5);
-    const r3 = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 3,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r3 = await h.dispenseHere(c, 3);
     expect(r3.ok).toBe(true);
     const done = await h.service.check({ visitIdInput: c.originalVisitId, card });
     expect(blocks(done)).toEqual(["dispensed-here", "refills-exhausted"]);
@@ -154,9 +134,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
     const card = h.card(c);
-    expect(
-      (await h.service.dispense({ visitIdInput: c.originalVisitId, refillNo: 1, pharmacistId: PHARMACIST, card })).ok,
-    ).toBe(true);
+    expect((await h.dispenseHere(c, 1)).ok).toBe(true);
     await h.service.runOutbox();
     await h.prescriberCancel(c, 2, "C");
     h.toLocalDay(20);
@@ -176,12 +154,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const d = await h.service.check({ visitIdInput: c.originalVisitId, card });
     expect(d.outcome).toBe("dispense");
     expect(codes(d)).toContain("j000-fallback");
-    const r = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 2,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r = await h.dispenseHere(c, 2);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.dispensing.j000).toBe(true);
@@ -267,12 +240,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.oneOff;
     const card = h.card(c);
-    const first = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const first = await h.dispenseHere(c, 1);
     expect(first.ok).toBe(true);
     if (!first.ok) return;
     // Not yet uploaded: the delete withdraws it, nothing goes to NHI.
@@ -284,12 +252,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(del1.ok).toBe(true);
     expect(await h.service.runOutbox()).toMatchObject({ uploaded: 0 });
     h.advance(60_000);
-    const second = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const second = await h.dispenseHere(c, 1);
     expect(second.ok).toBe(true);
     if (!second.ok) return;
     expect(await h.service.runOutbox()).toMatchObject({ uploaded: 1, accepted: 1 });
@@ -320,12 +283,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const d = await h.service.check({ visitIdInput: c.originalVisitId, card });
     expect(d.outcome).toBe("dispense");
     h.advance(60_000);
-    const third = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const third = await h.dispenseHere(c, 1);
     expect(third.ok).toBe(true);
     expect(await h.service.runOutbox()).toMatchObject({ accepted: 1, rejected: 0 });
     const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["deleted"] });
@@ -335,13 +293,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
   it("refuses to delete when a later refill was dispensed elsewhere (D035)", async () => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
-    const card = h.card(c);
-    const r1 = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r1 = await h.dispenseHere(c, 1);
     expect(r1.ok).toBe(true);
     if (!r1.ok) return;
     await h.service.runOutbox();
@@ -363,13 +315,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
   it("corrects with the same M15 until the end of the following month, then refuses clearly", async () => {
     h = await createHarness(engine, { start: new Date("2026-03-10T02:00:00.000Z") });
     const c = h.scenarios.cases.chronicFresh;
-    const card = h.card(c);
-    const r = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const r = await h.dispenseHere(c, 1);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     await h.service.runOutbox();
@@ -405,9 +351,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
     const card = h.card(c);
-    expect(
-      (await h.service.dispense({ visitIdInput: c.originalVisitId, refillNo: 1, pharmacistId: PHARMACIST, card })).ok,
-    ).toBe(true);
+    expect((await h.dispenseHere(c, 1)).ok).toBe(true);
     await h.service.runOutbox();
     h.toLocalDay(20);
     h.sandbox.faults.set({
@@ -419,12 +363,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(d.nhiReachable).toBe(false);
     expect(d.refillNo).toBe(2);
     expect(d.reasons.find((r) => r.code === "nhi-unreachable")?.message.en).toMatch(/local data only/);
-    const noReason = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 2,
-      pharmacistId: PHARMACIST,
-      card,
-    });
+    const noReason = await h.dispenseHere(c, 2);
     expect(noReason.ok).toBe(false);
     if (!noReason.ok) expect(noReason.status).toBe(403);
     const r = await h.service.dispense({
@@ -472,9 +411,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
     const card = h.card(c);
-    expect(
-      (await h.service.dispense({ visitIdInput: c.originalVisitId, refillNo: 1, pharmacistId: PHARMACIST, card })).ok,
-    ).toBe(true);
+    expect((await h.dispenseHere(c, 1)).ok).toBe(true);
     await h.service.runOutbox();
     h.toLocalDay(20);
     await h.dispenseAtOther(c, 2);
