@@ -200,6 +200,19 @@ describe("parseCheckReport — line ends", () => {
     expect(parseCheckReport(text.replace(/\r\n/g, () => (i++ % 2 ? "\n" : "\r\n")))).toEqual(expected);
   });
 
+  it("Big5 bytes with bare CRs among CRLFs read Big5 and long values from the right bytes", () => {
+    const record = pharmacyAfRecord();
+    record.mb2[0]!.D15 = "飯後服用";
+    const text = formatCheckReport([{ recordNo: 8, record, errors: [{ field: "D15[1]", code: "AB" }] }]);
+    let i = 0;
+    const mixed = text.replace(/\r\n/g, () => (i++ % 3 === 0 ? "\r" : "\r\n"));
+    const [fromBig5] = parseCheckReport(iconv.encode(mixed, "cp950"));
+    const [fromText] = parseCheckReport(text);
+    expect(fromBig5).toEqual(fromText);
+    expect(fromBig5!.fields["D15[1]"]).toBe("飯後服用");
+    expect(fromBig5!.fields.M16).toBe(record.mb1.M16);
+  });
+
   it("field lines with odd spacing still parse (general path)", () => {
     const [entry] = parseCheckReport(
       "第[1]筆\n  M15 = [ 1BYFWZQ21QQXY3B54X0L ]  \nM16=[NULL]\nD05[12]=[ A ]   \nM17=[ a]b ]\n",

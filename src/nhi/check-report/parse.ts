@@ -26,15 +26,23 @@ export interface CheckReportEntry {
 
 /** Decodes report bytes: UTF-8 when they are valid UTF-8, otherwise Big5 (CP950). A BOM is dropped. */
 export function decodeReportText(input: Uint8Array | string): string {
-  if (typeof input === "string") return input.replace(/^\uFEFF/, "");
-  const bytes = asBuffer(input);
-  return (isUtf8(bytes) ? bytes.toString("utf8") : decodeBig5(bytes)).replace(/^\uFEFF/, "");
+  return withoutBom(typeof input === "string" ? input : (utf8Text(asBuffer(input)) ?? decodeBig5(input)));
+}
+
+function withoutBom(text: string): string {
+  return text.replace(/^\uFEFF/, "");
+}
+
+/** The text of UTF-8 bytes, or undefined when the bytes are not valid UTF-8. */
+function utf8Text(bytes: Buffer): string | undefined {
+  return isUtf8(bytes) ? bytes.toString("utf8") : undefined;
 }
 
 const RECORD_RE = /^\s*第\s*[[［]\s*(\d+)\s*[\]］]\s*筆/;
 const FIELD_RE = /^\s*([A-Z]\d{2}(?:\[\d+\])?)\s*=\s*\[(.*)\]\s*$/;
 const ERROR_RE = /^\s*錯誤原因\s*[:：](.*)$/;
-const NON_ASCII = /[^\u0000-\u007f]/;
+const BARE_CR = /\r(?!\n)/;
+const BARE_CR_ALL = /\r(?!\n)/g;
 
 /** Whether text[start, end) holds a non-ASCII character (a plain loop: values are short and there are many). */
 function hasNonAscii(text: string, start: number, end: number): boolean {
@@ -76,15 +84,16 @@ export function parseErrorList(text: string): CheckReportError[] {
 
 export function parseCheckReport(input: Uint8Array | string): CheckReportEntry[] {
   const reader = new ReportReader();
-  if (typeof input === "string" || isUtf8(asBuffer(input))) {
-    reader.read(decodeReportText(input));
+  const text = typeof input === "string" ? input : utf8Text(asBuffer(input));
+  if (text !== undefined) {
+    reader.read(withoutBom(text));
     return reader.finish();
   }
   // Big5 bytes are read as Latin-1 (one character per byte, cheap) and only the lines or values that hold
   // non-ASCII bytes are decoded. Line ends, spaces, `=`, `[` and `]` of the layout are ASCII and never a Big5 lead
   // byte; a Big5 trail byte may look like `[` or `]`, which is why a value ends at the line's last `]`. The bytes go
   // in pieces so that no copy of the whole report is ever made.
-  const bytes = asBuffer(input);
+  const bytes = asBuffer(input as Uint8Array);
   let start = 0;
   while (start < bytes.length) {
     let end = Math.min(start + CHUNK_BYTES, bytes.length);
@@ -128,8 +137,9 @@ class ReportReader {
   /** Reads whole lines; `big5` is given when the text is those Big5 bytes read as Latin-1. */
   read(input: string, big5?: Big5Piece): void {
     let text = input;
-    // Bare CR line ends (old Mac editors): normalize so every line ends in LF or CRLF.
-    if (text.indexOf("\r") !== -1 && /\r(?!\n)/.test(text)) text = text.replace(/\r\n?/g, "\n");
+    // Bare CR line ends (old Mac editors) become LF, one character for one, so that positions in the text stay
+    // positions in the Big5 bytes; CRLF stays and loses its CR below.
+    if (text.indexOf("\r") !== -1 && BARE_CR.test(text)) text = text.replace(BARE_CR_ALL, "\n");
     let start = 0;
     while (start < text.length) {
       let end = text.indexOf("\n", start);
@@ -240,7 +250,7 @@ class ReportReader {
 /** A line of a Big5 piece as its own string (decoded when it holds Big5 characters), not a view of the piece. */
 function big5Line(text: string, start: number, end: number, big5: Big5Piece): string {
   const bytes = big5.bytes.subarray(big5.offset + start, big5.offset + end);
-  return NON_ASCII.test(text.slice(start, end)) ? decodeBig5(bytes) : bytes.toString("latin1");
+  return hasNonAscii(text, start, end) ? decodeBig5(bytes) : bytes.toString("latin1");
 }
 
 /** Field names without an index (M15, H00…) are shared strings instead of a new slice per line. */
