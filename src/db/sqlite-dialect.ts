@@ -34,32 +34,42 @@ export interface SqliteSettings {
   synchronous?: "normal" | "full";
 }
 
-export function openSqlite3(file: string): Promise<sqlite3.Database> {
+/** Opens a database file (read-write, created if missing, unless `mode` says otherwise). */
+export function openSqlite3(
+  file: string,
+  mode: number = sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE,
+): Promise<sqlite3.Database> {
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE, (error) => {
+    const db = new sqlite3.Database(file, mode, (error) => {
       if (error) reject(error);
       else resolve(db);
     });
   });
 }
 
-export function sqliteAll(db: sqlite3.Database, sql: string, params: readonly unknown[] = []): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    db.all(sql, params as unknown[], (error, rows) => (error ? reject(error) : resolve(rows)));
-  });
+type RunResult = { changes: number; lastID: number };
+
+/** The rows of an `all` call, on a database (with its SQL) or on a prepared statement. */
+function allRows(call: (done: (error: Error | null, rows: unknown[]) => void) => void): Promise<unknown[]> {
+  return new Promise((resolve, reject) => call((error, rows) => (error ? reject(error) : resolve(rows))));
 }
 
-export function sqliteRun(
-  db: sqlite3.Database,
-  sql: string,
-  params: readonly unknown[] = [],
-): Promise<{ changes: number; lastID: number }> {
-  return new Promise((resolve, reject) => {
-    db.run(sql, params as unknown[], function (this: sqlite3.RunResult, error: Error | null) {
+/** What a `run` call changed, on a database (with its SQL) or on a prepared statement. */
+function runResult(call: (done: (this: sqlite3.RunResult, error: Error | null) => void) => void): Promise<RunResult> {
+  return new Promise((resolve, reject) =>
+    call(function (this: sqlite3.RunResult, error: Error | null) {
       if (error) reject(error);
       else resolve({ changes: this.changes, lastID: this.lastID });
-    });
-  });
+    }),
+  );
+}
+
+export function sqliteAll(db: sqlite3.Database, sql: string, params: readonly unknown[] = []): Promise<unknown[]> {
+  return allRows((done) => db.all(sql, params as unknown[], done));
+}
+
+export function sqliteRun(db: sqlite3.Database, sql: string, params: readonly unknown[] = []): Promise<RunResult> {
+  return runResult((done) => db.run(sql, params as unknown[], done));
 }
 
 export function sqliteExec(db: sqlite3.Database, sql: string): Promise<void> {
@@ -117,20 +127,15 @@ function isBusy(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A short jittered pause before the next attempt of a statement SQLite answered busy. */
-function busyPauseMs(attempt: number): number {
-  return Math.min(50, 2 + attempt * 3) * (0.5 + Math.random());
-}
-
-/** Runs `fn` again after a short pause while SQLite answers busy, until `waitMs`. */
-async function whileBusy<T>(fn: () => Promise<T>, waitMs: number): Promise<T> {
+/** Runs `fn` again after a short jittered pause while SQLite answers busy and `retry()` allows, until `waitMs`. */
+async function whileBusy<T>(fn: () => Promise<T>, waitMs: number, retry: () => boolean = () => true): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error;
-      await sleep(busyPauseMs(attempt));
+      if (!retry() || !isBusy(error) || Date.now() >= deadline) throw error;
+      await sleep(Math.min(50, 2 + attempt * 3) * (0.5 + Math.random()));
     }
   }
 }
@@ -151,38 +156,35 @@ function annotated(error: unknown, query: CompiledQuery): unknown {
  * first out: refreshing recency on every hit costs more than an occasional re-prepare).
  */
 class StatementCache {
-  readonly #statements = new Map<string, Promise<sqlite3.Statement>>();
-  /** The same statements once prepared, to skip a promise turn on every query. */
-  readonly #ready = new Map<string, sqlite3.Statement>();
+  /** A statement still being prepared is its promise; once prepared, the statement itself (no promise turn). */
+  readonly #statements = new Map<string, sqlite3.Statement | Promise<sqlite3.Statement>>();
 
   constructor(
     readonly db: sqlite3.Database,
     readonly capacity: number,
   ) {}
 
-  ready(sql: string): sqlite3.Statement | undefined {
-    return this.#ready.get(sql);
-  }
-
-  get(sql: string): Promise<sqlite3.Statement> {
+  get(sql: string): sqlite3.Statement | Promise<sqlite3.Statement> {
     const cached = this.#statements.get(sql);
     if (cached) return cached;
     const prepared = new Promise<sqlite3.Statement>((resolve, reject) => {
       const statement = this.db.prepare(sql, (error) => {
-        if (error) return reject(error);
-        if (this.#statements.get(sql) === prepared) this.#ready.set(sql, statement);
+        if (error) {
+          if (this.#statements.get(sql) === prepared) this.#statements.delete(sql);
+          return reject(error);
+        }
+        if (this.#statements.get(sql) === prepared) this.#statements.set(sql, statement);
         resolve(statement);
       });
     });
     this.#statements.set(sql, prepared);
-    prepared.catch(() => {
-      if (this.#statements.get(sql) === prepared) this.#statements.delete(sql);
-    });
     if (this.#statements.size > this.capacity) {
-      const [oldest, statement] = this.#statements.entries().next().value as [string, Promise<sqlite3.Statement>];
+      const [oldest, statement] = this.#statements.entries().next().value as [
+        string,
+        sqlite3.Statement | Promise<sqlite3.Statement>,
+      ];
       this.#statements.delete(oldest);
-      this.#ready.delete(oldest);
-      void statement.then(finalize, () => undefined);
+      void finalizeLater(statement);
     }
     return prepared;
   }
@@ -191,36 +193,23 @@ class StatementCache {
   async clear(): Promise<void> {
     const all = [...this.#statements.values()];
     this.#statements.clear();
-    this.#ready.clear();
-    await Promise.all(all.map((p) => p.then(finalize, () => undefined)));
+    await Promise.all(all.map(finalizeLater));
   }
+}
+
+/** Finalizes a statement once it is prepared; one that failed to prepare has nothing to finalize. */
+function finalizeLater(statement: sqlite3.Statement | Promise<sqlite3.Statement>): Promise<void> {
+  return Promise.resolve(statement).then(finalize, () => undefined);
 }
 
 function finalize(statement: sqlite3.Statement): Promise<void> {
   return new Promise((resolve) => statement.finalize(() => resolve()));
 }
 
-function statementAll(statement: sqlite3.Statement, params: readonly unknown[]): Promise<unknown[]> {
-  return new Promise((resolve, reject) => {
-    statement.all(params as unknown[], (error, rows) => (error ? reject(error) : resolve(rows)));
-  });
-}
-
-function statementRun(
-  statement: sqlite3.Statement,
-  params: readonly unknown[],
-): Promise<{ changes: number; lastID: number }> {
-  return new Promise((resolve, reject) => {
-    statement.run(params as unknown[], function (this: sqlite3.RunResult, error: Error | null) {
-      if (error) reject(error);
-      else resolve({ changes: this.changes, lastID: this.lastID });
-    });
-  });
-}
-
 const STATEMENT_CACHE_SIZE = 256;
 
-class Sqlite3Connection implements DatabaseConnection {
+/** One sqlite3 connection with its prepared statements; Kysely reaches it through a Sqlite3Session. */
+class Sqlite3Connection {
   /** Inside BEGIN IMMEDIATE … COMMIT/ROLLBACK we hold the write lock; outside, a busy statement had no effect. */
   inTransaction = false;
   readonly statements: StatementCache;
@@ -236,31 +225,27 @@ class Sqlite3Connection implements DatabaseConnection {
     // SQLite's own busy handler sleeps on a libuv worker thread; with several connections in one process that
     // starves the pool (the lock holder cannot get a thread to COMMIT). So the handler is kept short and
     // statements outside a transaction (including BEGIN IMMEDIATE itself) are retried here without blocking.
-    let deadline: number | undefined;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.#execute<R>(query);
-      } catch (error) {
-        deadline ??= Date.now() + this.busyWaitMs;
-        if (this.inTransaction || !isBusy(error) || Date.now() >= deadline) throw annotated(error, query);
-        await sleep(busyPauseMs(attempt));
-      }
+    try {
+      return await whileBusy(
+        () => this.#execute<R>(query),
+        this.busyWaitMs,
+        () => !this.inTransaction,
+      );
+    } catch (error) {
+      throw annotated(error, query);
     }
   }
 
   async #execute<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.statements.ready(query.sql) ?? (await this.statements.get(query.sql));
+    const cached = this.statements.get(query.sql);
+    const statement = cached instanceof Promise ? await cached : cached;
+    const params = query.parameters as unknown[];
     if (returnsRows(query)) {
-      const rows = (await statementAll(statement, query.parameters)) as R[];
+      const rows = (await allRows((done) => statement.all(params, done))) as R[];
       return { rows };
     }
-    const { changes, lastID } = await statementRun(statement, query.parameters);
+    const { changes, lastID } = await runResult((done) => statement.run(params, done));
     return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastID) };
-  }
-
-  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    const rows = (await sqliteAll(this.db, query.sql, query.parameters)) as R[];
-    for (const row of rows) yield { rows: [row] };
   }
 }
 
@@ -305,15 +290,6 @@ class Sqlite3Session implements DatabaseConnection {
   }
 }
 
-function openReadOnly(file: string): Promise<sqlite3.Database> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
-      if (error) reject(error);
-      else resolve(db);
-    });
-  });
-}
-
 class Sqlite3Driver implements Driver {
   readonly #settings: SqliteSettings;
   readonly #mutex = new Mutex();
@@ -341,7 +317,7 @@ class Sqlite3Driver implements Driver {
     // A second, read-only connection only where readers can run beside the writer: a WAL file. (Two ":memory:"
     // connections would be two databases; in rollback-journal mode a reader would block the writer.)
     if (this.#settings.file !== ":memory:" && (this.#settings.journalMode ?? "wal") === "wal") {
-      const readDb = await openReadOnly(this.#settings.file);
+      const readDb = await openSqlite3(this.#settings.file, sqlite3.OPEN_READONLY);
       readDb.configure("busyTimeout", SQLITE_HANDLER_BUSY_MS);
       this.#reader = new Sqlite3Connection(readDb, busyWaitMs);
     }
