@@ -1,4 +1,5 @@
 /** Small timing helpers shared by the benchmarks: results are always reported next to a same-run baseline. */
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,18 +42,29 @@ export function report(name: string, ours: number, baseline: number, unit: strin
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 
+/** Builds dist/ (scripts/build.mjs) when it is older than the sources; exits the process if the build fails. */
+export function ensureBuilt(): void {
+  if (compiledIsFresh(repoRoot)) return;
+  process.stdout.write("dist/ is older than the sources: building it first (npm run build)\n");
+  const build = spawnSync(process.execPath, [join(repoRoot, "scripts", "build.mjs")], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+/** Decided once per benchmark process, so that every module `shipped` loads comes from the same build. */
+let fromDist: boolean | undefined;
+
 /**
  * Loads a module of the program the way it ships: from the compiled dist/ (what `npm start` and `rxdesk serve` run)
  * when it is up to date, else from the TypeScript sources. `path` is the source path, e.g. "src/api/app.ts".
  */
 export async function shipped<T>(path: string): Promise<T> {
-  const file = compiledIsFresh(repoRoot)
-    ? join(repoRoot, "dist", path.replace(/\.tsx?$/, ".js"))
-    : join(repoRoot, path);
+  fromDist ??= compiledIsFresh(repoRoot);
+  const file = fromDist ? join(repoRoot, "dist", path.replace(/\.tsx?$/, ".js")) : join(repoRoot, path);
   return (await import(pathToFileURL(file).href)) as T;
 }
 
 /** Which build `shipped` loads, for the report. */
 export function shippedFrom(): string {
-  return compiledIsFresh(repoRoot) ? "compiled dist/" : "TypeScript sources via tsx (dist/ is stale)";
+  fromDist ??= compiledIsFresh(repoRoot);
+  return fromDist ? "compiled dist/" : "TypeScript sources via tsx (dist/ is stale)";
 }

@@ -6,15 +6,11 @@ import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compiledIsFresh } from "../scripts/dist-freshness.mjs";
+import { ensureBuilt } from "./lib.js";
 
 const dir = dirname(fileURLToPath(import.meta.url));
 // Benchmarks of the running program measure the compiled build it ships as; bring it up to date first.
-if (!compiledIsFresh(join(dir, ".."))) {
-  process.stdout.write("dist/ is older than the sources: building it first (npm run build)\n");
-  const build = spawnSync(process.execPath, [join(dir, "..", "scripts", "build.mjs")], { stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
+ensureBuilt();
 const only = process.argv.slice(2);
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".bench.ts"))

@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { percentile, report } from "./lib.js";
+import { ensureBuilt, percentile, report } from "./lib.js";
 
 // Ink only paints the final frame when it believes it runs in CI; these measurements need every frame.
 process.env.CI = "false";
@@ -72,7 +72,7 @@ async function coldStart(): Promise<void> {
   const node = JSON.stringify(process.execPath);
   const env = "env CI=false LANG=C.UTF-8";
   try {
-    execFileSync(node.slice(1, -1), [join(ROOT, "scripts/build.mjs")], { stdio: "ignore" });
+    ensureBuilt();
     const args = `ui --no-card --data-dir ${JSON.stringify(dataDir)}`;
     const ui = `cd ${JSON.stringify(ROOT)} && ${env} ${node} bin/rxdesk.mjs ${args}`;
     const fromSources = `cd ${JSON.stringify(ROOT)} && ${env} ${node} --import tsx src/cli/main.ts ${args}`;

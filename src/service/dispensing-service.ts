@@ -61,6 +61,7 @@ import {
   audit,
   dispensingView,
   eventView,
+  type LocalState,
   type LocalStateRow,
   latestOutbox,
   loadLocalState,
@@ -146,7 +147,7 @@ class Rejection extends Error {
 interface Evaluation {
   decision: Decision;
   nhi: NhiFacts;
-  local: Awaited<ReturnType<typeof loadLocalState>>;
+  local: LocalState;
 }
 
 export interface CommitDispensingInput {
@@ -332,13 +333,13 @@ export class DispensingService implements DispensingServiceApi {
   #outboxRun: Promise<{ uploaded: number; accepted: number; rejected: number; failed: number }> | undefined;
   #closed = false;
   readonly #lastSeen = new Map<string, Date>();
-  /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
   /** Concurrent scans share one read of our tables (each still sees every commit made before it asked). */
   readonly #prescriptions = new Batcher<string, LocalStateRow | undefined>(
     (ids) => lookUpPrescriptions(this.db, this.engine, ids),
     { maxBatch: MAX_LOOKUP_BATCH },
   );
   readonly #findPrescription = (originalVisitId: string) => this.#prescriptions.add(originalVisitId);
+  /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
   readonly #blockedEvents = new Batcher<RefillEventInput>(async (events) => {
     await addRefillEvents(this.db, events);
     return undefined;
@@ -357,6 +358,11 @@ export class DispensingService implements DispensingServiceApi {
   }
 
   // ---------------------------------------------------------------- decision
+
+  /** Our state of one prescription (`cached`: also rebuild NHI's last answer from our tables; the default). */
+  #localState(originalVisitId: string, cached = true): Promise<LocalState> {
+    return loadLocalState(this.db, this.#findPrescription, originalVisitId, { cached });
+  }
 
   async #fetchStatus(
     originalVisitId: string,
@@ -397,10 +403,7 @@ export class DispensingService implements DispensingServiceApi {
     let local: Evaluation["local"] = { active: [], deletedVisitIds: [] };
     if (parsed.valid && parsed.kind === "standard") {
       const fetched = await this.#fetchStatus(parsed.visitId);
-      local = await loadLocalState(this.db, this.engine, parsed.visitId, {
-        cached: !fetched.reachable,
-        find: this.#findPrescription,
-      });
+      local = await this.#localState(parsed.visitId, !fetched.reachable);
       if (fetched.reachable && fetched.result.found) {
         this.#lastSeen.set(parsed.visitId, now);
         const status = fetched.result.status;
@@ -408,10 +411,7 @@ export class DispensingService implements DispensingServiceApi {
           await this.db
             .transaction()
             .execute((trx) => syncPrescriptionStatus(trx, status, now, this.pharmacy.institutionCode));
-          local = await loadLocalState(this.db, this.engine, parsed.visitId, {
-            cached: false,
-            find: this.#findPrescription,
-          });
+          local = await this.#localState(parsed.visitId, false);
         }
       }
       if (fetched.reachable) nhi = fetched;
@@ -1035,7 +1035,7 @@ export class DispensingService implements DispensingServiceApi {
   }
 
   async #prescriptionView(originalVisitId: string): Promise<PrescriptionView | undefined> {
-    const local = await loadLocalState(this.db, this.engine, originalVisitId, { find: this.#findPrescription });
+    const local = await this.#localState(originalVisitId);
     if (!local.status) return undefined;
     const facts = refillFacts(
       local.status,
@@ -1085,7 +1085,7 @@ export class DispensingService implements DispensingServiceApi {
       .execute();
     const due: RefillDue[] = [];
     for (const { original_visit_id } of rows) {
-      const local = await loadLocalState(this.db, this.engine, original_visit_id, { find: this.#findPrescription });
+      const local = await this.#localState(original_visit_id);
       if (!local.status) continue;
       const facts = refillFacts(
         local.status,

@@ -339,19 +339,17 @@ export async function lookUpPrescriptions(
 }
 
 /**
- * What we hold about one prescription, in one query (prescription, patient name, its dispensings). `cached: false`
- * skips rebuilding NHI's per-refill state (not needed when NHI just answered). `find` replaces the lookup (the
- * service passes one that shares a query among concurrent scans).
+ * What we hold about one prescription: `find` gives its row (prescription, patient name, dispensings; the service's
+ * shares one `lookUpPrescriptions` query among concurrent scans). `cached: false` skips rebuilding NHI's per-refill
+ * state (not needed when NHI just answered).
  */
 export async function loadLocalState(
   db: Db,
-  engine: Engine,
+  find: (originalVisitId: string) => Promise<LocalStateRow | undefined>,
   originalVisitId: string,
-  options: { cached?: boolean; find?: (originalVisitId: string) => Promise<LocalStateRow | undefined> } = {},
+  options: { cached?: boolean } = {},
 ): Promise<LocalState> {
-  const found = options.find
-    ? await options.find(originalVisitId)
-    : (await lookUpPrescriptions(db, engine, [originalVisitId]))[0];
+  const found = await find(originalVisitId);
   // Dispensings reference their prescription: without the prescription row there are none.
   if (!found) return { active: [], deletedVisitIds: [] };
   const { patient_name, dispensings_json, ...prescription } = found;
