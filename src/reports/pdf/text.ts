@@ -1,106 +1,49 @@
 /**
- * Line breaking for mixed Traditional Chinese / Latin text: CJK may break between any two characters, Latin runs
- * break at spaces (and, when a single run is wider than the line, between characters), and closing punctuation
- * never starts a line (kinsoku).
+ * Line breaking for mixed Traditional Chinese / Latin text by the Unicode line breaking algorithm (UAX #14, the
+ * `linebreak` package): CJK may break between characters, Latin at spaces, and closing punctuation never starts a
+ * line. Lines are filled greedily; a piece wider than a whole line (a long code) is cut between characters.
  */
+import LineBreaker from "linebreak";
 
-/** Characters that must not begin a line. */
-const NO_LINE_START = new Set([..."，。、．：；！？）」』】〕〉》”’…‥,.:;!?)]}%"]);
-/** Characters that must not end a line. */
-const NO_LINE_END = new Set([..."（「『【〔〈《“‘([{"]);
-
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x2e80 && cp <= 0x9fff) ||
-    (cp >= 0xac00 && cp <= 0xd7af) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xffef) ||
-    cp >= 0x20000
-  );
-}
-
-/** Splits text into unbreakable pieces: a CJK character, a Latin word, or a run of spaces. */
-export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
-  let word = "";
-  const flush = () => {
-    if (word) tokens.push(word);
-    word = "";
-  };
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (ch === " ") {
-      flush();
-      const last = tokens[tokens.length - 1];
-      if (last?.startsWith(" ")) tokens[tokens.length - 1] = `${last} `;
-      else tokens.push(" ");
-    } else if (isWide(cp)) {
-      flush();
-      tokens.push(ch);
-    } else {
-      word += ch;
-    }
+/** The unbreakable pieces of `text`, each with the spaces that follow it (a break may come after any piece). */
+export function breakPieces(text: string): string[] {
+  const breaker = new LineBreaker(text);
+  const pieces: string[] = [];
+  let last = 0;
+  for (let next = breaker.nextBreak(); next; next = breaker.nextBreak()) {
+    if (next.position > last) pieces.push(text.slice(last, next.position));
+    last = next.position;
   }
-  flush();
-  // Glue kinsoku characters to their neighbours so a break never separates them.
-  const glued: string[] = [];
-  for (const token of tokens) {
-    const prev = glued[glued.length - 1];
-    const first = [...token][0]!;
-    if (
-      prev !== undefined &&
-      !prev.startsWith(" ") &&
-      (NO_LINE_START.has(first) || NO_LINE_END.has([...prev].at(-1)!))
-    ) {
-      glued[glued.length - 1] = prev + token;
-    } else {
-      glued.push(token);
-    }
-  }
-  return glued;
+  return pieces;
 }
 
 /**
  * Greedy wrap of `text` into lines no wider than `maxWidth` (as measured by `measure`). Explicit `\n` starts a new
- * line. Never returns an empty array.
+ * line; spaces at a break are dropped. Never returns an empty array.
  */
 export function wrapText(text: string, maxWidth: number, measure: (s: string) => number): string[] {
   const lines: string[] = [];
-  for (const paragraph of text.split("\n")) {
+  for (const paragraph of text.split(/\r\n?|\n/)) {
     let line = "";
-    let lineWidth = 0;
     const push = () => {
       lines.push(line.trimEnd());
       line = "";
-      lineWidth = 0;
     };
-    for (const token of tokenize(paragraph)) {
-      const w = measure(token);
-      if (token.startsWith(" ")) {
-        if (line) {
-          line += token;
-          lineWidth += w;
-        }
-        continue;
-      }
-      if (lineWidth + w <= maxWidth || !line.trim()) {
-        if (w > maxWidth) {
-          // A single piece wider than the line (a long code): break it between characters.
-          for (const ch of token) {
-            const cw = measure(ch);
-            if (lineWidth + cw > maxWidth && line.trim()) push();
-            line += ch;
-            lineWidth += cw;
-          }
-        } else {
-          line += token;
-          lineWidth += w;
-        }
+    for (const piece of breakPieces(paragraph)) {
+      if (!line.trim() || measure((line + piece).trimEnd()) <= maxWidth) {
+        line += piece;
       } else {
         push();
-        line = token;
-        lineWidth = w;
+        line = piece;
+      }
+      if (measure(line.trimEnd()) > maxWidth) {
+        // A single piece wider than the line: cut it between characters.
+        const chars = [...line];
+        line = "";
+        for (const ch of chars) {
+          if (line.trim() && measure(line + ch) > maxWidth) push();
+          line += ch;
+        }
       }
     }
     push();
