@@ -3,7 +3,7 @@
  * The file is read once and checked against the shape below; nothing else in the code base hardcodes field rules.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import { z } from "zod/v4";
 
 const conditionSchema = z
   .object({
@@ -49,7 +49,7 @@ const recordRulesSchema = z.object({
   chronicTotalMultiple: z.object({ ...codeRule, field: z.string(), daysField: z.string() }),
   originalBeforeOurs: z.object({ ...codeRule, field: z.string(), oursField: z.string() }),
   uniqueOrderNumber: z.object({ ...codeRule, field: z.string() }),
-  kindNeedsCount: z.object({ ...codeRule, field: z.string(), countFields: z.record(z.string()) }),
+  kindNeedsCount: z.object({ ...codeRule, field: z.string(), countFields: z.record(z.string(), z.string()) }),
   missVisitId: z.object({
     ...codeRule,
     field: z.string(),
