@@ -6,7 +6,7 @@ import type { Decision } from "./types.js";
 const codes = (d: Decision) => d.reasons.map((r) => r.code);
 const blocks = (d: Decision) => d.reasons.filter((r) => r.severity === "block").map((r) => r.code);
 
-const ENGINES: EngineName[] = process.env.RXDESK_SKIP_PG ? ["sqlite"] : ["sqlite", "postgres"];
+const ENGINES: EngineName[] = ["sqlite", "postgres"];
 
 describe.each(ENGINES)("dispensing service on %s", (engine) => {
   let h: Harness;

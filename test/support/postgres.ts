@@ -1,62 +1,37 @@
 /**
- * Test support for the real PostgreSQL 15 server on this machine: starts the cluster when it is down, makes sure
- * the current OS user has a login role (peer authentication over the unix socket), and hands out throwaway
- * databases that are dropped afterwards. Works as root in CI without a terminal.
+ * Test support for the real PostgreSQL 15 server on this machine: starts the cluster when it is down and makes sure
+ * the current OS user has a login role (scripts/start-postgres.sh, peer authentication over the unix socket), and
+ * hands out throwaway databases that are dropped afterwards. Works as root in CI without a terminal.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { userInfo } from "node:os";
+import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
-export const PG_SOCKET_DIR = process.env.RXDESK_PG_HOST ?? "/var/run/postgresql";
+/** Where Debian's cluster listens (scripts/start-postgres.sh waits on the same socket). */
+export const PG_SOCKET_DIR = "/var/run/postgresql";
 
 function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-function asPostgres(sqlText: string): string {
-  const args = ["-h", PG_SOCKET_DIR, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-At", "-c", sqlText];
-  if (userInfo().username === "postgres") return run("psql", args);
-  return run("runuser", ["-u", "postgres", "--", "psql", ...args]);
-}
-
-function isReady(): boolean {
-  try {
-    run("pg_isready", ["-h", PG_SOCKET_DIR, "-q"]);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const START_SCRIPT = fileURLToPath(new URL("../../scripts/start-postgres.sh", import.meta.url));
 
 let prepared: Promise<void> | undefined;
 
-/** Starts PostgreSQL 15 if needed and ensures a superuser-less login role for the current OS user. */
+/**
+ * Starts the local cluster if needed and ensures a login role for the current OS user: the same script
+ * `scripts/setup.sh` runs, so a fresh machine after setup and a test run agree on how PostgreSQL is reached.
+ */
 export function ensurePostgres(): Promise<void> {
-  prepared ??= (async () => {
-    if (!isReady()) {
-      try {
-        run("pg_ctlcluster", ["15", "main", "start"]);
-      } catch (error) {
-        if (!isReady()) throw error;
-      }
-      for (let i = 0; i < 100 && !isReady(); i++) await new Promise((r) => setTimeout(r, 100));
-      if (!isReady()) throw new Error("PostgreSQL 15 did not become ready");
-    }
-    const user = userInfo().username;
-    if (user !== "postgres") {
-      const ident = `"${user.replace(/"/g, '""')}"`;
-      const exists = asPostgres(`SELECT 1 FROM pg_roles WHERE rolname = '${user.replace(/'/g, "''")}'`).trim();
-      if (exists !== "1") {
-        try {
-          asPostgres(`CREATE ROLE ${ident} LOGIN CREATEDB`);
-        } catch (error) {
-          // Another test file created it at the same moment.
-          if (!/already exists/.test(String((error as { stderr?: unknown }).stderr ?? error))) throw error;
-        }
-      }
-    }
-  })();
+  prepared ??= new Promise<void>((resolve, reject) => {
+    execFile("bash", [START_SCRIPT], { encoding: "utf8" }, (error, _out, stderr) =>
+      error ? reject(new Error(`PostgreSQL could not be started: ${stderr || error.message}`)) : resolve(),
+    );
+  });
   return prepared;
 }
 
@@ -89,6 +64,70 @@ export async function createThrowawayDatabase(prefix = "rxdesk_test"): Promise<T
       } finally {
         await c.end();
       }
+    },
+  };
+}
+
+const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+export interface ThrowawayCluster {
+  /** `postgres://…` URL of the cluster's `rxdesk` database (unix socket, trust authentication). */
+  url: string;
+  stop(): void;
+  start(): void;
+  /** Stops the cluster and deletes its files. */
+  remove(): void;
+}
+
+/** Runs a PostgreSQL 15 binary as the postgres OS user (initdb and the server refuse to run as root). */
+function asPostgresUser(bin: string, args: string[]): string {
+  if (userInfo().username === "postgres") return run(join(PG_BIN, bin), args);
+  return run("runuser", ["-u", "postgres", "--", join(PG_BIN, bin), ...args]);
+}
+
+/**
+ * A private PostgreSQL 15 cluster in a temp folder on its own socket and port, for tests that stop and start the
+ * server (the shared cluster must stay up for everyone else). Takes a few seconds to create.
+ */
+export function createThrowawayCluster(): ThrowawayCluster {
+  const dir = mkdtempSync(join(tmpdir(), "rxdesk-pgcluster-"));
+  chmodSync(dir, 0o755);
+  const data = join(dir, "data");
+  chownSync(dir, Number(run("id", ["-u", "postgres"]).trim()), Number(run("id", ["-g", "postgres"]).trim()));
+  // No TCP listener: the port only names the socket file in the private folder, so it cannot collide.
+  const port = 5432;
+  asPostgresUser("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
+  const options = `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off`;
+  const start = () => {
+    asPostgresUser("pg_ctl", ["-D", data, "-o", options, "-w", "-l", join(dir, "log"), "start"]);
+  };
+  const stop = () => {
+    asPostgresUser("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+  };
+  start();
+  run(join(PG_BIN, "psql"), [
+    "-h",
+    dir,
+    "-p",
+    String(port),
+    "-U",
+    "postgres",
+    "-d",
+    "postgres",
+    "-c",
+    "CREATE DATABASE rxdesk",
+  ]);
+  return {
+    url: `postgres://postgres@localhost/rxdesk?host=${encodeURIComponent(dir)}&port=${port}`,
+    stop,
+    start,
+    remove() {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
