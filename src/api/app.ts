@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import Router from "@koa/router";
 import Koa from "koa";
 import type { z } from "zod/v4";
+import { isDatabaseUnavailable } from "../db/errors.js";
 import { NhiUnavailableError } from "../nhi/client.js";
 import { type AuditSink, auditActor } from "./audit.js";
 import { type AppOptions, DEFAULT_LIMITS, type RouteDeps } from "./deps.js";
@@ -200,6 +201,7 @@ function toProblem(error: unknown): ApiProblem {
       en: "The NHI system cannot be reached right now; try again later",
     });
   }
+  if (isDatabaseUnavailable(error)) return problems.databaseUnavailable();
   const status = (error as { status?: unknown })?.status;
   if (typeof status === "number" && status >= 400 && status < 500) {
     // koa's own HTTP errors (e.g. malformed URL encoding)

@@ -100,6 +100,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version = "0.1
       errors.add(415);
     }
     errors.add(500);
+    errors.add(503); // the database (or NHI) unreachable for a moment
     for (const status of [...errors].sort((a, b) => a - b)) {
       if (responses[status]) continue;
       responses[status] = problemResponse(status);

@@ -140,6 +140,16 @@ export const problems = {
       msg(`請求太頻繁，請 ${retryAfterSeconds} 秒後再試`, `Too many requests; try again in ${retryAfterSeconds} s`),
       { headers: { "Retry-After": String(retryAfterSeconds) }, details: { retryAfterSeconds } },
     ),
+  databaseUnavailable: () =>
+    new ApiProblem(
+      503,
+      "database-unavailable",
+      msg(
+        "資料庫暫時無法使用，資料未變更；請稍後再試",
+        "The database is unavailable right now; nothing was changed. Please retry.",
+      ),
+      { headers: { "Retry-After": "5" } },
+    ),
   internal: () =>
     new ApiProblem(
       500,

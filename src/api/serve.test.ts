@@ -1,15 +1,11 @@
 /** `rxdesk keys create` + `rxdesk serve` as a person runs them: a real process, a real port, a real data folder. */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { startServe } from "../../test/support/serve.js";
 import { register } from "../cli/commands/serve.js";
-
-const ROOT = new URL("../..", import.meta.url).pathname;
-// The serve/keys commands alone (src/cli/main.ts registers the same `register`, plus every other command).
-const MAIN = join(ROOT, "src/api/testing/cli-entry.ts");
 
 /** Runs `rxdesk keys …` in this process (the commands only touch the key file), capturing its output. */
 async function keysCli(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
@@ -73,37 +69,8 @@ describe("rxdesk serve / rxdesk keys", () => {
 
   it("serves the API on the embedded default and stops cleanly on SIGTERM", async () => {
     const key = (await keysCli(["create", "--role", "owner", "--terminal", "office", "--data-dir", dir])).stdout.trim();
-    const child = spawn(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        MAIN,
-        "serve",
-        "--port",
-        "0",
-        "--data-dir",
-        dir,
-        "--demo",
-        "--no-card",
-        "--outbox-interval",
-        "0",
-      ],
-      { cwd: ROOT, env: { ...process.env, RXDESK_LOG_LEVEL: "warn" } },
-    );
-    let stderr = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 25_000);
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-        const m = /listening on (http:\/\/\S+) /.exec(stderr);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]!);
-        }
-      });
-      child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-    });
+    const served = await startServe(["--data-dir", dir, "--demo", "--no-card", "--outbox-interval", "0"]);
+    const url = served.url;
     try {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok" });
@@ -119,9 +86,7 @@ describe("rxdesk serve / rxdesk keys", () => {
       expect(denied.status).toBe(401);
       expect(denied.headers.get("content-type")).toMatch(/problem\+json/);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      expect(await exited).toBe(0);
+      expect(await served.stop()).toBe(0);
     }
   });
 });

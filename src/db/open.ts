@@ -47,7 +47,12 @@ export function createKysely(config: DatabaseConfig): Kysely<Database> {
     poolConfig = { user: osUser, ...config.connection };
   }
   poolConfig.max = config.poolSize ?? poolConfig.max ?? 10;
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool(poolConfig) }) });
+  const pool = new pg.Pool(poolConfig);
+  // An idle client whose server session ends (restart, failover, pg_terminate_backend, idle_session_timeout)
+  // emits 'error' on the pool; without a listener that is an uncaught exception. pg-pool has already dropped
+  // the client, and the next query opens a fresh one, so there is nothing more to do than not crash.
+  pool.on("error", () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<RxdeskDb> {

@@ -8,6 +8,7 @@
  *   const decision = await rx.service.check({ visitIdInput: rx.demo!.cases.chronicFresh.originalVisitId });
  *   await rx.close();
  */
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DatabaseConfig } from "../db/open.js";
 import { defaultDbFile, openDatabase, type RxdeskDb } from "../db/open.js";
@@ -70,6 +71,8 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 
 export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk> {
   const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+  // The data folder holds more than the SQLite file (sandbox state, slips, exports): create it on every engine.
+  mkdirSync(dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
   const pharmacy: PharmacyIdentity = { ...DEFAULT_PHARMACY, ...options.pharmacy };
   const pgUrl = process.env.RXDESK_DATABASE_URL;

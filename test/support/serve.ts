@@ -1,0 +1,58 @@
+/** `rxdesk serve` as a child process on a free port: waits for its "listening on" line, stops it with SIGTERM. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "./process.js";
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the server wrote to stderr so far. */
+  stderr(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** The serve/keys commands alone (src/cli/main.ts registers the same commands, plus every other one). */
+export const SERVE_ENTRY = join(ROOT, "src/api/testing/cli-entry.ts");
+
+export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", SERVE_ENTRY, "serve", "--port", "0", ...args], {
+    cwd: ROOT,
+    env: { ...process.env, RXDESK_LOG_LEVEL: "warn", ...env },
+  });
+  let stderr = "";
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
+    const look = () => {
+      const m = /listening on (http:\/\/\S+) /.exec(stderr);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stderr?.off("data", look);
+      resolve(m[1]!);
+    };
+    child.stderr?.on("data", look);
+    void exit.then((code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    child,
+    stderr: () => stderr,
+    alive: () => !exited,
+    async stop() {
+      if (!exited) child.kill("SIGTERM");
+      return exit;
+    },
+  };
+}
