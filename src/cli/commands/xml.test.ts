@@ -21,8 +21,12 @@ describe("rxdesk xml", { timeout: 180_000 }, () => {
   it("validate: findings with record no., field, code, zh-TW and English; exit 1", async () => {
     const r = await rxdesk("xml", "validate", fixture("invalid-fields.xml"));
     expect(r.code).toBe(1);
-    expect(r.out).toContain("#2\tM13\tAD14\tM13 就醫序號：藥局調劑（M07=AF）正常上傳時就醫序號須為空值");
-    expect(r.out).toContain("a pharmacy record (M07=AF) with H01=A must leave M13 empty");
+    expect(r.out).toContain(
+      "#2\tM13\tAD14\tM13 就醫序號：資料格式(H01)為A且就醫類別(M07)非[01-09，AC]時，就醫序號(M13)需為空值",
+    );
+    expect(r.out).toContain(
+      "H01=A with a visit category other than 01–09 or AC (e.g. pharmacy AF) must leave M13 empty",
+    );
     expect(r.out).toMatch(/#4\tM15\tAA\t/);
     expect(r.out).toContain("共5筆，4筆有誤");
   });
