@@ -88,7 +88,13 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
     if (options.nhiClient) {
       nhi = options.nhiClient;
     } else if (options.nhiUrl) {
-      nhi = createHttpNhiClient(options.nhiUrl, { timeoutMs: options.nhiTimeoutMs ?? 10_000 });
+      // Central over the URL; the card control software is installed on this machine (its file in the data folder).
+      nhi = createHttpNhiClient(options.nhiUrl, {
+        timeoutMs: options.nhiTimeoutMs ?? 10_000,
+        controlSoftwareFile: join(dataDir, "card-control-software.json"),
+        institutionCode: pharmacy.institutionCode,
+        now,
+      });
     } else {
       const file = options.sandboxFile ?? join(dataDir, "nhi-sandbox.sqlite3");
       sandbox = await createSandbox({ ...(file === ":memory:" ? {} : { file }), now });

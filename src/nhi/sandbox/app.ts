@@ -5,8 +5,8 @@
  *   GET  /v1/uploads/:id/report          check-result report, Big5 text (204 while not ready)
  *   GET  /v1/uploads/:id                 the per-record outcome as JSON
  *   GET  /v1/prescriptions/:visitId      PrescriptionStatusResult
- *   POST /v1/card-passes                 CardPassRequest → CardPass
- *   POST /v1/offline-visit-ids           { nationalId, at? } → OfflineVisitId (API 1.54)
+ *   POST /v1/control-software/installations  { institutionCode } → { key, institutionCode, index }: installs the
+ *                                        card control software on a pharmacy machine (local-control-software.ts)
  *   POST /v1/virtual-cards/verify        { token } → VirtualCardResult
  *   POST /v1/virtual-cards               IssueVirtualCardInput → IssuedVirtualCard (the app side, 健保快易通)
  *   POST /v1/virtual-cards/revoke        { token } | { nationalId } → { revoked }
@@ -159,23 +159,10 @@ export function createSandboxApp(deps: AppDeps): Koa {
   router.get("/prescriptions/:visitId", op("prescriptionStatus"), (ctx) => {
     ctx.body = core.prescriptionStatus(callerOf(ctx), ctx.params.visitId!);
   });
-  router.post("/card-passes", op("passCard"), async (ctx) => {
-    const caller = callerOf(ctx);
+  router.post("/control-software/installations", async (ctx) => {
     const body = await readJson(ctx);
-    const request: Parameters<SandboxCore["passCard"]>[1] = {
-      nationalId: str(body, "nationalId")!,
-      visitCategory: str(body, "visitCategory")!,
-    };
-    const cardNumber = str(body, "cardNumber", false);
-    if (cardNumber !== undefined) request.cardNumber = cardNumber;
-    const at = date(body, "at");
-    if (at) request.at = at;
-    ctx.body = await core.passCard(caller, request);
-  });
-  router.post("/offline-visit-ids", op("offlineVisitId"), async (ctx) => {
-    const caller = callerOf(ctx);
-    const body = await readJson(ctx);
-    ctx.body = await core.offlineVisitId(caller, str(body, "nationalId")!, date(body, "at"));
+    ctx.status = 201;
+    ctx.body = await core.installControlSoftware(str(body, "institutionCode")!);
   });
   router.post("/virtual-cards/verify", op("verifyVirtualCard"), async (ctx) => {
     const caller = callerOf(ctx);

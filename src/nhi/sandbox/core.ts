@@ -2,22 +2,21 @@
  * The sandbox's central side, shared by the in-process client and the Koa app: institutions, visit IDs, uploads
  * with central checks and check-result reports, prescription status, card passes and virtual cards.
  */
-import { createHmac, randomBytes } from "node:crypto";
-import { checkInstitutionCode } from "../../domain/institution-code.js";
-import { type Message, msg } from "../../domain/message.js";
-import { checkNationalId } from "../../domain/national-id.js";
+import { randomBytes } from "node:crypto";
+import { msg } from "../../domain/message.js";
 import { isRocDate, type RocDate, rocDateTimeFromDate } from "../../domain/roc-date.js";
 import { isVisitId, SM00_VISIT_ID } from "../../domain/visit-id.js";
 import type {
+  CardControlSoftware,
   CardPass,
   CardPassRequest,
   NhiCaller,
-  OfflineVisitId,
   PrescriptionStatusResult,
   UploadReceipt,
   VirtualCardResult,
 } from "../client.js";
 import { type CheckError, centralCheck, type Mutation } from "./central-checks.js";
+import { type ControlSoftwareBackend, createControlSoftware, simulatedCardNumber } from "./control-software.js";
 import {
   encodeBig5,
   type Finding,
@@ -27,6 +26,7 @@ import {
   validateRecord,
 } from "./format-bridge.js";
 import type { DocWrite, Persistence } from "./persistence.js";
+import { requireInstitutionCode, requireNationalId, SandboxRequestError } from "./request-error.js";
 import { type RefillEventDoc, recordKey, SandboxState, type StoredRecord, today } from "./state.js";
 import type {
   DecodedVisitId,
@@ -39,16 +39,7 @@ import type {
 import { newVirtualCardToken, type TokenDoc, VIRTUAL_CARD_TTL_MS, verifyToken } from "./virtual-cards.js";
 import { createVisitIdCodec, INSTITUTION_SPACE, type VisitIdCodec } from "./visit-id-codec.js";
 
-/** A request the sandbox refuses (bad input); the HTTP app answers 400/404 with the message. */
-export class SandboxRequestError extends Error {
-  override readonly name = "SandboxRequestError";
-  constructor(
-    readonly status: 400 | 403 | 404,
-    readonly detail: Message,
-  ) {
-    super(detail.en);
-  }
-}
+export { SandboxRequestError };
 
 export const DEFAULT_FORMAT2_SINCE = "1130901" as RocDate;
 
@@ -70,18 +61,6 @@ export interface CoreOptions {
   key?: string;
   now: () => Date;
   reportDelayMs: number;
-}
-
-function requireInstitutionCode(code: string): string {
-  const checked = checkInstitutionCode(code);
-  if (!checked.valid) throw new SandboxRequestError(400, checked.reason);
-  return checked.code;
-}
-
-function requireNationalId(id: string): string {
-  const checked = checkNationalId(id);
-  if (!checked.valid) throw new SandboxRequestError(400, checked.reason);
-  return checked.nationalId;
 }
 
 export class SandboxCore {
@@ -394,62 +373,42 @@ export class SandboxCore {
     return { found: true, status: this.state.status(prescription) };
   }
 
-  // ---- card pass, API 1.54 ----------------------------------------------------------------------------------
+  // ---- card pass, API 1.54 (the control software, see control-software.ts) -----------------------------------
 
-  async passCard(caller: NhiCaller, request: CardPassRequest): Promise<CardPass> {
-    const code = requireInstitutionCode(caller.institutionCode);
-    const nationalId = requireNationalId(request.nationalId);
-    if (!/^[0-9A-Z]{2}$/.test(request.visitCategory)) {
-      throw new SandboxRequestError(400, msg("就醫類別應為2碼", "The visit category (M07) has 2 characters"));
-    }
-    const inst = await this.ensureInstitution(code, request.visitCategory === "AF" ? "pharmacy" : "prescriber");
-    const visitDateTime = rocDateTimeFromDate(request.at ?? this.now());
-    const visitId = this.codec.encode({ nationalId, visitDateTime, institutionIndex: inst.index, offline: false });
-    const pass: CardPass = {
-      samId: this.samId(code),
-      visitDateTime,
-      signature: this.sign(`${nationalId}|${code}|${visitDateTime}|${visitId}`),
-      visitId,
+  /** The control software installed at any registered institution, as the sandbox itself uses it (scenarios). */
+  readonly controlSoftware: CardControlSoftware = createControlSoftware(this.controlSoftwareBackend(async () => true));
+
+  /** The installation the sandbox's control software reads: its key, the registry, the persisted counters. */
+  controlSoftwareBackend(centralReachable: () => Promise<boolean>): ControlSoftwareBackend {
+    return {
+      installation: async (code, kind) => ({ key: this.key, index: (await this.ensureInstitution(code, kind)).index }),
+      nextSequence: (code, nationalId) =>
+        this.exclusive(async () => {
+          const batch: DocWrite[] = [];
+          const n = this.counter(`seq:${code}:${nationalId}`, batch);
+          await this.write(batch);
+          return n;
+        }),
+      centralReachable,
+      now: () => this.now(),
     };
-    // The control software reads the card number from the card it writes; when the counter did not read it
-    // itself (virtual card, reader owned by the control software), the sandbox plays that card.
-    pass.cardNumber = request.cardNumber ?? this.cardNumberOf(nationalId);
-    if (request.visitCategory !== "AF") {
-      pass.sequenceNumber = await this.exclusive(async () => {
-        const batch: DocWrite[] = [];
-        const n = this.counter(`seq:${code}:${nationalId}`, batch);
-        await this.write(batch);
-        return String(((n - 1) % 1500) + 1).padStart(4, "0");
-      });
-    }
-    return pass;
   }
 
-  async offlineVisitId(caller: NhiCaller, nationalIdInput: string, at?: Date): Promise<OfflineVisitId> {
-    const code = requireInstitutionCode(caller.institutionCode);
-    const nationalId = requireNationalId(nationalIdInput);
-    const inst = await this.ensureInstitution(code, "pharmacy");
-    const visitDateTime = rocDateTimeFromDate(at ?? this.now());
-    return {
-      visitDateTime,
-      visitId: this.codec.encode({ nationalId, visitDateTime, institutionIndex: inst.index, offline: true }),
-    };
+  passCard(caller: NhiCaller, request: CardPassRequest): Promise<CardPass> {
+    return this.controlSoftware.passCard(caller, request);
+  }
+
+  /** What installing the control software at an institution hands over: the key and the institution's index. */
+  async installControlSoftware(
+    institutionCode: string,
+  ): Promise<{ key: string; institutionCode: string; index: number }> {
+    const inst = await this.ensureInstitution(requireInstitutionCode(institutionCode), "pharmacy");
+    return { key: this.key, institutionCode: inst.code, index: inst.index };
   }
 
   /** The simulated NHI card number (M02, 12 digits) of a person's card. */
   cardNumberOf(nationalId: string): string {
-    const digest = createHmac("sha256", `${this.key}:card`).update(nationalId).digest();
-    return `0000${(digest.readUInt32BE(0) % 100_000_000).toString().padStart(8, "0")}`;
-  }
-
-  /** Simulated security-module id (M01, 12 characters). */
-  samId(institutionCode: string): string {
-    return `SA${institutionCode}`;
-  }
-
-  /** Simulated signature (M14 / D11): keyed, so a changed record does not carry a matching one. */
-  sign(text: string): string {
-    return createHmac("sha256", `${this.key}:signature`).update(text).digest("base64");
+    return simulatedCardNumber(this.key, nationalId);
   }
 
   // ---- virtual cards ------------------------------------------------------------------------------------------

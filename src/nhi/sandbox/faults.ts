@@ -1,6 +1,8 @@
 /** Faults on demand: slow answers, 5xx, dropped connections and garbled reports, for reliability tests. */
 import type { FaultSettings, SandboxFaults, SandboxOperation } from "./types.js";
 
+const CONTROL_SOFTWARE_OPERATIONS = new Set<SandboxOperation>(["passCard", "offlineVisitId"]);
+
 export class FaultSwitch implements SandboxFaults {
   private settings: FaultSettings = {};
 
@@ -22,11 +24,20 @@ export class FaultSwitch implements SandboxFaults {
     return this.settings;
   }
 
-  /** The faults that apply to one operation. */
+  /**
+   * The faults that apply to one operation. Central operations: all, unless `only` leaves them out. The local
+   * control software's operations (card pass, API 1.54) only when `only` names them: a central outage does not
+   * break the software on the pharmacy's machine.
+   */
   for(operation: SandboxOperation): FaultSettings {
     const s = this.settings;
-    if (s.only && !s.only.includes(operation)) return {};
+    if (s.only ? !s.only.includes(operation) : CONTROL_SOFTWARE_OPERATIONS.has(operation)) return {};
     return s;
+  }
+
+  /** The operation fails outright (5xx or dropped connection). */
+  cuts(operation: SandboxOperation): boolean {
+    return this.serverErrorStatus(operation) !== undefined || !!this.for(operation).drop;
   }
 
   serverErrorStatus(operation: SandboxOperation): number | undefined {

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type NhiClient, NhiUnavailableError } from "../client.js";
 import { parseCheckReport } from "./format-bridge.js";
+import { sandboxHttp } from "./http-client.js";
 import { createHttpNhiClient, createSandbox, NhiRequestError } from "./index.js";
 import { CLINIC, createWorld, PATIENT, PHARMACY, PHARMACY_X, type World } from "./testing.js";
 import type { ListeningSandbox } from "./types.js";
@@ -53,8 +54,8 @@ describe("HTTP adapter over loopback", () => {
   });
 
   it("answers bad input with a 4xx request error carrying a bilingual message", async () => {
-    const error = await http
-      .passCard(caller, { nationalId: "A123456788", visitCategory: "AF" })
+    const error = await sandboxHttp(server.url)
+      .request("POST", "/v1/virtual-cards", undefined, { nationalId: "A123456788" })
       .catch((e: unknown) => e as NhiRequestError);
     expect(error).toBeInstanceOf(NhiRequestError);
     expect((error as NhiRequestError).status).toBe(400);

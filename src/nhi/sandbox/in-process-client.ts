@@ -1,10 +1,22 @@
-/** The in-process NhiClient: calls the sandbox core directly, with the same faults the HTTP app applies. */
-import { type NhiClient, NhiUnavailableError } from "../client.js";
+/**
+ * The in-process sandbox: its central side calls the core directly with the same faults the HTTP app applies, and
+ * its control software runs beside it. Faults cut central (all operations, or those listed in `only`); the control
+ * software fails only when listed in `only` ("passCard", "offlineVisitId": a broken reader or control software),
+ * and its card pass fails while central is cut, as the real one cannot authenticate then. API 1.54 keeps working.
+ */
+import { type CardControlSoftware, joinNhi, type NhiCentral, type NhiClient, NhiUnavailableError } from "../client.js";
+import { createControlSoftware } from "./control-software.js";
 import type { SandboxCore } from "./core.js";
 import { delay, type FaultSwitch, garble } from "./faults.js";
 import type { SandboxOperation } from "./types.js";
 
-export function createInProcessClient(core: SandboxCore, faults: FaultSwitch, timeoutMs: number): NhiClient {
+export interface InProcessNhi {
+  central: NhiCentral;
+  controlSoftware: CardControlSoftware;
+  client: NhiClient;
+}
+
+export function createInProcessNhi(core: SandboxCore, faults: FaultSwitch, timeoutMs: number): InProcessNhi {
   async function call<T>(operation: SandboxOperation, fn: () => T | Promise<T>): Promise<T> {
     const f = faults.for(operation);
     if (f.slowMs) {
@@ -19,7 +31,7 @@ export function createInProcessClient(core: SandboxCore, faults: FaultSwitch, ti
     if (f.drop) throw new NhiUnavailableError(`NHI sandbox: connection dropped during ${operation}`);
     return fn();
   }
-  return {
+  const central: NhiCentral = {
     upload: (caller, document) => call("upload", () => core.upload(caller, document)),
     fetchCheckReport: (caller, uploadId) =>
       call("fetchCheckReport", () => {
@@ -28,9 +40,6 @@ export function createInProcessClient(core: SandboxCore, faults: FaultSwitch, ti
       }),
     prescriptionStatus: (caller, originalVisitId) =>
       call("prescriptionStatus", () => core.prescriptionStatus(caller, originalVisitId)),
-    passCard: (caller, request) => call("passCard", () => core.passCard(caller, request)),
-    offlineVisitId: (caller, nationalId, at) =>
-      call("offlineVisitId", () => core.offlineVisitId(caller, nationalId, at)),
     verifyVirtualCard: (caller, token) => call("verifyVirtualCard", () => core.verifyVirtualCard(caller, token)),
     ping: async () => {
       try {
@@ -41,4 +50,11 @@ export function createInProcessClient(core: SandboxCore, faults: FaultSwitch, ti
       }
     },
   };
+  const local = createControlSoftware(core.controlSoftwareBackend(async () => !faults.cuts("ping")));
+  const controlSoftware: CardControlSoftware = {
+    passCard: (caller, request) => call("passCard", () => local.passCard(caller, request)),
+    offlineVisitId: (caller, nationalId, at) =>
+      call("offlineVisitId", () => local.offlineVisitId(caller, nationalId, at)),
+  };
+  return { central, controlSoftware, client: joinNhi(central, controlSoftware) };
 }

@@ -11,13 +11,13 @@ import type { AddressInfo } from "node:net";
 import { createSandboxApp } from "./app.js";
 import { SandboxCore } from "./core.js";
 import { FaultSwitch } from "./faults.js";
-import { createInProcessClient } from "./in-process-client.js";
+import { createInProcessNhi } from "./in-process-client.js";
 import { memoryPersistence, sqlitePersistence } from "./persistence.js";
 import { seedScenarios } from "./scenarios.js";
 import type { ListeningSandbox, Sandbox, SandboxOptions } from "./types.js";
 
 export { SandboxRequestError } from "./core.js";
-export { createHttpNhiClient, NhiRequestError } from "./http-client.js";
+export { createHttpNhiCentral, createHttpNhiClient, NhiRequestError } from "./http-client.js";
 export * from "./records.js";
 export { SCENARIO_CLINIC, SCENARIO_CLOSED_CLINIC, SCENARIO_PATIENTS, SCENARIO_PRE2_CLINIC } from "./scenarios.js";
 export type * from "./types.js";
@@ -28,7 +28,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const coreOptions = { persistence, now, reportDelayMs: options.reportDelayMs ?? 0 };
   const core = await SandboxCore.open(options.key !== undefined ? { ...coreOptions, key: options.key } : coreOptions);
   const faults = new FaultSwitch();
-  const client = createInProcessClient(core, faults, options.timeoutMs ?? 10_000);
+  const nhi = createInProcessNhi(core, faults, options.timeoutMs ?? 10_000);
   const seed = (input: { pharmacyCode: string; now?: Date }) => seedScenarios(core, input);
   const servers = new Set<Server>();
 
@@ -54,7 +54,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 
   return {
-    client,
+    client: nhi.client,
+    central: nhi.central,
+    controlSoftware: nhi.controlSoftware,
     faults,
     listen,
     registerInstitution: (input) => core.registerInstitution(input),

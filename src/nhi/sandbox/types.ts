@@ -1,7 +1,7 @@
 /** The public shape of the NHI sandbox (see index.ts for `createSandbox`). */
 import type { Message } from "../../domain/message.js";
 import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
-import type { NhiClient } from "../client.js";
+import type { CardControlSoftware, NhiCentral, NhiClient } from "../client.js";
 
 export interface SandboxOptions {
   /** SQLite file holding the sandbox state; omitted = memory only (tests). */
@@ -59,7 +59,8 @@ export interface FaultSettings {
   drop?: boolean;
   /** Check reports come back garbled (truncated and with bytes flipped). */
   garbledReport?: boolean;
-  /** Limit the faults to these operations (default: all but `ping` is affected too). */
+  /** Limit the faults to these operations (default: every central operation, `ping` included; the control
+   * software's `passCard` and `offlineVisitId` only when listed here). */
   only?: SandboxOperation[];
 }
 
@@ -148,8 +149,12 @@ export interface ListeningSandbox {
 }
 
 export interface Sandbox {
-  /** In-process NhiClient (honours faults). */
+  /** In-process NhiClient (honours faults): `central` and `controlSoftware` joined. */
   readonly client: NhiClient;
+  /** The central side (Web-API) in-process; faults cut it. */
+  readonly central: NhiCentral;
+  /** The card reader control software beside it: keeps issuing API 1.54 visit IDs while central is cut. */
+  readonly controlSoftware: CardControlSoftware;
   readonly faults: SandboxFaults;
   /** Serves the sandbox over HTTP on 127.0.0.1 (port 0 = any free port). */
   listen(port?: number, host?: string): Promise<ListeningSandbox>;
