@@ -1,9 +1,8 @@
 /**
- * Versioned migrations, run at start-up on SQLite and PostgreSQL alike. Each migration runs in its own
- * transaction together with its row in `schema_migrations`; PostgreSQL takes an advisory lock and SQLite a
- * write lock (BEGIN IMMEDIATE) so two processes starting at once apply each version exactly once.
+ * The schema's migrations, oldest first, for SQLite and PostgreSQL alike; ./migrate.ts runs them through Kysely's
+ * Migrator. To change the schema, append an entry with the next version: never edit one that has shipped.
  */
-import { type Kysely, sql, type Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Database } from "./schema.js";
 
 export type Engine = "sqlite" | "postgres";
@@ -231,54 +230,3 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
 ];
-
-export interface MigrationReport {
-  applied: number[];
-  current: number;
-}
-
-/** Applies the pending migrations; safe to call from several processes at once. */
-export async function migrate(
-  db: Kysely<Database>,
-  engine: Engine,
-  migrations: readonly Migration[] = MIGRATIONS,
-): Promise<MigrationReport> {
-  await db.schema
-    .createTable("schema_migrations")
-    .ifNotExists()
-    .addColumn("version", "integer", (c) => c.primaryKey())
-    .addColumn("name", "text", (c) => c.notNull())
-    .addColumn("applied_at", "text", (c) => c.notNull())
-    .execute()
-    .catch(async (error: unknown) => {
-      // Two PostgreSQL sessions racing on CREATE TABLE IF NOT EXISTS: the loser sees a unique violation.
-      const exists = await sql`SELECT 1 FROM schema_migrations LIMIT 1`.execute(db).then(
-        () => true,
-        () => false,
-      );
-      if (!exists) throw error;
-    });
-  const applied: number[] = [];
-  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    await db.transaction().execute(async (trx) => {
-      if (engine === "postgres") await sql`SELECT pg_advisory_xact_lock(7263001)`.execute(trx);
-      const done = await trx
-        .selectFrom("schema_migrations")
-        .select("version")
-        .where("version", "=", migration.version)
-        .executeTakeFirst();
-      if (done) return;
-      await migration.up(trx, engine);
-      await trx
-        .insertInto("schema_migrations")
-        .values({ version: migration.version, name: migration.name, applied_at: new Date().toISOString() })
-        .execute();
-      applied.push(migration.version);
-    });
-  }
-  const row = await db
-    .selectFrom("schema_migrations")
-    .select((eb) => eb.fn.max("version").as("v"))
-    .executeTakeFirst();
-  return { applied, current: Number(row?.v ?? 0) };
-}

@@ -7,7 +7,8 @@ import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { type Engine, type MigrationReport, migrate } from "./migrations.js";
+import { type MigrationReport, migrate } from "./migrate.js";
+import type { Engine } from "./migrations.js";
 import type { Database } from "./schema.js";
 import { Sqlite3Dialect, type SqliteSettings } from "./sqlite-dialect.js";
 

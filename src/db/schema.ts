@@ -143,12 +143,6 @@ export interface SettingsTable {
   value: string;
 }
 
-export interface SchemaMigrationsTable {
-  version: number;
-  name: string;
-  applied_at: string;
-}
-
 export interface Database {
   patients: PatientsTable;
   prescriptions: PrescriptionsTable;
@@ -159,7 +153,6 @@ export interface Database {
   refill_events: RefillEventsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
-  schema_migrations: SchemaMigrationsTable;
 }
 
 export type DispensingRow = Selectable<DispensingsTable>;

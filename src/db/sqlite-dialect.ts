@@ -377,6 +377,18 @@ class Sqlite3Driver implements Driver {
   }
 }
 
+/**
+ * Kysely's SQLite adapter says SQLite has no transactional DDL, so its Migrator would run migrations outside any
+ * transaction and without a lock. SQLite does roll back DDL, and our transactions start with BEGIN IMMEDIATE (the
+ * file's write lock): saying so makes the Migrator run every migration, and its check of what is applied, inside
+ * one write transaction, which is the lock between processes starting together.
+ */
+class Sqlite3Adapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
 export class Sqlite3Dialect implements Dialect {
   readonly #settings: SqliteSettings;
   constructor(settings: SqliteSettings) {
@@ -389,7 +401,7 @@ export class Sqlite3Dialect implements Dialect {
     return new SqliteQueryCompiler();
   }
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new Sqlite3Adapter();
   }
   // biome-ignore lint/suspicious/noExplicitAny: Kysely's introspector accepts any database type
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
