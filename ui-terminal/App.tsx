@@ -1,6 +1,7 @@
 /**
  * The terminal UI: counter first, back-office views on F-keys, status bar and keys always on screen. The layout
- * has a fixed size (at most 80 columns, one line less than the terminal) so each repaint rewrites the same lines.
+ * takes the terminal's full width (at least 60 columns) and one line less than its height, so each repaint rewrites
+ * the same lines; text a pharmacist must read wraps rather than being cut.
  */
 import { Box, Text, useApp } from "ink";
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
@@ -91,7 +92,7 @@ function Shell({
     notice ? { text: notice, color: "yellow" } : undefined,
   );
   const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
-  const width = Math.max(60, Math.min(columns, 80));
+  const width = Math.max(60, columns);
   const height = Math.max(16, rows - 1);
   const bodyHeight = height - 4;
   const t = (m: Parameters<typeof tr>[0], vars?: Record<string, string | number>) => tr(m, locale, vars);
@@ -237,7 +238,7 @@ function Shell({
               active={screen === "counter" && !quitting}
             />
           </Box>
-          {screen === "help" ? <Help notice={notice} demoCases={demoCases} width={width} /> : null}
+          {screen === "help" ? <Help notice={notice} demoCases={demoCases} /> : null}
           {screen === "history" ? (
             <History
               service={service}

@@ -1,45 +1,28 @@
-/** Terminal column arithmetic: CJK and full-width characters take two columns. */
+/**
+ * Terminal column arithmetic (East Asian Wide and Fullwidth characters take two columns, combining marks none) by
+ * `string-width`, the measure ink itself lays out with, so our padding and ink's wrapping agree.
+ */
+import cliTruncate from "cli-truncate";
+import stringWidth from "string-width";
 import { formatRocDate, formatRocDateTime, type RocDate, type RocDateTime } from "../src/domain/roc-date.js";
 
-function isWide(code: number): boolean {
-  return (
-    (code >= 0x1100 && code <= 0x115f) ||
-    (code >= 0x2e80 && code <= 0x303e) ||
-    (code >= 0x3041 && code <= 0x33ff) ||
-    (code >= 0x3400 && code <= 0x4dbf) ||
-    (code >= 0x4e00 && code <= 0x9fff) ||
-    (code >= 0xa000 && code <= 0xa4cf) ||
-    (code >= 0xac00 && code <= 0xd7a3) ||
-    (code >= 0xf900 && code <= 0xfaff) ||
-    (code >= 0xfe30 && code <= 0xfe4f) ||
-    (code >= 0xff00 && code <= 0xff60) ||
-    (code >= 0xffe0 && code <= 0xffe6) ||
-    (code >= 0x20000 && code <= 0x3fffd)
-  );
-}
-
 export function columns(text: string): number {
-  let n = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (code < 0x20 || (code >= 0x300 && code <= 0x36f)) continue;
-    n += isWide(code) ? 2 : 1;
-  }
-  return n;
+  return stringWidth(text);
 }
 
-/** Cuts `text` to at most `width` columns, ending with … when cut. */
+/**
+ * Cuts `text` to at most `width` columns, ending with … when cut. Only for what may be cut (table cells, a long
+ * input line); what a pharmacist must read is wrapped instead.
+ */
 export function truncate(text: string, width: number): string {
-  if (columns(text) <= width) return text;
-  let out = "";
-  let n = 0;
-  for (const ch of text) {
-    const w = columns(ch);
-    if (n + w > width - 1) break;
-    out += ch;
-    n += w;
-  }
-  return `${out}…`;
+  if (width <= 0) return "";
+  return columns(text) <= width ? text : cliTruncate(text, width);
+}
+
+/** The last `width` columns of `text` (…-led when cut): a long input line keeps its end, where the cursor is. */
+export function keepEnd(text: string, width: number): string {
+  if (width <= 0) return "";
+  return columns(text) <= width ? text : cliTruncate(text, width, { position: "start" });
 }
 
 /** Pads (or cuts) to exactly `width` columns. */

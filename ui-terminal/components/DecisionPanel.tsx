@@ -6,7 +6,7 @@ import { Box, Text } from "ink";
 import { describeCorrections, formatVisitIdGrouped } from "../../src/domain/visit-id.js";
 import type { CardIdentity, Decision, DecisionReason } from "../../src/service/types.js";
 import { L, useT } from "../i18n.js";
-import { rocDate, rocDateTime, truncate } from "../text.js";
+import { rocDate, rocDateTime } from "../text.js";
 
 const SEVERITY_MARK: Record<DecisionReason["severity"], { mark: string; color: string }> = {
   block: { mark: "✕", color: "red" },
@@ -30,18 +30,8 @@ export function cardMismatch(decision: Decision, card: CardIdentity | undefined)
   );
 }
 
-export function DecisionPanel({
-  decision,
-  card,
-  width,
-  maxReasons = 4,
-}: {
-  decision: Decision;
-  card?: CardIdentity;
-  width: number;
-  maxReasons?: number;
-}) {
-  const { t, locale } = useT();
+export function DecisionPanel({ decision, card, width }: { decision: Decision; card?: CardIdentity; width: number }) {
+  const { t } = useT();
   const style = outcomeStyle(decision.outcome);
   const p = decision.prescription;
   const inner = width - 4;
@@ -58,10 +48,8 @@ export function DecisionPanel({
     .replace(/\s+/g, "")
     .toLowerCase();
   const redundant = t(decision.headline).replace(/\s+/g, "").toLowerCase().startsWith(big);
-  const shown = reasons.slice(0, maxReasons);
   const drugs = (p?.orders ?? []).filter((o) => o.drugCode);
   const drugText = drugs
-    .slice(0, 3)
     .map((o) => `${o.drugCode}${o.days ? ` ${o.days}d` : ""}${o.totalQuantity ? ` ×${o.totalQuantity}` : ""}`)
     .join("  ");
   return (
@@ -72,41 +60,38 @@ export function DecisionPanel({
         </Text>
         <Text bold>{refills}</Text>
         {redundant ? null : (
-          <Text color={style.color} bold wrap="truncate">
+          <Text color={style.color} bold wrap="wrap">
             {t(decision.headline)}
           </Text>
         )}
       </Box>
       {mismatch ? (
-        <Text backgroundColor="red" color="white" bold wrap="truncate">
-          {truncate(
-            t(L.cardMismatch, {
-              card: card?.name ?? card?.nationalId ?? "?",
-              rx: p?.patientName ?? p?.nationalId ?? "?",
-            }),
-            inner,
-          )}
+        <Text backgroundColor="red" color="white" bold wrap="wrap">
+          {t(L.cardMismatch, {
+            card: card?.name ?? card?.nationalId ?? "?",
+            rx: p?.patientName ?? p?.nationalId ?? "?",
+          })}
         </Text>
       ) : null}
       {decision.originalVisitId ? (
-        <Text wrap="truncate">
+        <Text wrap="wrap">
           <Text color="gray">{t(L.visitId)} </Text>
           {formatVisitIdGrouped(decision.originalVisitId)}
           {decision.corrections.length > 0 ? (
-            <Text color="yellow"> {truncate(t(describeCorrections(decision.corrections)), inner - 36)}</Text>
+            <Text color="yellow"> {t(describeCorrections(decision.corrections))}</Text>
           ) : null}
         </Text>
       ) : null}
       {p ? (
         <>
-          <Text wrap="truncate">
+          <Text wrap="wrap">
             <Text color="gray">{t(L.patient)} </Text>
             {p.patientName ? <Text bold>{p.patientName} </Text> : null}
             {p.nationalId}
             {card && !mismatch ? <Text color="green"> ✓ {t(L.cardMatches)}</Text> : null}
             {!card ? <Text color="gray"> ({t(L.noCardInserted)})</Text> : null}
           </Text>
-          <Text wrap="truncate">
+          <Text wrap="wrap">
             <Text color="gray">{t(L.prescriber)} </Text>
             {p.prescriberInstitutionCode}
             {p.prescriberName ? ` ${p.prescriberName}` : ""}
@@ -119,7 +104,7 @@ export function DecisionPanel({
               </>
             ) : null}
           </Text>
-          <Text wrap="truncate">
+          <Text wrap="wrap">
             <Text color="gray">{t(L.prescription)} </Text>
             {t(L.daysEach, { days: p.daysPerRefill })}
             {p.totalDays ? ` · ${t(L.daysTotal, { days: p.totalDays })}` : ""}
@@ -127,21 +112,20 @@ export function DecisionPanel({
               <>
                 <Text color="gray"> {t(L.drugs)} </Text>
                 {drugText}
-                {drugs.length > 3 ? <Text color="gray"> {t(L.moreDrugs, { n: drugs.length - 3 })}</Text> : null}
               </>
             ) : null}
           </Text>
         </>
       ) : null}
       {decision.window ? (
-        <Text wrap="truncate">
+        <Text wrap="wrap">
           <Text color="gray">{t(L.window)} </Text>
           <Text bold>
             {rocDate(decision.window.from)} – {rocDate(decision.window.to)}
           </Text>
         </Text>
       ) : null}
-      {shown.map((r, i) => (
+      {reasons.map((r, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: reasons may repeat a code
         <Box key={i} width={inner}>
           <Box width={2} flexShrink={0}>
@@ -150,22 +134,16 @@ export function DecisionPanel({
             </Text>
           </Box>
           <Text color={SEVERITY_MARK[r.severity].color} wrap="wrap" bold={r.severity === "block"}>
-            {reasonText(r, t(r.message), inner)}
+            {reasonText(r, t(r.message))}
           </Text>
         </Box>
       ))}
-      {reasons.length > shown.length ? (
-        <Text color="gray">
-          {locale === "en" ? `…${reasons.length - shown.length} more` : `…另 ${reasons.length - shown.length} 項`}
-        </Text>
-      ) : null}
       {!decision.nhiReachable ? <Text color="yellow">! {t(L.nhiNotReachableCheck)}</Text> : null}
     </Box>
   );
 }
 
-/** A reason in at most two lines, with its NHI code when the text does not already name it. */
-function reasonText(r: DecisionReason, text: string, inner: number): string {
-  const full = r.nhiCode && !text.includes(r.nhiCode) ? `${text} (${r.nhiCode})` : text;
-  return truncate(full, (inner - 2) * 2 - 2);
+/** A reason with its NHI code when the text does not already name it (wrapped, never cut). */
+function reasonText(r: DecisionReason, text: string): string {
+  return r.nhiCode && !text.includes(r.nhiCode) ? `${text} (${r.nhiCode})` : text;
 }

@@ -5,7 +5,6 @@ import { describeNhiCode, NHI_ERROR_CODES } from "../../src/nhi/error-codes.js";
 import { move } from "../components/List.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
-import { truncate } from "../text.js";
 
 export function Codes({ height, width, onBack }: { height: number; width: number; onBack(): void }) {
   const { t } = useT();
@@ -45,7 +44,7 @@ export function Codes({ height, width, onBack }: { height: number; width: number
   });
   const visible = codes.slice(pos, pos + page);
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={width}>
       <Text bold color="cyan">
         {t(L.codesTitle)} <Text color="yellow">▸ {filter}</Text>
         <Text inverse> </Text> <Text color="gray">({codes.length})</Text>
@@ -53,16 +52,19 @@ export function Codes({ height, width, onBack }: { height: number; width: number
       {visible.length === 0 ? <Text color="gray">{t(L.noRows)}</Text> : null}
       {visible.map((c) => (
         <Box key={c.code} flexDirection="column">
-          <Text wrap="truncate">
-            <Text bold color="red">
-              {c.code.padEnd(5)}
+          <Box>
+            <Box width={5} flexShrink={0}>
+              <Text bold color="red">
+                {c.code}
+              </Text>
+            </Box>
+            <Text wrap="wrap">{t(c.message)}</Text>
+          </Box>
+          <Box paddingLeft={5}>
+            <Text color="gray" wrap="wrap">
+              {t(c.advice)}
             </Text>
-            {truncate(t(c.message), width - 6)}
-          </Text>
-          <Text color="gray" wrap="truncate">
-            {"     "}
-            {truncate(t(c.advice), width - 6)}
-          </Text>
+          </Box>
         </Box>
       ))}
     </Box>

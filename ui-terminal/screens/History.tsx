@@ -87,7 +87,7 @@ export function History({
       <LoadState value={list as Loaded<unknown>} />
       <List rows={rows} height={Math.max(3, height - 3 - promptRows)} position={pos} selectable />
       {note ? (
-        <Text color={note.ok ? "green" : "red"} bold wrap="truncate">
+        <Text color={note.ok ? "green" : "red"} bold wrap="wrap">
           {note.ok ? "✓" : "✕"} {note.text}
         </Text>
       ) : null}

@@ -6,7 +6,7 @@ import { errorText } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
-import { formatAge, isoToRoc, padTo, truncate } from "../text.js";
+import { formatAge, isoToRoc, padTo } from "../text.js";
 
 type Filter = "all" | "waiting" | "rejected";
 const WAITING = new Set(["pending", "uploading", "uploaded"]);
@@ -99,7 +99,7 @@ export function Outbox({
       <LoadState value={list as Loaded<unknown>} />
       <List rows={items.map((e) => row(e, nowMs, t))} height={page} position={pos} selectable />
       {note ? (
-        <Text color={note.ok ? "green" : "red"} wrap="truncate">
+        <Text color={note.ok ? "green" : "red"} wrap="wrap">
           {note.text}
         </Text>
       ) : null}
@@ -127,8 +127,8 @@ function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; 
   const { t } = useT();
   if (entry.rejections.length === 0) {
     return (
-      <Text color="gray" wrap="truncate">
-        {entry.lastError ? truncate(entry.lastError, width) : `${entry.visitId} · ${t(L.state[entry.state])}`}
+      <Text color="gray" wrap="wrap">
+        {entry.lastError || `${entry.visitId} · ${t(L.state[entry.state])}`}
       </Text>
     );
   }
@@ -140,6 +140,7 @@ function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; 
   return (
     <Box
       flexDirection="column"
+      width={width}
       borderStyle="single"
       borderColor="red"
       borderTop
@@ -149,8 +150,8 @@ function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; 
     >
       {lines.slice(0, max - 1).map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: derived lines
-        <Text key={i} color={l.color} wrap="truncate">
-          {truncate(l.text, width)}
+        <Text key={i} color={l.color} wrap="wrap">
+          {l.text}
         </Text>
       ))}
     </Box>

@@ -152,7 +152,7 @@ export function RefillLog({
         position={pos}
       />
       {note ? (
-        <Text color={note.ok ? "green" : "red"} wrap="truncate">
+        <Text color={note.ok ? "green" : "red"} wrap="wrap">
           {note.text}
         </Text>
       ) : null}
