@@ -78,6 +78,37 @@ describe("counter", () => {
     await app.waitFor("不 可 調 劑");
   });
 
+  it("a keystroke after a decision sets it aside and turns F9 off until Enter checks the new input", async () => {
+    const app = renderApp();
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press("K");
+    let s = await app.waitFor("輸入中");
+    expect(s).not.toContain("可 調 劑");
+    expect(s).not.toContain("F9 確認調劑");
+    await app.press(KEY.f9);
+    // Backspace back to an empty field does not bring the old decision back either.
+    await app.press(KEY.backspace, KEY.f9);
+    expect(app.service.callsOf("dispense")).toEqual([]);
+    s = app.screen();
+    expect(s).toContain("輸入中");
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("F9 確認調劑");
+    await app.press(KEY.f9);
+    await app.waitFor("已調劑");
+    expect(app.service.callsOf("dispense")).toHaveLength(1);
+  });
+
+  it("two F9 in one burst dispense once and keep the success on screen", async () => {
+    const app = renderApp();
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("F9 確認調劑");
+    await app.press(KEY.f9 + KEY.f9);
+    const s = await app.waitFor("已調劑");
+    expect(s).not.toContain("未調劑");
+    expect(app.service.callsOf("dispense")).toHaveLength(1);
+  });
+
   it("without reports installed, F8 says so instead of failing silently", async () => {
     const app = renderApp();
     await app.press(`${RX_OK}\r`);
@@ -216,7 +247,7 @@ describe("counter", () => {
     await app.waitFor("可 調 劑");
   });
 
-  it("Esc clears the field, then the decision", async () => {
+  it("Esc clears the field (the set-aside decision stays aside), then the decision", async () => {
     const app = renderApp();
     await app.press(`${RX_OK}\r`);
     await app.waitFor("可 調 劑");
@@ -226,9 +257,10 @@ describe("counter", () => {
     await app.waitFor("▸ 12A");
     await app.press(KEY.esc);
     await vi.waitFor(() => expect(app.screen()).not.toContain("12A"));
-    expect(app.screen()).toContain("可 調 劑");
+    expect(app.screen()).toContain("輸入中");
     await app.press(KEY.esc);
-    await vi.waitFor(() => expect(app.screen()).not.toContain("可 調 劑"));
+    await vi.waitFor(() => expect(app.screen()).not.toContain("輸入中"));
+    expect(app.screen()).toContain("掃描處方箋條碼");
   });
 
   it("F2 switches to English and back; --lang en starts in English", async () => {

@@ -67,6 +67,10 @@ export const L = {
   error: msg("錯誤：{text}", "Error: {text}"),
   nothingToConfirm: msg("請先掃描處方箋", "Scan a prescription first"),
   blockedNoConfirm: msg("不可調劑，無法確認", "Not dispensable: cannot confirm"),
+  decisionPaused: msg(
+    "輸入中：上一筆（{visitId}）的判斷已收起，F9 停用。按 Enter 查詢新輸入",
+    "Typing: the decision for {visitId} is set aside and F9 is off. Enter checks the new input",
+  ),
   // status bar
   nhiUp: msg("健保署 連線", "NHI online"),
   nhiDown: msg("健保署 斷線", "NHI OFFLINE"),

@@ -19,18 +19,18 @@ import { cardMismatch, DecisionPanel } from "../components/DecisionPanel.js";
 import { TextPrompt } from "../components/TextPrompt.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
-import { rocDate, truncate } from "../text.js";
+import { columns, keepEnd, rocDate } from "../text.js";
 
 type Done = Extract<DispenseResult, { ok: true }>;
 
 type Phase =
   | { kind: "idle" }
   | { kind: "checking"; input: string }
-  | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string }
+  | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string; stale?: boolean }
   | { kind: "override"; decision: Decision; error?: string }
   | { kind: "dispensing"; decision: Decision }
   | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: string }
-  | { kind: "refused"; decision?: Decision; reasons: DecisionReason[] }
+  | { kind: "refused"; decision?: Decision; reasons: DecisionReason[]; stale?: boolean }
   | { kind: "invalid"; input: string; message: Message }
   | { kind: "error"; text: string };
 
@@ -65,12 +65,18 @@ export function Counter({
     fieldRef.current = typeof update === "function" ? update(fieldRef.current) : update;
     setFieldState(fieldRef.current);
   };
-  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [phase, setPhaseState] = useState<Phase>({ kind: "idle" });
+  // The phase is kept in a ref too: a second F9 in the same burst must see "dispensing", not the old decision.
+  const phaseRef = useRef<Phase>(phase);
+  const setPhase = useCallback((update: Phase | ((p: Phase) => Phase)) => {
+    phaseRef.current = typeof update === "function" ? update(phaseRef.current) : update;
+    setPhaseState(phaseRef.current);
+  }, []);
   const seq = useRef(0);
 
   const scanVirtualCard = async (token: string) => {
     const my = ++seq.current;
-    const before = phase;
+    const before = phaseRef.current;
     setPhase({ kind: "checking", input: token });
     const restore = (p: Phase) => (my === seq.current ? setPhase(p) : undefined);
     if (!actions?.verifyVirtualCard) return restore({ kind: "error", text: t(L.virtualCardUnavailable) });
@@ -78,7 +84,7 @@ export function Counter({
       const result = await actions.verifyVirtualCard(token);
       if (!result.ok) return restore({ kind: "error", text: t(L.virtualCardRejected, { reason: t(result.message) }) });
       // Back to the decision on screen (checked again with the card by the effect below), or the scan field.
-      restore(before.kind === "decided" ? before : { kind: "idle" });
+      restore(before.kind === "decided" ? { ...before, stale: false } : { kind: "idle" });
       onVirtualCard?.(result.identity);
     } catch (error) {
       restore({ kind: "error", text: errorText(error, locale) });
@@ -101,14 +107,14 @@ export function Counter({
         if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
       }
     },
-    [service, locale],
+    [service, locale, setPhase],
   );
 
   // A card put in, pulled or scanned while a decision is on screen: check again with it, so a person mismatch
   // (or a match) shows at once. The decision remembers which card it was checked with.
   const cardId = card?.nationalId;
   useEffect(() => {
-    if (phase.kind === "decided" && phase.cardId !== cardId) void check(phase.decision.input, card);
+    if (phase.kind === "decided" && !phase.stale && phase.cardId !== cardId) void check(phase.decision.input, card);
   }, [cardId, card, phase, check]);
 
   const dispense = async (decision: Decision, override?: string) => {
@@ -158,22 +164,30 @@ export function Counter({
     }
   };
 
+  // A keystroke in the field starts a new input: the decision on screen answered the previous one, so it is set
+  // aside (and F9 with it) until Enter checks what was typed.
+  const setAside = () =>
+    setPhase((p) => ((p.kind === "decided" || p.kind === "refused") && !p.stale ? { ...p, stale: true } : p));
+
   useKeys(
     1,
     (e) => {
-      if (phase.kind === "override") return false; // the reason prompt has the keyboard
+      if (phaseRef.current.kind === "override") return false; // the reason prompt has the keyboard
       if (e.kind === "text") {
         setField((f) => f + e.text);
+        setAside();
         return true;
       }
       if (e.kind === "ctrl" && e.letter === "u") {
         setField("");
+        setAside();
         return true;
       }
       if (e.kind !== "key") return false;
       switch (e.name) {
         case "backspace":
           setField((f) => [...f].slice(0, -1).join(""));
+          setAside();
           return true;
         case "return":
           if (fieldRef.current.trim()) {
@@ -191,19 +205,23 @@ export function Counter({
             onVirtualCard?.(undefined);
           }
           return true;
-        case "f9":
-          if (phase.kind !== "decided") {
-            if (phase.kind === "idle" || phase.kind === "invalid" || phase.kind === "error")
+        case "f9": {
+          const now = phaseRef.current;
+          // Something typed since the decision: it no longer answers what is in the field. Enter checks it first.
+          if ((now.kind === "decided" || now.kind === "refused") && now.stale) return true;
+          if (now.kind !== "decided") {
+            if (now.kind === "idle" || now.kind === "invalid" || now.kind === "error")
               setPhase({ kind: "error", text: t(L.nothingToConfirm) });
-            return true;
+            return true; // dispensing or done: a repeated F9 changes nothing
           }
-          if (cardMismatch(phase.decision, card)) setPhase({ ...phase, note: t(L.blockedNoConfirm) });
-          else if (phase.decision.outcome === "dispense") void dispense(phase.decision);
-          else if (phase.decision.outcome === "override") setPhase({ kind: "override", decision: phase.decision });
-          else setPhase({ ...phase, note: t(L.blockedNoConfirm) });
+          if (cardMismatch(now.decision, card)) setPhase({ ...now, note: t(L.blockedNoConfirm) });
+          else if (now.decision.outcome === "dispense") void dispense(now.decision);
+          else if (now.decision.outcome === "override") setPhase({ kind: "override", decision: now.decision });
+          else setPhase({ ...now, note: t(L.blockedNoConfirm) });
           return true;
+        }
         case "f8":
-          if (phase.kind === "done") void printSlip(phase);
+          if (phaseRef.current.kind === "done") void printSlip(phaseRef.current);
           return true;
         default:
           return false;
@@ -212,23 +230,22 @@ export function Counter({
     active,
   );
 
-  const inner = width;
+  const prompt = `${t(L.scanPrompt)} ▸ `;
+  const paused = (phase.kind === "decided" || phase.kind === "refused") && phase.stale === true;
   return (
     <Box flexDirection="column" width={width}>
       <Box height={1}>
         <Text bold color="cyan">
-          {t(L.scanPrompt)} ▸{" "}
+          {prompt}
         </Text>
-        <Text>{truncate(field, inner - 24)}</Text>
+        <Text>{keepEnd(field, width - columns(prompt) - 1)}</Text>
         <Text inverse> </Text>
       </Box>
-      <Box height={1}>
-        <PhaseLine phase={phase} width={inner} />
-      </Box>
-      {phase.kind === "decided" || phase.kind === "override" || phase.kind === "dispensing" ? (
+      {paused ? <PausedLine phase={phase} /> : <PhaseLine phase={phase} />}
+      {!paused && (phase.kind === "decided" || phase.kind === "override" || phase.kind === "dispensing") ? (
         <DecisionPanel decision={phase.decision} card={card} width={width} />
       ) : null}
-      {phase.kind === "refused" && phase.decision ? (
+      {!paused && phase.kind === "refused" && phase.decision ? (
         <DecisionPanel
           decision={{ ...phase.decision, outcome: "block", reasons: phase.reasons }}
           card={card}
@@ -246,30 +263,45 @@ export function Counter({
           }}
         />
       ) : null}
-      {phase.kind === "done" ? <DonePanel phase={phase} width={width} /> : null}
+      {phase.kind === "done" ? <DonePanel phase={phase} width={width} dim={field.length > 0} /> : null}
     </Box>
   );
 }
 
-function PhaseLine({ phase, width }: { phase: Phase; width: number }) {
+/** The decision on screen answered the previous input: say so instead of showing it as if it still held. */
+function PausedLine({ phase }: { phase: Extract<Phase, { kind: "decided" } | { kind: "refused" }> }) {
+  const { t } = useT();
+  const visitId = phase.decision?.originalVisitId ?? phase.decision?.input ?? "";
+  return (
+    <Text color="yellow" wrap="wrap">
+      {t(L.decisionPaused, { visitId })}
+    </Text>
+  );
+}
+
+function PhaseLine({ phase }: { phase: Phase }) {
   const { t } = useT();
   switch (phase.kind) {
     case "idle":
-      return <Text color="gray">{truncate(t(L.scanHint), width)}</Text>;
+      return (
+        <Text color="gray" wrap="wrap">
+          {t(L.scanHint)}
+        </Text>
+      );
     case "checking":
       return <Text color="cyan">{t(L.checking)}</Text>;
     case "dispensing":
       return <Text color="cyan">{t(L.dispensing)}</Text>;
     case "invalid":
       return (
-        <Text color="red" bold wrap="truncate">
-          ✕ {truncate(t(phase.message), width - 2)}
+        <Text color="red" bold wrap="wrap">
+          ✕ {t(phase.message)}
         </Text>
       );
     case "error":
       return (
-        <Text color="red" bold wrap="truncate">
-          ✕ {truncate(phase.text, width - 2)}
+        <Text color="red" bold wrap="wrap">
+          ✕ {phase.text}
         </Text>
       );
     case "decided": {
@@ -282,7 +314,7 @@ function PhaseLine({ phase, width }: { phase: Phase; width: number }) {
       const corrected = phase.decision.corrections.length > 0 ? t(describeCorrections(phase.decision.corrections)) : "";
       const note = typeof phase.note === "string" ? phase.note : phase.note ? t(phase.note) : "";
       return (
-        <Text wrap="truncate">
+        <Text wrap="wrap">
           {hint ? (
             <Text inverse bold color={phase.decision.outcome === "dispense" ? "green" : "yellow"}>
               {` ${hint} `}
@@ -303,31 +335,31 @@ function PhaseLine({ phase, width }: { phase: Phase; width: number }) {
       );
     case "done":
       return (
-        <Text color="gray" wrap="truncate">
+        <Text color="gray" wrap="wrap">
           {t(L.scanHint)}
         </Text>
       );
   }
 }
 
-function DonePanel({ phase, width }: { phase: Extract<Phase, { kind: "done" }>; width: number }) {
+function DonePanel({ phase, width, dim }: { phase: Extract<Phase, { kind: "done" }>; width: number; dim: boolean }) {
   const { t } = useT();
   const d = phase.result.dispensing;
   const next = phase.result.nextRefill;
   const p = phase.decision.prescription;
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="green" paddingX={1} width={width}>
-      <Text color="green" bold wrap="truncate">
+    <Box flexDirection="column" borderStyle="double" borderColor={dim ? "gray" : "green"} paddingX={1} width={width}>
+      <Text color={dim ? "gray" : "green"} bold wrap="wrap">
         ✓ {t(L.dispensed, { n: d.refillNo, visitId: d.visitId })}
       </Text>
       {p ? (
-        <Text wrap="truncate">
+        <Text wrap="wrap">
           {p.patientName ?? ""} {p.nationalId} · {d.days}d
         </Text>
       ) : null}
       {d.override ? <Text color="yellow">! {d.override.reason}</Text> : null}
       {next ? (
-        <Text bold wrap="truncate">
+        <Text bold wrap="wrap">
           {t(L.nextRefill, { n: next.refillNo, from: rocDate(next.window.from), to: rocDate(next.window.to) })}
         </Text>
       ) : (
@@ -339,13 +371,13 @@ function DonePanel({ phase, width }: { phase: Extract<Phase, { kind: "done" }>; 
         </Text>
       ) : null}
       {phase.slip ? (
-        <Text color="green" wrap="truncate">
-          {truncate(t(L.slipWritten, { path: phase.slip }), width - 4)}
+        <Text color="green" wrap="wrap">
+          {t(L.slipWritten, { path: phase.slip })}
         </Text>
       ) : null}
       {phase.slipError ? (
-        <Text color="red" wrap="truncate">
-          {truncate(phase.slipError, width - 4)}
+        <Text color="red" wrap="wrap">
+          {phase.slipError}
         </Text>
       ) : null}
     </Box>
