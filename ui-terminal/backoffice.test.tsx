@@ -160,7 +160,7 @@ describe("NHI codes (F7) and help (F1)", () => {
     await app.press(KEY.f7);
     await app.waitFor("健保檢核錯誤代碼");
     await app.press("d", "0", "2", "5");
-    const s = await app.waitFor("D025");
+    const s = await app.waitFor("▸ D025");
     expect(s).not.toContain("D024 ");
     await app.press(KEY.esc);
     await vi.waitFor(() => expect(app.screen()).not.toContain("▸ D025"));
@@ -180,16 +180,24 @@ describe("NHI codes (F7) and help (F1)", () => {
     const app = renderApp({
       demoCases: [
         {
-          originalVisitId: "KGZWREFK9ZTF9KNWHWLU",
-          patientName: "王大明",
+          scenario: "chronicFresh",
+          visitId: "KGZWREFK9ZTF9KNWHWLU",
+          patientNationalId: "A123456789",
+          patientName: "王小明",
+          chronic: true,
+          refillCount: 3,
+          nextRefillNo: 1,
+          cardProfile: "citizen-wang",
           description: { zh: "診所昨日開立慢性病連續處方箋", en: "Clinic issued a chronic prescription yesterday" },
+          expected: { zh: "第1次可調劑", en: "Refill 1 can be dispensed" },
         },
       ],
     });
     await app.waitFor("按 F1 查看可掃描的示範就醫識別碼");
     await app.press(KEY.f1);
     const s = await app.waitFor("示範處方");
-    expect(s).toContain("KGZW REFK 9ZTF 9KNW HWLU  王大明  診所昨日開立慢性病連續處方箋");
+    expect(s).toContain("KGZW REFK 9ZTF 9KNW HWLU 王小明 --profile citizen-wang");
+    expect(s).toContain("chronicFresh 診所昨日開立慢性病連續處方箋");
     assertFits(s);
   });
 });

@@ -162,8 +162,8 @@ export const L = {
     override: msg("覆核", "override"),
   },
   demoCases: msg(
-    "示範處方（NHI 模擬環境，可直接輸入下列就醫識別碼）",
-    "Demo prescriptions (NHI sandbox): type one of these visit IDs",
+    "示範處方（NHI 模擬環境）：掃描就醫識別碼；病人的健保卡以 rxdesk card virtual --profile … 插入",
+    "Demo prescriptions (NHI sandbox): scan the visit ID; insert the patient's card with rxdesk card virtual --profile …",
   ),
   demoHint: msg(
     "示範資料已建立：按 F1 查看可掃描的示範就醫識別碼",

@@ -155,17 +155,24 @@ export async function runUi(options: RunUiOptions): Promise<void> {
     columns: process.stdout.columns,
     rows: process.stdout.rows,
   };
+  let extra: Partial<AppProps> = {};
   const app = render(<App {...props} />, RENDER_OPTIONS);
+  // The layout follows the terminal: a resized window is redrawn at its new size.
+  const onResize = () =>
+    app.rerender(<App {...props} {...extra} columns={process.stdout.columns} rows={process.stdout.rows} />);
+  process.stdout.on("resize", onResize);
   let rx: Rxdesk;
   try {
     rx = await opening;
   } catch (error) {
+    process.stdout.off("resize", onResize);
     app.unmount();
     await cards.stop().catch(() => undefined);
     throw error;
   }
-  const demoCases = rx.demo ? Object.values(rx.demo.cases) : undefined;
-  app.rerender(<App {...props} pharmacyName={rx.pharmacy.name} demoCases={demoCases} />);
+  const demoCases = rx.demo ? (await import("../src/demo/cases.js")).demoList(rx.demo) : undefined;
+  extra = { pharmacyName: rx.pharmacy.name, demoCases };
+  onResize();
   const interval = options.outboxIntervalMs ?? 60_000;
   const outboxTimer =
     interval > 0 ? setInterval(() => void rx.service.runOutbox().catch(() => undefined), interval) : undefined;
@@ -173,6 +180,7 @@ export async function runUi(options: RunUiOptions): Promise<void> {
     await app.waitUntilExit();
   } finally {
     clearInterval(outboxTimer);
+    process.stdout.off("resize", onResize);
     await cards.stop().catch(() => undefined);
     await rx.close();
   }

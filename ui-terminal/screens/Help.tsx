@@ -1,25 +1,11 @@
 import { Box, Text } from "ink";
-import type { Message } from "../../src/domain/message.js";
+import type { DemoCase } from "../../src/demo/cases.js";
 import { formatVisitIdGrouped } from "../../src/domain/visit-id.js";
 import { HELP_LINES, L, useT } from "../i18n.js";
-import { truncate } from "../text.js";
 
-/** A demo prescription seeded in the NHI sandbox, listed so a first-time user has something to scan. */
-export interface DemoCase {
-  originalVisitId: string;
-  patientName: string;
-  description: Message;
-}
+export type { DemoCase };
 
-export function Help({
-  notice,
-  demoCases = [],
-  width = 80,
-}: {
-  notice?: string;
-  demoCases?: DemoCase[];
-  width?: number;
-}) {
+export function Help({ notice, demoCases = [] }: { notice?: string; demoCases?: DemoCase[] }) {
   const { t } = useT();
   return (
     <Box flexDirection="column">
@@ -34,11 +20,21 @@ export function Help({
       {notice ? <Text color="yellow">{notice}</Text> : null}
       {demoCases.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
-          <Text bold>{t(L.demoCases)}</Text>
+          <Text bold wrap="wrap">
+            {t(L.demoCases)}
+          </Text>
           {demoCases.map((c) => (
-            <Text key={c.originalVisitId}>
-              {truncate(`${formatVisitIdGrouped(c.originalVisitId)}  ${c.patientName}  ${t(c.description)}`, width - 1)}
-            </Text>
+            <Box key={c.visitId} flexDirection="column">
+              <Text wrap="wrap">
+                {formatVisitIdGrouped(c.visitId)} <Text bold>{c.patientName}</Text>{" "}
+                <Text color="cyan">--profile {c.cardProfile}</Text>
+              </Text>
+              <Box paddingLeft={2}>
+                <Text wrap="wrap">
+                  <Text color="gray">{c.scenario}</Text> {t(c.description)}
+                </Text>
+              </Box>
+            </Box>
           ))}
         </Box>
       ) : null}

@@ -62,6 +62,7 @@ describe("seeded scenarios", () => {
       "chronicFresh",
       "dispensedElsewhere",
       "j000ClinicClosed",
+      "notYetUploaded",
       "oneOff",
       "sm00PreFormat2",
       "supplementMiss",
@@ -123,6 +124,13 @@ describe("seeded scenarios", () => {
     expect(s).toMatchObject({ chronic: false, refillCount: 1 });
     expect(await dispense(c)).toEqual([]);
     expect((await status(c)).refills[0]!.dispensedBy).toBe(PHARMACY);
+  });
+
+  it("notYetUploaded: a valid visit ID the clinic has not uploaded: status D024, a dispensing upload D024", async () => {
+    const c = seeded.cases.notYetUploaded;
+    const r = await sandbox.client.prescriptionStatus(caller, c.originalVisitId);
+    expect(r.found === false && r.code).toBe("D024");
+    expect(await dispense(c)).toEqual(["M16:D024"]);
   });
 });
 

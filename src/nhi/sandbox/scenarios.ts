@@ -3,10 +3,10 @@
  * cards and upload Big5 XML like anyone else). Dates are relative to `now` so refill windows are open in demos.
  */
 import { msg } from "../../domain/message.js";
-import { nationalIdCheckDigit } from "../../domain/national-id.js";
 import { type RocDate, type RocDateTime, rocDateTimeFromDate } from "../../domain/roc-date.js";
 import { SM00_VISIT_ID } from "../../domain/visit-id.js";
 import type { SandboxCore } from "./core.js";
+import { DEMO_PATIENTS, type DemoPatient, demoNationalId } from "./demo-patients.js";
 import { buildUploadXml, type UploadRecord } from "./format-bridge.js";
 import { cancelRecord, dispensingInputFor, dispensingRecord, prescriptionRecord } from "./records.js";
 import type { ScenarioCase, ScenarioName, SeededScenarios } from "./types.js";
@@ -17,64 +17,11 @@ export const SCENARIO_CLOSED_CLINIC = "1101110026";
 export const SCENARIO_PRE2_CLINIC = "3502060427";
 const OTHER_PHARMACIES = ["5901019999", "5901019998"];
 
-function person(first9: string): string {
-  return `${first9}${nationalIdCheckDigit(first9)}`;
-}
+const DOCTOR_ID = demoNationalId("F12661734");
+const PHARMACIST_X = demoNationalId("B22014567");
 
-const DOCTOR_ID = person("F12661734");
-const PHARMACIST_X = person("B22014567");
-
-interface Patient {
-  nationalId: string;
-  name: string;
-  birthDate: RocDate;
-  cardNumber: string;
-}
-
-const PATIENTS: Record<ScenarioName, Patient> = {
-  chronicFresh: {
-    nationalId: person("A12345678"),
-    name: "王大明",
-    birthDate: "0450312" as RocDate,
-    cardNumber: "000012345678",
-  },
-  dispensedElsewhere: {
-    nationalId: person("B22034567"),
-    name: "林美玲",
-    birthDate: "0520805" as RocDate,
-    cardNumber: "000023456789",
-  },
-  cancelledRestored: {
-    nationalId: person("C10456789"),
-    name: "陳志明",
-    birthDate: "0381120" as RocDate,
-    cardNumber: "000034567890",
-  },
-  j000ClinicClosed: {
-    nationalId: person("D20567890"),
-    name: "張淑芬",
-    birthDate: "0410101" as RocDate,
-    cardNumber: "000045678901",
-  },
-  sm00PreFormat2: {
-    nationalId: person("E10678901"),
-    name: "李建國",
-    birthDate: "0330615" as RocDate,
-    cardNumber: "000056789012",
-  },
-  supplementMiss: {
-    nationalId: person("F20789012"),
-    name: "黃雅婷",
-    birthDate: "0790228" as RocDate,
-    cardNumber: "000067890123",
-  },
-  oneOff: {
-    nationalId: person("H10890123"),
-    name: "吳俊傑",
-    birthDate: "0851009" as RocDate,
-    cardNumber: "000078901234",
-  },
-};
+type Patient = DemoPatient;
+const PATIENTS = DEMO_PATIENTS;
 
 /** Demo patients (name, birth date, card number) by national ID, for card fixtures and the UI. */
 export const SCENARIO_PATIENTS: readonly Patient[] = Object.values(PATIENTS);
@@ -225,6 +172,9 @@ export async function seedScenarios(
   const oneOff = await prescribe(SCENARIO_CLINIC, PATIENTS.oneOff, at(0, 8), 1, "0063");
   await upload(SCENARIO_CLINIC, [oneOff]);
 
+  // 8. The clinic passed the card this morning but has not uploaded yet (it has 24 h): NHI knows no prescription.
+  const pending = await prescribe(SCENARIO_CLINIC, PATIENTS.notYetUploaded, at(0, 9), 1, "0074");
+
   const cases: Record<ScenarioName, ScenarioCase> = {
     chronicFresh: caseOf("chronicFresh", fresh, {
       nextRefillNo: 1,
@@ -287,6 +237,17 @@ export async function seedScenarios(
       nextRefillNo: 1,
       description: msg("一般處方箋（非慢性病連續處方）", "Ordinary one-off prescription"),
       expected: msg("可調劑", "Can be dispensed"),
+    }),
+    notYetUploaded: caseOf("notYetUploaded", pending, {
+      nextRefillNo: 1,
+      description: msg(
+        "診所今早開立、尚未上傳健保署（24小時內上傳即可）",
+        "Issued by the clinic this morning, not uploaded to NHI yet (it has 24 hours)",
+      ),
+      expected: msg(
+        "健保署查無此處方（D024）：依紙本處方判斷，稍後再查",
+        "NHI does not know the prescription yet (D024): judge from the paper, check again later",
+      ),
     }),
   };
   return {

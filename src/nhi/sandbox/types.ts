@@ -100,7 +100,8 @@ export type ScenarioName =
   | "j000ClinicClosed"
   | "sm00PreFormat2"
   | "supplementMiss"
-  | "oneOff";
+  | "oneOff"
+  | "notYetUploaded";
 
 export interface ScenarioCase {
   name: ScenarioName;
