@@ -229,4 +229,14 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex("refill_events_national_id").on("refill_events").column("national_id").execute();
     },
   },
+  {
+    version: 3,
+    name: "report indexes",
+    async up(db) {
+      // A report reads a period: our dispensings by card-write time (M11) and, for the refills due, the
+      // dispensings NHI told us of by their time. Without these both were full scans of the whole history.
+      await db.schema.createIndex("dispensings_visit_date_time").on("dispensings").column("visit_date_time").execute();
+      await db.schema.createIndex("nhi_refills_dispensed_at").on("nhi_refills").column("dispensed_at").execute();
+    },
+  },
 ];
