@@ -35,8 +35,9 @@ import type {
 } from "./model.js";
 
 /**
- * What the builder needs from the service. The two optional queries make busy months exact: without them the
- * dispensings are found through `outboxEntries()`, which the service caps (1,000 entries).
+ * What the builder needs from the service. The optional range queries (the report store's) make busy months exact
+ * and cheap: without them the dispensings are found through `outboxEntries()`, which the service caps (1,000
+ * entries), and prescriptions are read one at a time.
  */
 export type RefillLogSource = Pick<
   DispensingServiceApi,
@@ -44,8 +45,10 @@ export type RefillLogSource = Pick<
 > & {
   /** Our dispensings whose card write (M11) falls in the range, deleted ones included. */
   dispensings?(query: { from: RocDate; to: RocDate }): Promise<DispensingView[]>;
-  /** Every A/B upload entry of these dispensings (for the 24-hour KPI). */
-  outboxFor?(dispensingIds: readonly string[]): Promise<OutboxEntryView[]>;
+  /** Every A/B upload entry of the dispensings in the range (for the 24-hour KPI). */
+  outboxFor?(query: { from: RocDate; to: RocDate }): Promise<OutboxEntryView[]>;
+  /** Many prescriptions at once (those we hold). */
+  prescriptions?(originalVisitIds: readonly string[]): Promise<Map<string, PrescriptionView>>;
 };
 
 export interface RefillLogOptions {
@@ -134,6 +137,19 @@ async function mapLimited<T, R>(
   return out;
 }
 
+async function prescriptionsOneByOne(
+  source: RefillLogSource,
+  ids: readonly string[],
+  onDone: (done: number) => void,
+): Promise<Map<string, PrescriptionView>> {
+  const found = await mapLimited(ids, 16, (id) => source.prescription(id), onDone);
+  const byId = new Map<string, PrescriptionView>();
+  found.forEach((p, i) => {
+    if (p) byId.set(ids[i]!, p);
+  });
+  return byId;
+}
+
 function dispensingKey(originalVisitId: string, refillNo: number | undefined): string {
   return `${originalVisitId}#${refillNo ?? "?"}`;
 }
@@ -180,9 +196,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   if (source.dispensings) {
     dispensings = await source.dispensings({ from, to });
     progress?.({ phase: "dispensings", done: dispensings.length, total: dispensings.length });
-    outboxByDispensing = group(
-      source.outboxFor ? await source.outboxFor(dispensings.map((d) => d.id)) : await source.outboxEntries(),
-    );
+    outboxByDispensing = group(source.outboxFor ? await source.outboxFor({ from, to }) : await source.outboxEntries());
   } else {
     outboxByDispensing = group(await source.outboxEntries());
     const ids = [...outboxByDispensing.keys()];
@@ -206,18 +220,12 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
 
   // Prescriptions touched by the range.
   const ids = [...new Set([...events.map((e) => e.originalVisitId), ...due.map((d) => d.originalVisitId)])];
-  const prescriptions = await mapLimited(
-    ids,
-    16,
-    (id) => source.prescription(id),
-    (done) => {
-      if (done % 100 === 0 || done === ids.length) progress?.({ phase: "prescriptions", done, total: ids.length });
-    },
-  );
-  const prescriptionById = new Map<string, PrescriptionView>();
-  prescriptions.forEach((p, i) => {
-    if (p) prescriptionById.set(ids[i]!, p);
-  });
+  const prescriptionById = source.prescriptions
+    ? await source.prescriptions(ids)
+    : await prescriptionsOneByOne(source, ids, (done) => {
+        if (done % 100 === 0 || done === ids.length) progress?.({ phase: "prescriptions", done, total: ids.length });
+      });
+  progress?.({ phase: "prescriptions", done: ids.length, total: ids.length });
 
   const timing = new Map<string, UploadTiming>();
   const timingOf = (d: DispensingView) => {

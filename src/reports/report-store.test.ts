@@ -1,0 +1,128 @@
+/** The report store's queries: same answers as the service, in a fixed number of statements, blind to old history. */
+import {
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  sql,
+  type UnknownRow,
+} from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { insertHistory } from "../../test/support/history.js";
+import type { RocDate } from "../domain/roc-date.js";
+import { rocDateFromDate } from "../domain/roc-date.js";
+import { createHarness, type EngineName, type Harness, PHARMACIST, PHARMACY } from "../service/testing.js";
+import { reportStore } from "./report-store.js";
+
+/** Counts the statements a store runs and the rows they return. */
+class Counter implements KyselyPlugin {
+  queries = 0;
+  rows = 0;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node;
+  }
+  /** Called once per executed statement (transformQuery also sees subqueries). */
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    this.queries++;
+    this.rows += args.result.rows.length;
+    return args.result;
+  }
+}
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe.each<EngineName>(["sqlite", "postgres"])("report store on %s", (engine) => {
+  it("finds the refills due as the service does, in three statements, whatever the older history", async () => {
+    h = await createHarness(engine);
+    const fresh = h.scenarios.cases.chronicFresh;
+    expect((await h.dispenseHere(fresh, 1)).ok).toBe(true);
+    const range = { from: "1150301" as RocDate, to: "1150430" as RocDate };
+    const today = () => rocDateFromDate(h!.now());
+    const measure = async () => {
+      const counter = new Counter();
+      const store = reportStore(h!.db.db.withPlugin(counter), PHARMACY.institutionCode, today);
+      const due = await store.refillsDue(range);
+      return { due, queries: counter.queries, rows: counter.rows };
+    };
+    const before = await measure();
+    expect(before.due.map((d) => d.originalVisitId)).toContain(fresh.originalVisitId);
+    expect(before.due).toEqual(await h.service.refillsDue(range));
+    expect(before.queries).toBe(3);
+
+    // Years of older history, half of it with refills never collected (missed long ago).
+    const history = { institutionCode: PHARMACY.institutionCode, pharmacistId: PHARMACIST, dispensings: 900 };
+    await insertHistory(h.db.db, engine, {
+      ...history,
+      prefix: "H",
+      start: new Date("2016-01-01T00:00:00Z"),
+      end: new Date("2025-06-01T00:00:00Z"),
+    });
+    await insertHistory(h.db.db, engine, {
+      ...history,
+      prefix: "K",
+      dispensed: 1,
+      start: new Date("2016-01-01T00:00:00Z"),
+      end: new Date("2025-06-01T00:00:00Z"),
+    });
+    const after = await measure();
+    expect(after).toEqual(before);
+    expect(after.due).toEqual(await h.service.refillsDue(range));
+  });
+
+  it("loads a period's dispensings with their uploads and many prescriptions in a fixed number of statements", async () => {
+    h = await createHarness(engine);
+    await insertHistory(h.db.db, engine, {
+      prefix: "M",
+      dispensings: 1200,
+      dispensed: 1,
+      institutionCode: PHARMACY.institutionCode,
+      pharmacistId: PHARMACIST,
+      start: new Date("2026-02-01T00:00:00+08:00"),
+      end: new Date("2026-03-01T00:00:00+08:00"),
+    });
+    const counter = new Counter();
+    const store = reportStore(h.db.db.withPlugin(counter), PHARMACY.institutionCode, () => "1150310" as RocDate);
+    const feb = { from: "1150201" as RocDate, to: "1150228" as RocDate };
+    const dispensings = await store.dispensings(feb);
+    expect(dispensings).toHaveLength(1200);
+    expect(dispensings[0]).toMatchObject({ refillNo: 1, status: "active", upload: { state: "accepted" } });
+    expect((await store.outboxFor(feb)).every((e) => e.uploadedAt !== undefined)).toBe(true);
+    const prescriptions = await store.prescriptions(dispensings.map((d) => d.originalVisitId));
+    expect(prescriptions.size).toBe(1200);
+    const one = dispensings[0]!;
+    expect(prescriptions.get(one.originalVisitId)).toEqual(await h.service.prescription(one.originalVisitId));
+    // 2 (dispensings + latest uploads) + 1 (upload entries) + 3 × ⌈1,200 / 900⌉ (prescriptions).
+    expect(counter.queries).toBe(2 + 1 + 3 * 2);
+  });
+
+  it("answers the period queries from indexes, not by scanning the history", async () => {
+    h = await createHarness(engine);
+    const plan = async (query: string) => {
+      if (engine === "postgres") {
+        await sql`SET enable_seqscan = off`.execute(h!.db.db);
+        const { rows } = await sql<{ "QUERY PLAN": string }>`EXPLAIN ${sql.raw(query)}`.execute(h!.db.db);
+        return rows.map((r) => r["QUERY PLAN"]).join("\n");
+      }
+      const { rows } = await sql<{ detail: string }>`EXPLAIN QUERY PLAN ${sql.raw(query)}`.execute(h!.db.db);
+      return rows.map((r) => r.detail).join("\n");
+    };
+    expect(
+      await plan(
+        "SELECT id FROM dispensings WHERE visit_date_time >= '1150201000000' AND visit_date_time <= '1150228235959'",
+      ),
+    ).toMatch(/dispensings_visit_date_time/);
+    expect(
+      await plan(
+        "SELECT original_visit_id FROM nhi_refills WHERE dispensed_at >= '1150201000000' AND dispensed_at <= '1150228235959'",
+      ),
+    ).toMatch(/nhi_refills_dispensed_at/);
+    expect(await plan("SELECT id FROM refill_events WHERE at >= '2026-02-01' AND at < '2026-03-01'")).toMatch(
+      /refill_events_at/,
+    );
+  });
+});

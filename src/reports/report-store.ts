@@ -1,0 +1,200 @@
+/**
+ * The report read model: the queries a refill log runs, each bounded by the report's dates and answered in a fixed
+ * number of statements (set-based, never one per row), so a month costs the same on a young pharmacy's database as
+ * on one with millions of older dispensings. Every query here has an index (migration "report indexes").
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { prescriptionView, refillFacts } from "../domain/decision.js";
+import { nextRefill, windowFor, windowPosition } from "../domain/refill-rules.js";
+import { addDays, type RocDate } from "../domain/roc-date.js";
+import { cachedStatus, dispensingView, type LocalDispensing, localFacts, outboxView } from "../service/store.js";
+import type { DispensingView, OutboxEntryView, PrescriptionView, RefillDue } from "../service/types.js";
+
+type Db = Kysely<Database>;
+/**
+ * The prescriptions whose refill window may meet [from, to]: the refill before it was dispensed (here or, as NHI
+ * told us, elsewhere) between from − 89 and to + 9 days (window = P + N − 10 … P + N − 1 with 1 ≤ N ≤ 90).
+ */
+function dueCandidates(db: Db, from: RocDate, to: RocDate) {
+  const earliest = `${addDays(from, 1 - MAX_DAYS)}000000`;
+  const latest = `${addDays(to, WINDOW_LEAD_DAYS - 1)}235959`;
+  return db
+    .selectFrom("dispensings")
+    .select("original_visit_id")
+    .where("visit_date_time", ">=", earliest)
+    .where("visit_date_time", "<=", latest)
+    .where("status", "=", "active")
+    .union(
+      db
+        .selectFrom("nhi_refills")
+        .select("original_visit_id")
+        .where("dispensed_at", ">=", earliest)
+        .where("dispensed_at", "<=", latest),
+    );
+}
+
+/** Which prescriptions to load: a list of M16, or a query that yields them. */
+type IdSource = readonly string[] | ReturnType<typeof dueCandidates>;
+
+/** At most this many IDs go into one IN list (SQLite's and PostgreSQL's parameter limits are far above it). */
+const CHUNK = 900;
+/** The longest supply one dispensing may cover (the dispensings table's CHECK). */
+const MAX_DAYS = 90;
+/** A refill window opens 10 days before the previous supply runs out. */
+const WINDOW_LEAD_DAYS = 10;
+
+interface LoadedPrescription {
+  view: PrescriptionView;
+  facts: ReturnType<typeof refillFacts>;
+}
+
+/** Prescriptions with their refill facts, for the prescriptions `filter` selects: three statements. */
+async function loadPrescriptions(
+  db: Db,
+  ids: IdSource,
+  institutionCode: string,
+): Promise<Map<string, LoadedPrescription>> {
+  const [rows, dispensings, refills] = await Promise.all([
+    db
+      .selectFrom("prescriptions")
+      .leftJoin("patients", "patients.national_id", "prescriptions.national_id")
+      .selectAll("prescriptions")
+      .select("patients.name as patient_name")
+      .where("prescriptions.original_visit_id", "in", ids)
+      .execute(),
+    db
+      .selectFrom("dispensings")
+      .select(["original_visit_id", "visit_id", "refill_no", "visit_date_time", "pharmacist_id", "days", "status"])
+      .where("dispensings.original_visit_id", "in", ids)
+      .execute(),
+    db
+      .selectFrom("nhi_refills")
+      .selectAll()
+      .where("nhi_refills.original_visit_id", "in", ids)
+      .orderBy("refill_no")
+      .execute(),
+  ]);
+  const group = <T extends { original_visit_id: string }>(list: T[]) => {
+    const map = new Map<string, T[]>();
+    for (const item of list) {
+      const group = map.get(item.original_visit_id);
+      if (group) group.push(item);
+      else map.set(item.original_visit_id, [item]);
+    }
+    return map;
+  };
+  const dispensingsOf = group<LocalDispensing & { original_visit_id: string }>(dispensings);
+  const refillsOf = group(refills);
+  const loaded = new Map<string, LoadedPrescription>();
+  for (const { patient_name, ...row } of rows) {
+    const status = cachedStatus(row, refillsOf.get(row.original_visit_id) ?? []);
+    const own = (dispensingsOf.get(row.original_visit_id) ?? []).sort((a, b) => a.refill_no - b.refill_no);
+    const facts = refillFacts(
+      status,
+      localFacts(own.filter((d) => d.status === "active")),
+      institutionCode,
+      own.filter((d) => d.status === "deleted").map((d) => d.visit_id),
+    );
+    loaded.set(row.original_visit_id, { view: prescriptionView(status, facts, patient_name ?? undefined), facts });
+  }
+  return loaded;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+export interface ReportStore {
+  /** The prescriptions asked for (those we hold), in one pass of three statements per 900 IDs. */
+  prescriptions(originalVisitIds: readonly string[]): Promise<Map<string, PrescriptionView>>;
+  /** Our dispensings whose card write (M11) falls in the range, deleted ones included, with their upload state. */
+  dispensings(range: { from: RocDate; to: RocDate }): Promise<DispensingView[]>;
+  /** Every A/B upload entry of the dispensings in the range (for the 24-hour KPI). */
+  outboxFor(range: { from: RocDate; to: RocDate }): Promise<OutboxEntryView[]>;
+  /** Chronic refills whose window meets the range, from the prescriptions dispensed shortly before it. */
+  refillsDue(range: { from: RocDate; to: RocDate }): Promise<RefillDue[]>;
+}
+
+export function reportStore(db: Db, institutionCode: string, today: () => RocDate): ReportStore {
+  const inRange = (range: { from: RocDate; to: RocDate }) =>
+    db
+      .selectFrom("dispensings")
+      .select("id")
+      .where("visit_date_time", ">=", `${range.from}000000`)
+      .where("visit_date_time", "<=", `${range.to}235959`);
+
+  return {
+    async prescriptions(ids) {
+      const found = new Map<string, PrescriptionView>();
+      for (const part of chunks([...new Set(ids)])) {
+        const loaded = await loadPrescriptions(db, part, institutionCode);
+        for (const [id, p] of loaded) found.set(id, p.view);
+      }
+      return found;
+    },
+
+    async dispensings(range) {
+      const [rows, outbox] = await Promise.all([
+        db
+          .selectFrom("dispensings")
+          .selectAll()
+          .where("visit_date_time", ">=", `${range.from}000000`)
+          .where("visit_date_time", "<=", `${range.to}235959`)
+          .orderBy("visit_date_time")
+          .orderBy("id")
+          .execute(),
+        db
+          .selectFrom("outbox")
+          .selectAll()
+          .where("dispensing_id", "in", inRange(range))
+          .where("state", "!=", "superseded")
+          .orderBy("created_at")
+          .orderBy("revision")
+          .execute(),
+      ]);
+      const latest = new Map(outbox.map((row) => [row.dispensing_id, row]));
+      return rows.map((row) => dispensingView(row, latest.get(row.id)));
+    },
+
+    async outboxFor(range) {
+      const rows = await db
+        .selectFrom("outbox")
+        .selectAll()
+        .where("dispensing_id", "in", inRange(range))
+        .where("data_format", "in", ["A", "B"])
+        .execute();
+      // A superseded entry that never went up was replaced before upload; it says nothing about timeliness.
+      return rows.filter((row) => row.state !== "superseded" || row.uploaded_at).map(outboxView);
+    },
+
+    async refillsDue({ from, to }) {
+      // Older and newer history is never read: only the prescriptions dispensed shortly before the range.
+      const loaded = await loadPrescriptions(db, dueCandidates(db, from, to), institutionCode);
+      const now = today();
+      const due: RefillDue[] = [];
+      for (const [id, { view, facts }] of loaded) {
+        if (!view.chronic || !facts.some((f) => f.here)) continue;
+        const next = nextRefill(facts, view.refillCount);
+        if (!next || next.state === "cancelled") continue;
+        const window = windowFor(facts, next.refillNo);
+        if (!window || window.to < from || window.from > to) continue;
+        const position = windowPosition(window, now);
+        const item: RefillDue = {
+          originalVisitId: id,
+          nationalId: view.nationalId,
+          refillNo: next.refillNo,
+          window,
+          state: position === "after" ? "missed" : position === "inside" ? "due" : "upcoming",
+        };
+        if (view.patientName) item.patientName = view.patientName;
+        due.push(item);
+      }
+      return due.sort(
+        (a, b) => a.window.from.localeCompare(b.window.from) || a.originalVisitId.localeCompare(b.originalVisitId),
+      );
+    },
+  };
+}
