@@ -17,10 +17,10 @@ import type {
   DispensingView,
   OutboxEntryView,
   PrescriptionView,
-  RefillDue,
   RefillEventView,
 } from "../service/types.js";
 import { ReportError } from "./errors.js";
+import { groupBy } from "./group.js";
 import { patientLabel } from "./mask.js";
 import type {
   LogEntry,
@@ -182,15 +182,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   const due = await source.refillsDue({ from, to });
 
   // Dispensings (ours) and their outbox entries.
-  const group = (entries: OutboxEntryView[]) => {
-    const map = new Map<string, OutboxEntryView[]>();
-    for (const e of entries) {
-      const list = map.get(e.dispensingId);
-      if (list) list.push(e);
-      else map.set(e.dispensingId, [e]);
-    }
-    return map;
-  };
+  const group = (entries: OutboxEntryView[]) => groupBy(entries, (e) => e.dispensingId);
   let dispensings: DispensingView[];
   let outboxByDispensing: Map<string, OutboxEntryView[]>;
   if (source.dispensings) {
@@ -243,19 +235,11 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
     within24h: timingOf(d).within24h,
   });
 
-  const eventsById = new Map<string, RefillEventView[]>();
-  for (const e of events) {
-    const list = eventsById.get(e.originalVisitId);
-    if (list) list.push(e);
-    else eventsById.set(e.originalVisitId, [e]);
-  }
-  const dueById = new Map<string, RefillDue[]>();
-  for (const d of due) {
-    if (d.state === "upcoming") continue;
-    const list = dueById.get(d.originalVisitId);
-    if (list) list.push(d);
-    else dueById.set(d.originalVisitId, [d]);
-  }
+  const eventsById = groupBy(events, (e) => e.originalVisitId);
+  const dueById = groupBy(
+    due.filter((d) => d.state !== "upcoming"),
+    (d) => d.originalVisitId,
+  );
 
   const isOurs = (code: string | undefined) => !code || code === pharmacy.institutionCode;
 

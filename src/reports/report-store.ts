@@ -10,6 +10,7 @@ import { nextRefill, windowFor, windowPosition } from "../domain/refill-rules.js
 import { addDays, type RocDate } from "../domain/roc-date.js";
 import { cachedStatus, dispensingView, type LocalDispensing, localFacts, outboxView } from "../service/store.js";
 import type { DispensingView, OutboxEntryView, PrescriptionView, RefillDue } from "../service/types.js";
+import { groupBy } from "./group.js";
 
 type Db = Kysely<Database>;
 /**
@@ -75,17 +76,9 @@ async function loadPrescriptions(
       .orderBy("refill_no")
       .execute(),
   ]);
-  const group = <T extends { original_visit_id: string }>(list: T[]) => {
-    const map = new Map<string, T[]>();
-    for (const item of list) {
-      const group = map.get(item.original_visit_id);
-      if (group) group.push(item);
-      else map.set(item.original_visit_id, [item]);
-    }
-    return map;
-  };
-  const dispensingsOf = group<LocalDispensing & { original_visit_id: string }>(dispensings);
-  const refillsOf = group(refills);
+  const byPrescription = (row: { original_visit_id: string }) => row.original_visit_id;
+  const dispensingsOf = groupBy<LocalDispensing & { original_visit_id: string }, string>(dispensings, byPrescription);
+  const refillsOf = groupBy(refills, byPrescription);
   const loaded = new Map<string, LoadedPrescription>();
   for (const { patient_name, ...row } of rows) {
     const status = cachedStatus(row, refillsOf.get(row.original_visit_id) ?? []);
