@@ -139,6 +139,10 @@ describe("API cross-cutting rules", () => {
     expectProblem(res, 405, "method-not-allowed");
     expect(res.headers.allow).toBe("DELETE, GET, HEAD, PATCH");
     expectProblem(await request(h.url).delete("/health"), 405);
+    expectProblem(await request(h.url).propfind("/api/dispensings/d1"), 501, "method-not-implemented");
+    const options = await request(h.url).options("/api/dispensings/d1");
+    expect(options.status).toBe(200);
+    expect(String(options.headers.allow).split(", ").sort()).toEqual(["DELETE", "GET", "HEAD", "PATCH"]);
   });
 
   it("rejects bad bodies: malformed JSON, wrong media type, too large, missing, unknown or invalid fields", async () => {

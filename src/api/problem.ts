@@ -95,6 +95,12 @@ export const problems = {
       ),
       { headers: { Allow: allowed.join(", ") }, details: { allowed } },
     ),
+  methodNotImplemented: (method: string) =>
+    new ApiProblem(
+      501,
+      "method-not-implemented",
+      msg(`本服務不支援 ${method} 方法`, `The ${method} method is not implemented by this service`),
+    ),
   unauthenticated: () =>
     new ApiProblem(
       401,

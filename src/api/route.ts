@@ -81,12 +81,3 @@ export function defineRoute<B = undefined, Q = Record<string, never>, P = Record
 export function koaPath(openApiPath: string): string {
   return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1");
 }
-
-/** A matcher for an OpenAPI path template (for 405 detection). */
-export function pathMatcher(openApiPath: string): RegExp {
-  const pattern = openApiPath
-    .split(/(\{[A-Za-z0-9_]+\})/)
-    .map((part) => (/^\{.*\}$/.test(part) ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${pattern}/?$`);
-}
