@@ -5,7 +5,9 @@
  */
 import Router from "@koa/router";
 import Koa from "koa";
+import type { AuditSink } from "./audit.js";
 import { type AppOptions, DEFAULT_LIMITS, type RouteDeps } from "./deps.js";
+import { maskIdsInStrings } from "./mask.js";
 import { authenticate, limitPerKey, requireRole } from "./middleware/guards.js";
 import { problemResponses } from "./middleware/problems.js";
 import { RateLimiter } from "./middleware/rate-limit.js";
@@ -16,11 +18,20 @@ import { buildRoutes } from "./routes/index.js";
 
 export type ApiApp = Koa<ApiState> & { router: Router<ApiState>; routes: AnyRoute[] };
 
+/** The audit sink as routes see it: national IDs inside the free-form facts are masked before they are stored. */
+function maskingAudit(sink: AuditSink): AuditSink {
+  return {
+    append: (input) => sink.append(input.data ? { ...input, data: maskIdsInStrings(input.data) } : input),
+    read: (filter) => sink.read(filter),
+  };
+}
+
 export function createApp(options: AppOptions): ApiApp {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { audit } = options;
+  const audit = maskingAudit(options.audit);
   const deps: RouteDeps = {
     ...options,
+    audit,
     limits,
     info: { version: options.info?.version ?? "0.1.0", nhi: options.info?.nhi ?? { mode: "sandbox" } },
     now: options.now ?? (() => new Date()),

@@ -1,11 +1,62 @@
-/** Masking national IDs for logs and for roles that need no more than a hint. */
+/** Masking national IDs for logs, the audit trail and roles that need no more than a hint. */
 import { maskNationalId } from "../domain/national-id.js";
 
-/** Anything shaped like a national ID (new or old resident format) inside free text. */
-const NATIONAL_ID_IN_TEXT = /(?<![A-Za-z0-9])[A-Za-z][0-9A-Da-d][0-9]{8}(?![A-Za-z0-9])/g;
+/**
+ * Anything shaped like a national ID (new or old resident format) inside free text, in ASCII or typed with a
+ * Chinese IME's full-width letters and digits (the API normalises those, so they name the same person).
+ */
+const NATIONAL_ID_IN_TEXT =
+  /(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[A-Za-zＡ-Ｚａ-ｚ][0-9A-Da-d０-９Ａ-Ｄａ-ｄ][0-9０-９]{8}(?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])/g;
 
+/** Masks ID-shaped words in text that is already decoded (see `maskNationalIdsForLog`); nothing else changes. */
 export function maskNationalIdsInText(text: string): string {
   return text.replace(NATIONAL_ID_IN_TEXT, (id) => maskNationalId(id));
+}
+
+const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/** Decodes every well-formed run of percent escapes; malformed ones stay as they are. */
+function decodeEscapes(text: string): string {
+  return text.replace(ESCAPE_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
+/**
+ * What a log line may show of text that came from outside still encoded (a request target, an error message):
+ * percent escapes are decoded until nothing changes (so `%20H1…`, `…%35` and double encodings decode to the ID they
+ * spell), then every ID-shaped word is masked. The result is for people, not for re-parsing.
+ */
+export function maskNationalIdsForLog(text: string): string {
+  let decoded = text;
+  for (let round = 0; round < 4; round++) {
+    const next = decodeEscapes(decoded);
+    if (next === decoded) break;
+    decoded = next;
+  }
+  return maskNationalIdsInText(decoded);
+}
+
+/** A request target (`/path?query`) for the log: decoded, normalised, national IDs masked. */
+export function maskRequestTarget(target: string): string {
+  const q = target.indexOf("?");
+  if (q < 0) return maskNationalIdsForLog(target);
+  return `${maskNationalIdsForLog(target.slice(0, q))}?${maskNationalIdsForLog(target.slice(q + 1).replace(/\+/g, " "))}`;
+}
+
+/** Every string inside `value` with its ID-shaped words masked (for the audit trail's free-form facts). */
+export function maskIdsInStrings<T>(value: T): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return maskNationalIdsInText(v);
+    if (v === null || typeof v !== "object") return v;
+    if (Array.isArray(v)) return v.map(walk);
+    return Object.fromEntries(Object.entries(v).map(([k, inner]) => [k, walk(inner)]));
+  };
+  return walk(value) as T;
 }
 
 const ID_KEYS = new Set(["nationalId", "pharmacistId"]);

@@ -1,5 +1,5 @@
 /**
- * Every error becomes the one problem shape; nothing else leaks (stack traces go to the log only).
+ * Every error becomes the one problem shape; nothing else leaks (stack traces go to the log only, IDs masked).
  * 405/501 come from the router's `allowedMethods()` (status + Allow header) and are dressed here; a 404 without a
  * body is an unknown route.
  */
@@ -7,7 +7,7 @@ import type { Middleware } from "koa";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../../db/errors.js";
 import { NhiUnavailableError } from "../../nhi/client.js";
-import { maskNationalIdsInText } from "../mask.js";
+import { maskNationalIdsForLog } from "../mask.js";
 import { ApiProblem, PROBLEM_CONTENT_TYPE, problems } from "../problem.js";
 import type { ApiState } from "../route.js";
 
@@ -26,13 +26,13 @@ export function problemResponses(logger: Logger): Middleware<ApiState> {
             .sort();
           throw problems.methodNotAllowed(ctx.method, allowed);
         }
-        if (ctx.status === 404) throw problems.routeNotFound(ctx.path);
+        if (ctx.status === 404) throw problems.routeNotFound(maskNationalIdsForLog(ctx.path));
       }
     } catch (error) {
       const problem = toProblem(error);
       if (problem.status >= 500 && problem.status !== 501) {
         const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-        logger.error({ reqId: ctx.state.requestId, err: maskNationalIdsInText(text) }, "handler error");
+        logger.error({ reqId: ctx.state.requestId, err: maskNationalIdsForLog(text) }, "handler error");
       }
       ctx.status = problem.status;
       for (const [name, value] of Object.entries(problem.headers ?? {})) ctx.set(name, value);

@@ -1,8 +1,8 @@
-/** Request id, timing and one structured log line per request (national IDs masked). */
+/** Request id, timing and one structured log line per request, with the request target decoded and IDs masked. */
 import { randomUUID } from "node:crypto";
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
-import { maskNationalIdsInText } from "../mask.js";
+import { maskRequestTarget } from "../mask.js";
 import type { ApiState } from "../route.js";
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
@@ -20,7 +20,7 @@ export function requestLog(logger: Logger): Middleware<ApiState> {
       const line = {
         reqId: ctx.state.requestId,
         method: ctx.method,
-        url: maskNationalIdsInText(ctx.originalUrl),
+        url: maskRequestTarget(ctx.originalUrl),
         route: ctx.state.route,
         status: ctx.status,
         ms: Math.round((performance.now() - started) * 100) / 100,
