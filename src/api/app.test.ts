@@ -381,10 +381,18 @@ describe("rate limiting", () => {
     expect((await me(h.ownerKey)).status).toBe(200);
   });
 
-  it("locks out an address after repeated login failures, even for a then-correct key", async () => {
-    for (let i = 0; i < 3; i++) expectProblem(await request(h.url).get("/api/me").set("X-Api-Key", "guess"), 401);
-    expectProblem(await request(h.url).get("/api/me").set("X-Api-Key", "guess"), 429);
-    expectProblem(await request(h.url).get("/api/me").set("X-Api-Key", h.officeKey), 429);
+  it("counts failed logins per presented key, so one bad device behind a shared address locks out no other", async () => {
+    const withKey = (key: string) => request(h.url).get("/api/me").set("X-Api-Key", key);
+    for (let i = 0; i < 3; i++) expectProblem(await withKey("guess"), 401);
+    expectProblem(await withKey("guess"), 429, "rate-limited");
+    // Same client address, other keys: unaffected.
+    expect((await withKey(h.officeKey)).status).toBe(200);
+    // Guessing one key's secret locks that key (even the right secret) and nothing else.
+    const wrongSecret = h.pharmacist2Key.replace(/.{4}$/, "AAAA");
+    for (let i = 0; i < 3; i++) expectProblem(await withKey(wrongSecret), 401);
+    expectProblem(await withKey(wrongSecret), 429, "rate-limited");
+    expectProblem(await withKey(h.pharmacist2Key), 429, "rate-limited");
+    expect((await withKey(h.ownerKey)).status).toBe(200);
     expect((await request(h.url).get("/health")).status).toBe(200);
   });
 });

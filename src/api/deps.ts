@@ -56,7 +56,7 @@ export interface ApiLimits {
   /** Per API key. */
   ratePerSecond: number;
   burst: number;
-  /** Failed authentications per client address per minute before 429. */
+  /** Failed authentications per presented key (its key ID, or the start of a malformed one) per minute before 429. */
   loginFailuresPerMinute: number;
 }
 

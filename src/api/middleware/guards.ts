@@ -24,20 +24,31 @@ function presentedKey(ctx: ApiContext): string | undefined {
 
 const KEY_ID_RE = /^rxk_([0-9a-f]{16})_/;
 
+/**
+ * Whom failed logins are counted against: the key ID a presented key names (`rxk_<id>_…`), or the first
+ * characters of anything else. Never the client address: every terminal of a pharmacy shares one NAT address, and
+ * one misconfigured device there must not lock the others out. Guessing the secret of one key is still limited
+ * (its ID's bucket empties); so is repeating one bad token.
+ */
+export function failureIdentity(presented: string): string {
+  const keyId = KEY_ID_RE.exec(presented)?.[1];
+  return keyId ? `key:${keyId}` : `other:${presented.slice(0, 12)}`;
+}
+
 export function authenticate(auth: Authenticator, audit: AuditSink, failures: RateLimiter): Middleware<ApiState> {
   return async (ctx, next) => {
-    const ip = ctx.ip || "unknown";
-    const wait = failures.blocked(ip);
-    if (wait > 0) throw problems.rateLimited(wait);
     const key = presentedKey(ctx);
     if (!key) throw problems.unauthenticated();
+    const identity = failureIdentity(key);
+    const wait = failures.blocked(identity);
+    if (wait > 0) throw problems.rateLimited(wait);
     const principal = auth.verify(key);
     if (!principal) {
-      failures.take(ip);
+      failures.take(identity);
       const keyId = KEY_ID_RE.exec(key)?.[1];
       await audit.append({
         type: "login-failure",
-        ip,
+        ip: ctx.ip || "unknown",
         route: `${ctx.method} ${ctx.state.route}`,
         requestId: ctx.state.requestId,
         data: { keyId: keyId ?? null, reason: keyId ? "unknown, revoked or wrong key" : "malformed key" },

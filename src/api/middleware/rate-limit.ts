@@ -1,4 +1,4 @@
-/** Token buckets: per API key for every request, and per client address for failed logins. */
+/** Token buckets: per API key for every request, and per presented key for failed logins. */
 export interface RateLimitOptions {
   /** Sustained requests per second. */
   ratePerSecond: number;
