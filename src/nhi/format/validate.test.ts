@@ -252,9 +252,12 @@ describe("record-level rules", () => {
     expect(check(edit(pharmacyAfRecord, (r) => (r.mb1.M16 = miss)))).toEqual(["M16:D002"]);
   });
 
-  it("D068: SM00 never as our own ID; as the prescriber's only for visits before 113/09/01", () => {
+  it("D068: SM00 as our own ID only for visits before our switch (seed 002 說明三(三)1); the prescriber's before 113/09/01", () => {
     const sm00 = "SM000000000000000000";
-    expect(check(edit(pharmacyAfRecord, (r) => (r.mb1.M15 = sm00)))).toEqual(["M15:D068"]);
+    const ownSm00 = edit(pharmacyAfRecord, (r) => (r.mb1.M15 = sm00));
+    expect(pharmacyAfRecord().mb1.M11! < "1130901000000").toBe(true);
+    expect(check(ownSm00)).toEqual([]);
+    expect(validateRecord(ownSm00, 1, { format2Since: "1130301" })).toMatchObject([{ field: "M15", code: "D068" }]);
     expect(check(edit(pharmacyAfRecord, (r) => (r.mb1.M16 = sm00)))).toEqual([]);
     const late = edit(pharmacyAfRecord, (r) => {
       r.mb1.M16 = sm00;

@@ -19,6 +19,9 @@ import { parseUploadXml } from "./xml.js";
 export interface ValidateOptions {
   /** The uploading institution is a pharmacy (特約藥局): its records must use M07=AF (AD23). */
   pharmacy?: boolean;
+  /** The uploader's first day in format 2.0 (yyyMMdd): SM00 in M15 only for visits before it. Default: the day
+   * 2.0 became mandatory for all (113/09/01). */
+  format2Since?: string;
 }
 
 export type { Finding } from "./finding.js";
@@ -241,10 +244,15 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
     }
     if (m52 === r.value && m12 !== r.m12) out.push(finding(recordNo, r.misplacedCode, r.field, m52));
   }
-  // D068: SM00 never for our own visit; for the prescriber's only before 2.0 became mandatory.
+  // D068: SM00 only for visits before the switch to 2.0: ours (M15, seed 002 說明三(三)1: never uploaded before,
+  // no visit ID) before our switch, the prescriber's (M16) before 2.0 became mandatory.
   {
     const r = rules.sm00VisitId;
-    if (mb1(record, r.ownField) === r.value) out.push(finding(recordNo, r.code, r.ownField, r.value));
+    const ownSwitch = options.format2Since ? `${options.format2Since}000000` : r.mandatoryFrom;
+    const ownDate = mb1(record, "M11");
+    if (mb1(record, r.ownField) === r.value && (!filled(ownDate) || ownDate >= ownSwitch)) {
+      out.push(finding(recordNo, r.code, r.ownField, r.value));
+    }
     const originalDate = mb1(record, r.originalDateField);
     if (mb1(record, r.originalField) === r.value && filled(originalDate) && originalDate >= r.mandatoryFrom) {
       out.push(finding(recordNo, r.code, r.originalField, r.value));

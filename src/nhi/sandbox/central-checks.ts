@@ -37,6 +37,8 @@ export interface CheckContext {
   today: RocDate;
   /** The moment of the upload (C/E/D events are stamped with it). */
   nowDateTime: RocDateTime;
+  /** The latest visit date-time (M11) accepted: the upload's moment plus a small clock skew (later: BD). */
+  latestVisitDateTime: RocDateTime;
   /** The day the institution started format 2.0 (SM00 allowed only for visits before it). */
   format2Since(institutionCode: string): RocDate;
   kindOf(institutionCode: string): InstitutionKind | undefined;
@@ -127,6 +129,7 @@ function insertOrCorrect(
   if (m.M12 === "2" && filled(m.M52) && m.M52 !== MISS_VISIT_ID) {
     errors.push(...verifyVisitId(ctx, "M52", m.M52, { nationalId: m.M03 }));
   }
+  if (filled(m.M11) && m.M11 > ctx.latestVisitDateTime) errors.push({ field: "M11", code: "BD" });
   if (errors.length > 0) return { errors };
 
   const existing = ctx.state.records.get(key);
@@ -210,6 +213,10 @@ function dispensing(
     const here = target.dispensedBy === stored.institutionCode;
     return { errors: [{ field: here ? "M15" : "M33", code: here ? "C001" : "D025" }] };
   }
+  // A correction of our own dispensing of this refill (same M15): unlimited within the deadline, the last one
+  // wins (seed 000 §以更正上傳資料為例-3), not judged again by refill order or window.
+  const correction = existing !== undefined && refillNoOf(existing.record) === refillNo;
+  if (correction) return { mutation: { kind: "put", stored, event: { originalVisitId: original, refillNo, event } } };
   if (isChronicPrescription(prescription.record) && refillNo >= 2) {
     const previous = refills[refillNo - 2]!;
     if (previous.state !== "dispensed" || !previous.dispensedAt) {
@@ -220,7 +227,7 @@ function dispensing(
     if (on < window.from || on > window.to) return { errors: [{ field: "M11", code: "D022" }] };
   }
   // Refills after this one already dispensed: this one is out of order.
-  if (refills.slice(refillNo).some((r) => r.state === "dispensed" && r.dispensedVisitId !== mine)) {
+  if (refills.slice(refillNo).some((r) => r.state === "dispensed")) {
     return { errors: [{ field: "M33", code: "D022" }] };
   }
   return { mutation: { kind: "put", stored, event: { originalVisitId: original, refillNo, event } } };

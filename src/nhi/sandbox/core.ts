@@ -35,6 +35,7 @@ import type {
   IssuedVirtualCard,
   IssueVirtualCardInput,
   IssueVisitIdInput,
+  SeededScenarios,
 } from "./types.js";
 import { newVirtualCardToken, type TokenDoc, VIRTUAL_CARD_TTL_MS, verifyToken } from "./virtual-cards.js";
 import { createVisitIdCodec, INSTITUTION_SPACE, type VisitIdCodec } from "./visit-id-codec.js";
@@ -42,6 +43,8 @@ import { createVisitIdCodec, INSTITUTION_SPACE, type VisitIdCodec } from "./visi
 export { SandboxRequestError };
 
 export const DEFAULT_FORMAT2_SINCE = "1130901" as RocDate;
+/** How far a visit date-time (M11) may lie after the upload before it is "later than the upload" (BD). */
+export const CLOCK_SKEW_MS = 10 * 60_000;
 
 export interface UploadDoc {
   uploadId: string;
@@ -254,6 +257,7 @@ export class SandboxCore {
         decode: (id: string) => this.decodeVisitId(id),
         today: today(received),
         nowDateTime: rocDateTimeFromDate(received),
+        latestVisitDateTime: rocDateTimeFromDate(new Date(received.getTime() + CLOCK_SKEW_MS)),
         format2Since: (code: string) => this.state.institutions.get(code)?.format2Since ?? DEFAULT_FORMAT2_SINCE,
         kindOf: (code: string) => this.state.institutions.get(code)?.kind,
       };
@@ -265,7 +269,11 @@ export class SandboxCore {
         }));
         if (errors.length === 0) {
           const pharmacy = (callerKind ?? (record.mb1.M07 === "AF" ? "pharmacy" : "prescriber")) === "pharmacy";
-          errors = validateRecord(record, recordNo, { pharmacy }).map((f) => ({ field: f.field ?? "", code: f.code }));
+          const format2Since = ctx.format2Since(record.mb1.M05 ?? callerCode);
+          errors = validateRecord(record, recordNo, { pharmacy, format2Since }).map((f) => ({
+            field: f.field ?? "",
+            code: f.code,
+          }));
         }
         if (errors.length === 0) {
           const outcome = centralCheck(ctx, { record, callerCode, uploadId, receivedAt, seenKeys });
@@ -466,6 +474,15 @@ export class SandboxCore {
   }
 
   // ---- seeding ------------------------------------------------------------------------------------------------
+
+  /** The scenarios already seeded for a pharmacy: seeding again answers them instead of seeding twice. */
+  seededScenarios(pharmacyCode: string): SeededScenarios | undefined {
+    return this.meta.get(`scenarios:${pharmacyCode}`) as SeededScenarios | undefined;
+  }
+
+  rememberScenarios(seeded: SeededScenarios): Promise<void> {
+    return this.exclusive(() => this.write([{ kind: "meta", id: `scenarios:${seeded.pharmacyCode}`, value: seeded }]));
+  }
 
   /** Stores a record as legacy data, bypassing the upload (J000 case: the prescriber's M18 is not known). */
   seedLegacyRecord(record: UploadRecord, options: { sequenceNumberWithheld?: boolean } = {}): Promise<void> {

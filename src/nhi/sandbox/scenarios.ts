@@ -40,6 +40,8 @@ export async function seedScenarios(
     return new Date(Math.min(local.getTime() - 8 * 3_600_000, now.getTime() - 3_600_000));
   };
   const pharmacyCode = input.pharmacyCode;
+  const already = core.seededScenarios(pharmacyCode);
+  if (already) return already;
   const otherPharmacy = OTHER_PHARMACIES.find((c) => c !== pharmacyCode)!;
   await core.registerInstitution({
     code: pharmacyCode,
@@ -250,7 +252,7 @@ export async function seedScenarios(
       ),
     }),
   };
-  return {
+  const seeded: SeededScenarios = {
     pharmacyCode,
     otherPharmacyCode: otherPharmacy,
     clinicCode: SCENARIO_CLINIC,
@@ -258,4 +260,6 @@ export async function seedScenarios(
     preFormat2ClinicCode: SCENARIO_PRE2_CLINIC,
     cases,
   };
+  await core.rememberScenarios(seeded);
+  return seeded;
 }

@@ -173,6 +173,8 @@ export class SandboxState {
       if (dispensing) {
         status.state = "dispensed";
         status.dispensedBy = dispensing.institutionCode;
+        const name = this.institutions.get(dispensing.institutionCode)?.name;
+        if (name) status.dispensedByName = name;
         status.dispensedAt = dispensing.record.mb1.M11 as RocDateTime;
         status.dispensedVisitId = dispensing.record.mb1.M15;
         const days = daysOf(dispensing.record);
@@ -180,6 +182,8 @@ export class SandboxState {
       } else if (n === 1 && dispensedByPrescriber(p)) {
         status.state = "dispensed";
         status.dispensedBy = prescription.institutionCode;
+        const name = this.institutions.get(prescription.institutionCode)?.name;
+        if (name) status.dispensedByName = name;
         status.dispensedAt = p.mb1.M11 as RocDateTime;
         status.dispensedVisitId = p.mb1.M15;
         const days = daysOf(p);
