@@ -2,38 +2,47 @@
  * `rxdesk report …`: reports. Each subcommand is one entry in SUBCOMMANDS below, so adding one (e.g. `refill-log`,
  * `slip`) is a small, self-contained addition.
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { parseCheckReport } from "../../nhi/check-report/parse.js";
+import { type CheckReport, CheckReportRefusedError, readCheckReport } from "../../nhi/check-report/parse.js";
 import { describeNhiCode } from "../../nhi/error-codes.js";
 import { registerReportCommands } from "../../reports/cli.js";
+import { MAX_CHECK_REPORT_BYTES, readBoundedFile } from "../read-input.js";
 
 type Subcommand = (report: Command) => void;
 
-/** `report parse <file>`: NHI check-result report (檢核結果, Big5 or UTF-8) → JSON. */
+/**
+ * `report parse <file>`: NHI check-result report (檢核結果, Big5 or UTF-8) → JSON: `{ summary, records }`, each error
+ * with its meaning, severity and advice. A report that cannot be read completely (a line not understood, cut off,
+ * counts that disagree with the blocks, an empty, binary or XML file) exits 1 with every problem and its line.
+ */
 const parseCommand: Subcommand = (report) => {
   report
     .command("parse")
-    .description("parse an NHI check-result report (檢核結果, Big5 or UTF-8) and print JSON")
-    .argument("<file>", "check-result report text file")
-    .option("--compact", "one JSON object per record instead of a pretty array")
+    .description("parse an NHI check-result report (檢核結果, Big5 or UTF-8) and print JSON; exit 1 if it is not one")
+    .argument("<file>", `check-result report text file (at most ${MAX_CHECK_REPORT_BYTES / 1024 / 1024} MB)`)
+    .option("--compact", "one JSON object per record, then one with the summary, instead of one pretty object")
     .action((file: string, opts: { compact?: boolean }) => {
-      let bytes: Buffer;
+      const bytes = readBoundedFile(file, MAX_CHECK_REPORT_BYTES);
+      let parsed: CheckReport;
       try {
-        bytes = readFileSync(file);
+        parsed = readCheckReport(bytes);
       } catch (error) {
-        process.stderr.write(`無法讀取檔案 ${file}／cannot read ${file}: ${(error as Error).message}\n`);
-        process.exit(2);
+        if (!(error instanceof CheckReportRefusedError)) throw error;
+        process.stderr.write(`${file}:\n${error.userMessage.zh}\n${error.userMessage.en}\n`);
+        process.exit(1);
       }
-      const entries = parseCheckReport(bytes).map((entry) => ({
+      const records = parsed.entries.map((entry) => ({
         ...entry,
         errors: entry.errors.map((e) => {
           const d = describeNhiCode(e.code);
-          return { ...e, message: d.message, advice: d.advice };
+          return { ...e, severity: d.severity, message: d.message, advice: d.advice };
         }),
       }));
-      if (opts.compact) for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
-      else process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      const summary = { ...parsed.summary, blocks: records.length, rejected: records.filter((r) => r.rejected).length };
+      if (opts.compact) {
+        for (const r of records) process.stdout.write(`${JSON.stringify(r)}\n`);
+        process.stdout.write(`${JSON.stringify({ summary })}\n`);
+      } else process.stdout.write(`${JSON.stringify({ summary, records }, null, 2)}\n`);
     });
 };
 

@@ -2,22 +2,17 @@
  * `rxdesk xml validate <file>`: the findings NHI's checks would produce, per record and field (exit 1 when any
  * record is invalid). `rxdesk xml build <record.json>`: a record (or an array of records) as Big5 upload XML.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { type Locale, localize } from "../../domain/message.js";
 import { describeNhiCode } from "../../nhi/error-codes.js";
 import { type UploadRecord, uploadRecordProblems } from "../../nhi/format/record.js";
 import { invalidRecordNos, validateDocument, validateRecord } from "../../nhi/format/validate.js";
 import { Big5EncodingError, buildUploadXml } from "../../nhi/format/xml.js";
+import { MAX_UPLOAD_XML_BYTES, readBoundedFile } from "../read-input.js";
 
 function readInput(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`無法讀取檔案 ${file}／cannot read ${file}: ${reason}\n`);
-    process.exit(2);
-  }
+  return readBoundedFile(file, MAX_UPLOAD_XML_BYTES);
 }
 
 export function register(program: Command): void {
@@ -26,7 +21,7 @@ export function register(program: Command): void {
   xml
     .command("validate")
     .description("check an upload document the way NHI would; exits 1 when any record is invalid")
-    .argument("<file>", "upload XML (Big5)")
+    .argument("<file>", `upload XML (Big5, at most ${MAX_UPLOAD_XML_BYTES / 1024 / 1024} MB)`)
     .option("--json", "print findings as JSON lines")
     .option("--pharmacy", "the uploader is a pharmacy: records must use M07=AF (AD23)")
     .option("--lang <locale>", "zh-TW or en (text output)", "zh-TW")

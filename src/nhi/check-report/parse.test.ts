@@ -6,7 +6,7 @@ import { chronicRefillRecord, pharmacyAfRecord, SEED_ORIGINAL_VISIT_ID } from ".
 import { MB1_FIELDS, MB2_FIELDS, type Mb1, type Mb2, type UploadRecord } from "../format/record.js";
 import { formatCheckReport } from "./format.js";
 import { REPORT_FIELD_ORDER } from "./layout.js";
-import { parseCheckReport } from "./parse.js";
+import { CheckReportRefusedError, parseCheckReport, readCheckReport } from "./parse.js";
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../../fixtures/check-reports/${name}`, import.meta.url)));
@@ -17,7 +17,7 @@ describe("parseCheckReport — the seed sample (seed 000 §如何得知是否上
   it("has one entry, record 2, with M15:AA", () => {
     expect(rest).toEqual([]);
     expect(entry!.recordNo).toBe(2);
-    expect(entry!.errors).toEqual([{ field: "M15", code: "AA", known: true }]);
+    expect(entry!.errors).toEqual([{ field: "M15", code: "AA", known: true, rejects: true }]);
   });
 
   it("keeps the shown values as strings (leading zeros) and leaves NULL fields out", () => {
@@ -56,12 +56,12 @@ describe("parseCheckReport — several records, Big5, CRLF", () => {
     const entries = parseCheckReport(bytes);
     expect(entries.map((e) => e.recordNo)).toEqual([1, 3, 7]);
     expect(entries[0]!.errors).toEqual([
-      { field: "M16", code: "D051", known: true },
-      { field: "M33", code: "D024", known: true },
+      { field: "M16", code: "D051", known: true, rejects: false },
+      { field: "M33", code: "D024", known: true, rejects: false },
     ]);
     expect(entries[2]!.errors).toEqual([
-      { field: "D05[1]", code: "AF", known: true },
-      { field: "M15", code: "Z999", known: false },
+      { field: "D05[1]", code: "AF", known: true, rejects: true },
+      { field: "M15", code: "Z999", known: false, rejects: true },
     ]);
     expect(entries[2]!.fields["D15[1]"]).toBe("飯後服用");
     expect(entries[2]!.fields["D06[2]"]).toBe("A012345100");
@@ -86,26 +86,102 @@ describe("parseCheckReport — variations", () => {
         recordNo: 4,
         fields: {},
         errors: [
-          { field: "M15", code: "AA", known: true },
-          { field: "M33", code: "D019", known: true },
-          { field: "", code: "Y015", known: true },
+          { field: "M15", code: "AA", known: true, rejects: true },
+          { field: "M33", code: "D019", known: true, rejects: true },
+          { field: "", code: "Y015", known: true, rejects: true },
         ],
+        rejected: true,
       },
     ]);
   });
 
-  it("several 錯誤原因 lines add up; lines before the first record and separators are ignored", () => {
-    const text = "header\n錯誤原因:M01:AA;\n第[1]筆\nH00=[ 1 ]\n錯誤原因:M01:AA;\n錯誤原因:M02:AB;\n=====\n第[2]筆\n";
+  it("several 錯誤原因 lines add up; a title before the first record and separators are understood", () => {
+    const text =
+      "健保卡就醫資料上傳檢核結果\n第[1]筆\nH00=[ 1 ]\n錯誤原因:M01:AA;\n錯誤原因:M02:AB;\n=====\n第[2]筆\n錯誤原因:\n";
     const entries = parseCheckReport(text);
     expect(entries.map((e) => e.errors.map((x) => x.code))).toEqual([["AA", "AB"], []]);
   });
+});
 
-  it("garbage and empty input give no entries, never an exception", () => {
+function refusal(input: string | Uint8Array): CheckReportRefusedError {
+  try {
+    readCheckReport(input);
+  } catch (error) {
+    if (error instanceof CheckReportRefusedError) return error;
+    throw error;
+  }
+  throw new Error("the report was not refused");
+}
+
+describe("readCheckReport — complete or refused", () => {
+  it("a wrapped error list belongs to the record it follows", () => {
+    const text = "第[1]筆\nM15=[ X ]\n錯誤原因:M16:D049;\nD05[1]:AF; D09[2]:AA04\n第[2]筆\n錯誤原因:\nM15:AA;\n";
+    const { entries } = readCheckReport(text);
+    expect(entries[0]!.errors.map((e) => `${e.field}:${e.code}`)).toEqual(["M16:D049", "D05[1]:AF", "D09[2]:AA04"]);
+    expect(entries[1]!.errors.map((e) => `${e.field}:${e.code}`)).toEqual(["M15:AA"]);
+  });
+
+  it("a line not understood is reported with its line number, never dropped", () => {
+    const text = "第[1]筆\nM15=[ X ]\n這一行不知道是什麼\n錯誤原因:M15:AA;\n";
+    const error = refusal(text);
+    expect(error.problems).toEqual([expect.objectContaining({ lineNo: 3 })]);
+    expect(error.problems[0]!.message.en).toContain("not understood");
+    expect(error.userMessage.zh).toContain("第3行");
+    expect(error.userMessage.zh).toContain("這一行不知道是什麼");
+  });
+
+  it("an error line that is not a list of codes is not guessed at", () => {
+    expect(refusal("第[1]筆\n錯誤原因:M15(就醫識別碼)為錯誤欄位\n").problems[0]!.lineNo).toBe(2);
+  });
+
+  it("returns the summary counts and checks them against the blocks", () => {
+    const body = "第[3]筆\nM15=[ X ]\n錯誤原因:M15:AA;\n第[5]筆\n錯誤原因:M33:D024;\n";
+    const head = "健保卡就醫資料上傳檢核結果\n接收筆數:[ 6 ]  有效明細筆數:[ 5 ]\t無效明細筆數:[ 1 ]\n";
+    const report = readCheckReport(`${head}${body}實際接收筆數：6\n`);
+    expect(report.summary).toEqual({ received: 6, valid: 5, invalid: 1, actualReceived: 6 });
+    // D024 alone is accepted with a warning: one rejected block, one accepted.
+    expect(report.entries.map((e) => e.rejected)).toEqual([true, false]);
+    expect(refusal(`${head.replace("[ 1 ]", "[ 2 ]")}${body}`).problems.map((p) => p.message.en)).toEqual([
+      "valid (5) plus invalid (2) records is not the 6 received",
+      "the report counts 2 invalid record(s) but holds 1 rejected record block(s): it may be incomplete",
+    ]);
+    expect(refusal(`${head}${body}實際接收筆數:7\n`).problems[0]!.message.en).toContain("differ");
+    expect(refusal(`接收筆數:4\n${body}`).problems[0]!.message.en).toBe("record 5 is beyond the 4 record(s) received");
+  });
+
+  it("a report with counts and no blocks is a report where nothing was rejected", () => {
+    expect(readCheckReport("接收筆數=3 有效明細=3 無效明細=0\n")).toEqual({
+      entries: [],
+      summary: { received: 3, valid: 3, invalid: 0 },
+    });
+  });
+
+  it.each([
+    ["empty", "", "empty"],
+    ["blank", " \r\n\r\n", "empty"],
+    ["XML", '<?xml version="1.0" encoding="Big5"?><RECS></RECS>\n', "XML"],
+    ["binary", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0x0a]), "binary"],
+    ["not a report", "Dear pharmacist,\nhello\n", "not understood"],
+    ["cut off mid-line", "第[1]筆\nM15=[ X ]\n錯誤原因:M15:A", "cut off"],
+    ["cut off between lines", "第[1]筆\nM15=[ X ]\n", "cut off"],
+  ])("%s input is refused", (_name, input, reason) => {
+    const error = refusal(input);
+    expect(error.message).toContain(reason);
+  });
+
+  it("an empty body from NHI after an upload means nothing was rejected", () => {
     expect(parseCheckReport("")).toEqual([]);
-    expect(parseCheckReport(new Uint8Array([0xff, 0x00, 0x81]))).toEqual([]);
+    expect(parseCheckReport(new Uint8Array())).toEqual([]);
+  });
+
+  it("random bytes are read or refused, never anything else", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-        parseCheckReport(bytes);
+        try {
+          readCheckReport(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CheckReportRefusedError);
+        }
       }),
     );
   });
@@ -215,7 +291,7 @@ describe("parseCheckReport — line ends", () => {
 
   it("field lines with odd spacing still parse (general path)", () => {
     const [entry] = parseCheckReport(
-      "第[1]筆\n  M15 = [ 1BYFWZQ21QQXY3B54X0L ]  \nM16=[NULL]\nD05[12]=[ A ]   \nM17=[ a]b ]\n",
+      "第[1]筆\n  M15 = [ 1BYFWZQ21QQXY3B54X0L ]  \nM16=[NULL]\nD05[12]=[ A ]   \nM17=[ a]b ]\n錯誤原因:\n",
     );
     expect(entry!.fields).toEqual({ M15: "1BYFWZQ21QQXY3B54X0L", "D05[12]": "A", M17: "a]b" });
   });
@@ -241,7 +317,7 @@ describe("parseCheckReport — Big5 trail bytes that look like ASCII", () => {
     const [entry] = parseCheckReport(bytes);
     expect(entry!.fields["D15[1]"]).toBe(tricky.join(""));
     expect(entry!.fields["D15[2]"]).toBe(`${tricky[0]}]`);
-    expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true }]);
+    expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true, rejects: true }]);
   });
 });
 
@@ -269,6 +345,6 @@ describe("parseCheckReport — large Big5 reports", () => {
     const bytes = iconv.encode(`第[1]筆\r\nD15[1]=[ ${long} ]\r\nM15=[ X ]\r\n錯誤原因:D15[1]:AB;\r\n`, "cp950");
     const [entry] = parseCheckReport(bytes);
     expect(entry!.fields).toEqual({ "D15[1]": long, M15: "X" });
-    expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true }]);
+    expect(entry!.errors).toEqual([{ field: "D15[1]", code: "AB", known: true, rejects: true }]);
   });
 });
