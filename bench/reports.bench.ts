@@ -1,110 +1,127 @@
 /**
- * Reports for a busy pharmacy: a one-month refill log of 3,000 dispensings (with duplicates stopped, C/E, deletes,
- * J000, overrides, late and rejected uploads), built from the service read model and rendered, next to baselines
- * measured in the same run:
- *  - PDF: ours (data build + layout + wrapping + Noto Sans TC subset to the characters used) vs pdf-lib drawing the
- *    same number of lines on the same number of pages with a standard font (Helvetica, ASCII only — it cannot draw
- *    Chinese at all); size also against embedding the whole Noto Sans TC font (pdf-lib without subsetting).
- *  - CSV: ours (BOM, RFC 4180 quoting, formula guard, bilingual header) vs a raw `join(",")` of the same cells.
- * Targets: the month's PDF in a few seconds on one core and well under 1 MB; CSV within a few × of a raw join.
+ * The owner's refill log end to end, as the owner runs it: `rxdesk report refill-log` of the shipped build
+ * (bin/rxdesk.mjs → dist/) in its own process, on a pharmacy database with 1,000,000 historical dispensings, on
+ * SQLite and PostgreSQL in the same run (bench/fixture.ts builds them with set-based SQL).
+ *
+ * Each case is measured on that database and, as its baseline, on a database holding the same period and nothing
+ * older: the same command doing the same work, so the ratio is what the history costs (it should be ~1×). Wall
+ * time and peak memory (RSS) come from /usr/bin/time; the median of RUNS runs.
+ *
+ * Goals (issue 18): a 3,000-dispensing month ≤ 2 s; a 3-page log ≤ 0.5 s and ≤ 50 KB; a whole year ≤ 10 s; memory
+ * flat in the history size (≤ 1.25× the no-history run). A missed goal is printed as MISSED.
  */
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, StandardFonts } from "pdf-lib";
-import type { RocDate } from "../src/domain/roc-date.js";
-import { refillLogCsvHeader, refillLogCsvRows, renderRefillLogCsv } from "../src/reports/refill-log-csv.js";
-import { buildRefillLogData } from "../src/reports/refill-log-data.js";
-import { renderRefillLogPdf } from "../src/reports/refill-log-pdf.js";
-import { refillLogView } from "../src/reports/refill-log-view.js";
-import { createSampleService, SAMPLE_PHARMACY, sampleNow } from "../src/reports/testing/sample-service.js";
-import { report, time } from "./lib.js";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Engine } from "../src/db/migrations.js";
+import {
+  type BenchDatabase,
+  benchDatabase,
+  HISTORY_DISPENSINGS,
+  INSTITUTION_CODE,
+  MONTH,
+  QUIET_DAY,
+  runDir,
+  YEAR,
+} from "./fixture.js";
+import { ensureBuilt, shippedFrom } from "./lib.js";
 
-const DISPENSINGS = Number(process.env.REPORTS_BENCH_DISPENSINGS ?? 3000);
-const FROM = "1130301" as RocDate;
-const TO = "1130331" as RocDate;
+const RUNS = Number(process.env.REPORTS_BENCH_RUNS ?? 3);
+const root = fileURLToPath(new URL("..", import.meta.url));
+ensureBuilt();
 
-const service = createSampleService({ dispensings: DISPENSINGS, from: FROM, days: 31 });
-const build = () =>
-  buildRefillLogData(service, { from: FROM, to: TO, pharmacy: SAMPLE_PHARMACY, now: sampleNow(FROM, 31) });
-
-const data = await build();
-const rows = data.prescriptions.reduce((n, p) => n + p.entries.length, 0);
-process.stdout.write(
-  `month: ${data.totals.dispensings} dispensings, ${data.prescriptions.length} prescriptions, ${rows} log rows\n`,
-);
-
-// ---- PDF
-let pdfBytes: Uint8Array = new Uint8Array();
-const ours = await time(
-  async () => {
-    pdfBytes = await renderRefillLogPdf(await build());
-  },
-  3,
-  1,
-);
-const pages = (await PDFDocument.load(pdfBytes)).getPageCount();
-
-/** The same lines, one per row and header, on the same number of pages, with Helvetica and no layout logic. */
-const view = refillLogView(data);
-const lines: string[] = [];
-for (const p of view.prescriptions) {
-  lines.push(p.title, p.subtitle, p.refills);
-  for (const r of p.rows) lines.push([r.time, r.refillNo, r.event, r.where, r.days, r.detail, r.upload].join("  "));
+interface Case {
+  name: string;
+  from: string;
+  to: string;
+  format: "pdf" | "csv";
+  goal: { seconds: number; kilobytes?: number };
 }
-const ascii = lines.map((l) => l.replace(/[^\x20-\x7e]/g, "?"));
-const perPage = Math.ceil(ascii.length / pages);
-let baselineBytes: Uint8Array = new Uint8Array();
-const baseline = await time(
-  async () => {
-    const doc = await PDFDocument.create();
-    const font = await doc.embedFont(StandardFonts.Helvetica);
-    for (let i = 0; i < ascii.length; i += perPage) {
-      const page = doc.addPage([595.28, 841.89]);
-      ascii.slice(i, i + perPage).forEach((line, n) => {
-        page.drawText(line.slice(0, 140), { x: 36, y: 800 - n * 9, size: 7, font });
-      });
-    }
-    baselineBytes = await doc.save();
+
+const CASES: Case[] = [
+  { name: "3,000-dispensing month, PDF", from: MONTH.from, to: MONTH.to, format: "pdf", goal: { seconds: 2 } },
+  { name: "3,000-dispensing month, CSV", from: MONTH.from, to: MONTH.to, format: "csv", goal: { seconds: 2 } },
+  {
+    name: "3-page log, PDF",
+    from: QUIET_DAY.day,
+    to: QUIET_DAY.day,
+    format: "pdf",
+    goal: { seconds: 0.5, kilobytes: 50 },
   },
-  3,
-  1,
-);
-report(`refill log PDF, ${pages} pages: time`, ours.medianMs, baseline.medianMs, "ms", "a few seconds on one core");
-report(
-  "refill log PDF: bytes vs Helvetica (no CJK)",
-  pdfBytes.byteLength / 1024,
-  baselineBytes.byteLength / 1024,
-  "KiB",
-);
+  { name: "whole year, PDF", from: YEAR.from, to: YEAR.to, format: "pdf", goal: { seconds: 10 } },
+];
 
-// Size against embedding the whole font (what pdf-lib does without subsetting).
-const require = createRequire(import.meta.url);
-const fontFile = await readFile(
-  require.resolve("@expo-google-fonts/noto-sans-tc/400Regular/NotoSansTC_400Regular.ttf"),
-);
-const whole = await PDFDocument.create();
-whole.registerFontkit(fontkit);
-const wholeFont = await whole.embedFont(fontFile, { subset: false });
-whole.addPage().drawText("慢性病連續處方箋調劑紀錄", { x: 36, y: 800, size: 18, font: wholeFont });
-const wholeBytes = await whole.save();
-report(
-  "refill log PDF: bytes vs one page with the whole font embedded",
-  pdfBytes.byteLength / 1024,
-  wholeBytes.byteLength / 1024,
-  "KiB",
-  "< 1 MB for the month",
-);
-process.stdout.write(`  per page: ${(pdfBytes.byteLength / 1024 / pages).toFixed(1)} KiB\n`);
+interface Run {
+  seconds: number;
+  rssMb: number;
+  bytes: number;
+  pages?: number;
+}
 
-// ---- CSV
-let csv = "";
-const csvOurs = await time(() => {
-  csv = renderRefillLogCsv(data);
-}, 20);
-const cells = [...refillLogCsvRows(data)];
-const csvBaseline = await time(() => {
-  [refillLogCsvHeader(), ...cells].map((r) => r.join(",")).join("\n");
-}, 20);
-report(`refill log CSV, ${cells.length} rows: time`, csvOurs.medianMs, csvBaseline.medianMs, "ms", "within a few ×");
-process.stdout.write(`  CSV size: ${(Buffer.byteLength(csv) / 1024).toFixed(0)} KiB\n`);
+function runCli(db: BenchDatabase, c: Case): Run {
+  const out = join(db.dataDir, `log.${c.format}`);
+  const stats = join(db.dataDir, "time.txt");
+  const args = ["-f", "%e %M", "-o", stats, process.execPath, join(root, "bin", "rxdesk.mjs"), "report", "refill-log"];
+  args.push("--from", c.from, "--to", c.to, "--format", c.format, "--out", out, "--data-dir", db.dataDir);
+  args.push("--pharmacy-code", INSTITUTION_CODE);
+  const result = spawnSync("/usr/bin/time", args, { env: { ...process.env, ...db.env }, encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`rxdesk report failed (${result.status}): ${result.stderr}`);
+  const [seconds, kb] = readFileSync(stats, "utf8").trim().split(/\s+/).slice(-2).map(Number);
+  const run: Run = { seconds: seconds!, rssMb: kb! / 1024, bytes: statSync(out).size };
+  if (c.format === "pdf") {
+    const info = execFileSync("pdfinfo", [out], { encoding: "utf8" });
+    run.pages = Number(/Pages:\s+(\d+)/.exec(info)?.[1]);
+  }
+  rmSync(out);
+  return run;
+}
+
+function median(runs: Run[]): Run {
+  const by = (key: "seconds" | "rssMb") => [...runs].sort((a, b) => a[key] - b[key])[Math.floor(runs.length / 2)]!;
+  return { ...by("seconds"), rssMb: by("rssMb").rssMb };
+}
+
+function verdict(ok: boolean): string {
+  return ok ? "met" : "MISSED";
+}
+
+process.stdout.write(`measuring ${shippedFrom()} through bin/rxdesk.mjs; run folder ${runDir()}\n`);
+const missed: string[] = [];
+for (const engine of ["sqlite", "postgres"] as Engine[]) {
+  const big = await benchDatabase(engine);
+  const bare = await benchDatabase(engine, 0);
+  process.stdout.write(
+    `\n${engine}: ${HISTORY_DISPENSINGS.toLocaleString("en")} historical dispensings ${
+      big.buildMs > 0 ? `built in ${(big.buildMs / 1000).toFixed(1)} s` : "(built earlier in this run)"
+    }; no-history baseline built in ${(bare.buildMs / 1000).toFixed(1)} s\n`,
+  );
+  try {
+    for (const c of CASES) {
+      const ours = median(Array.from({ length: RUNS }, () => runCli(big, c)));
+      const base = median(Array.from({ length: RUNS }, () => runCli(bare, c)));
+      const timeOk = ours.seconds <= c.goal.seconds;
+      const sizeOk = c.goal.kilobytes === undefined || ours.bytes / 1024 <= c.goal.kilobytes;
+      const memoryOk = ours.rssMb <= base.rssMb * 1.25;
+      const line = [
+        `${engine} ${c.name}${ours.pages ? ` (${ours.pages} pages)` : ""}:`,
+        `ours ${ours.seconds.toFixed(2)} s | no-history baseline ${base.seconds.toFixed(2)} s | ratio ${(
+          ours.seconds / base.seconds
+        ).toFixed(2)}x | goal ≤ ${c.goal.seconds} s ${verdict(timeOk)}`,
+        `  size ${(ours.bytes / 1024).toFixed(0)} KB${
+          c.goal.kilobytes ? ` | goal ≤ ${c.goal.kilobytes} KB ${verdict(sizeOk)}` : ""
+        }; peak RSS ${ours.rssMb.toFixed(0)} MB vs ${base.rssMb.toFixed(0)} MB without history, ratio ${(
+          ours.rssMb / base.rssMb
+        ).toFixed(2)}x | goal flat (≤ 1.25x) ${verdict(memoryOk)}`,
+      ];
+      process.stdout.write(`${line.join("\n")}\n`);
+      if (!timeOk) missed.push(`${engine} ${c.name}: time`);
+      if (!sizeOk) missed.push(`${engine} ${c.name}: size`);
+      if (!memoryOk) missed.push(`${engine} ${c.name}: memory`);
+    }
+  } finally {
+    await big.drop();
+    await bare.drop();
+  }
+}
+process.stdout.write(missed.length ? `\nMISSED goals: ${missed.join("; ")}\n` : "\nall report goals met\n");
