@@ -11,6 +11,8 @@ import { bundleUi } from "./bundle-ui.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 rmSync(join(dist, ".build-stamp"), { force: true });
+// tsc never deletes outputs whose source moved or became test support: start from empty output folders.
+for (const dir of ["src", "ui-terminal", "schemas", "test"]) rmSync(join(dist, dir), { force: true, recursive: true });
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const result = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
 if (result.status !== 0) process.exit(result.status ?? 1);

@@ -3,15 +3,16 @@
  * counter; it must behave like the sources. Builds dist/ first when it is missing or stale.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { compiledIsFresh } from "../scripts/dist-freshness.mjs";
 
 const root = join(import.meta.dirname, "..");
 
 describe("compiled program and launcher", { timeout: 120_000 }, () => {
   beforeAll(() => {
-    if (!existsSync(join(root, "dist", ".build-stamp"))) {
+    if (!compiledIsFresh(root)) {
       execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "ignore" });
     }
   });
@@ -35,5 +36,27 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
     for (const command of ["ui", "serve", "sandbox", "card", "scan", "xml", "report", "dispense", "outbox"]) {
       expect(help.stdout).toContain(command);
     }
+  });
+
+  it("ships no tests and no test support in dist/", () => {
+    const shipped: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        // dist/fixtures is a link back to the data files the CLI reads, not compiled output.
+        if (entry.isSymbolicLink()) continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else shipped.push(relative(join(root, "dist"), path));
+      }
+    };
+    walk(join(root, "dist"));
+    expect(shipped.length).toBeGreaterThan(100);
+    expect(shipped.filter((path) => /(^|\/)(testing|test)(\/|$)|\.test\.|testing[-.]/.test(path))).toEqual([]);
+    const importsTestCode = shipped
+      .filter((path) => path.endsWith(".js"))
+      .filter((path) =>
+        /from "vitest"|\/test\/support\/|\/testing\//.test(readFileSync(join(root, "dist", path), "utf8")),
+      );
+    expect(importsTestCode).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { rocDateTimeFromDate } from "../domain/roc-date.js";
 import { type NhiClient, NhiUnavailableError } from "./client.js";
 import { createHttpNhiClient } from "./sandbox/index.js";
 import { dispensingInputFor, dispensingRecord } from "./sandbox/records.js";
-import { CLINIC, createWorld, PATIENT, PHARMACIST, PHARMACY, type World } from "./sandbox/testing.js";
+import { CLINIC, createWorld, PATIENT, PHARMACIST, PHARMACY, type World } from "./sandbox/testing/world.js";
 import type { ListeningSandbox } from "./sandbox/types.js";
 
 interface Transport {

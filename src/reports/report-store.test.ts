@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { insertHistory } from "../../test/support/history.js";
 import type { RocDate } from "../domain/roc-date.js";
 import { rocDateFromDate } from "../domain/roc-date.js";
-import { createHarness, type EngineName, type Harness, PHARMACIST, PHARMACY } from "../service/testing.js";
+import { createHarness, type EngineName, type Harness, PHARMACIST, PHARMACY } from "../service/testing/harness.js";
 import { reportStore } from "./report-store.js";
 
 /** Counts the statements a store runs and the rows they return. */

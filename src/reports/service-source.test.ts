@@ -7,7 +7,7 @@ import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRocDate, rocDateFromDate } from "../domain/roc-date.js";
 import { formatVisitIdGrouped } from "../domain/visit-id.js";
-import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../service/testing.js";
+import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../service/testing/harness.js";
 import { registerReportCommands } from "./cli.js";
 import { parseCsv } from "./csv.js";
 import { renderRefillLogCsv } from "./refill-log-csv.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSandbox } from "../nhi/sandbox/index.js";
 import { createRxdesk } from "./bootstrap.js";
-import { PHARMACIST } from "./testing.js";
+import { PHARMACIST } from "./testing/harness.js";
 
 const dirs: string[] = [];
 function tmp(): string {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { formatRocDate } from "../domain/roc-date.js";
-import { createHarness, DAY, type EngineName, type Harness, PHARMACIST } from "./testing.js";
+import { createHarness, DAY, type EngineName, type Harness, PHARMACIST } from "./testing/harness.js";
 import type { Decision } from "./types.js";
 
 const codes = (d: Decision) => d.reasons.map((r) => r.code);

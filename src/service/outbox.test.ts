@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { UploadRecord } from "../nhi/format/record.js";
 import { enqueue } from "./outbox.js";
-import { createHarness, DAY, type Harness, PHARMACIST } from "./testing.js";
+import { createHarness, DAY, type Harness, PHARMACIST } from "./testing/harness.js";
 
 let h: Harness;
 afterEach(async () => {

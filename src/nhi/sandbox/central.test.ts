@@ -16,7 +16,7 @@ import {
   PHARMACY_X,
   roc,
   type World,
-} from "./testing.js";
+} from "./testing/world.js";
 
 let w: World;
 beforeEach(async () => {

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { SM00_VISIT_ID } from "../../domain/visit-id.js";
 import { validateRecord } from "../format/validate.js";
 import type { UploadRecord } from "./format-bridge.js";
+import { CLINIC, DAY_MS, PHARMACY, PHARMACY_X, roc, testNationalId } from "./testing/world.js";
 import { worldPerTest } from "./testing/world-per-test.js";
-import { CLINIC, DAY_MS, PHARMACY, PHARMACY_X, roc, testNationalId } from "./testing.js";
 
 const t = worldPerTest();
 const { ago, uploaded } = t;

@@ -4,7 +4,7 @@ import { type NhiClient, NhiUnavailableError } from "../client.js";
 import { parseCheckReport } from "./format-bridge.js";
 import { sandboxHttp } from "./http-client.js";
 import { createHttpNhiClient, createSandbox, NhiRequestError } from "./index.js";
-import { CLINIC, createWorld, PATIENT, PHARMACY, PHARMACY_X, type World } from "./testing.js";
+import { CLINIC, createWorld, PATIENT, PHARMACY, PHARMACY_X, type World } from "./testing/world.js";
 import type { ListeningSandbox } from "./types.js";
 
 let w: World;

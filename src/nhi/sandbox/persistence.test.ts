@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildUploadXml } from "./format-bridge.js";
 import { createSandbox } from "./index.js";
 import { cancelRecord, prescriptionRecord } from "./records.js";
-import { CLINIC, DOCTOR, PATIENT, PHARMACY } from "./testing.js";
+import { CLINIC, DOCTOR, PATIENT, PHARMACY } from "./testing/world.js";
 
 let dir: string;
 beforeEach(() => {

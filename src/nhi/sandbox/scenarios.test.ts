@@ -5,7 +5,7 @@ import type { PrescriptionStatus } from "../client.js";
 import { buildUploadXml, parseCheckReport } from "./format-bridge.js";
 import { createSandbox } from "./index.js";
 import { dispensingRecord } from "./records.js";
-import { PHARMACIST } from "./testing.js";
+import { PHARMACIST } from "./testing/world.js";
 import type { Sandbox, ScenarioCase, SeededScenarios } from "./types.js";
 
 const PHARMACY = "5901010001";

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SM00_VISIT_ID } from "../../domain/visit-id.js";
 import type { PrescriptionStatus } from "../client.js";
 import { cancelRecord, deletionRecord } from "./records.js";
-import { CLINIC, createWorld, PHARMACY, PHARMACY_X, type World } from "./testing.js";
+import { CLINIC, createWorld, PHARMACY, PHARMACY_X, type World } from "./testing/world.js";
 
 let w: World;
 beforeEach(async () => {

@@ -3,13 +3,13 @@
  * inside the dispensing transaction (after the refill is claimed, before the outbox entry), tells the parent
  * `CLAIMED <dispensing id>` and waits to be killed with SIGKILL.
  */
-import { openDatabase } from "../db/open.js";
-import { createSandbox } from "../nhi/sandbox/index.js";
-import { DispensingService } from "./dispensing-service.js";
-import { PHARMACIST, PHARMACY } from "./testing.js";
+import { openDatabase } from "../../db/open.js";
+import { createSandbox } from "../../nhi/sandbox/index.js";
+import { DispensingService } from "../dispensing-service.js";
+import { PHARMACIST, PHARMACY } from "./harness.js";
 
 const [file, mode] = process.argv.slice(2);
-if (!file) throw new Error("usage: testing-crash-child.ts <db file> [hang|finish]");
+if (!file) throw new Error("usage: crash-child.ts <db file> [hang|finish]");
 const db = await openDatabase({ engine: "sqlite", file });
 const sandbox = await createSandbox();
 await sandbox.registerInstitution({ code: PHARMACY.institutionCode, kind: "pharmacy", name: PHARMACY.name });

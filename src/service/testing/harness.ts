@@ -6,11 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createThrowawayDatabase } from "../../test/support/postgres.js";
-import { type DatabaseConfig, openDatabase, type RxdeskDb } from "../db/open.js";
-import type { RocDate, RocDateTime } from "../domain/roc-date.js";
-import { parseCheckReport } from "../nhi/check-report/parse.js";
-import { buildUploadXml } from "../nhi/format/xml.js";
+import { createThrowawayDatabase } from "../../../test/support/postgres.js";
+import { type DatabaseConfig, openDatabase, type RxdeskDb } from "../../db/open.js";
+import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
+import { parseCheckReport } from "../../nhi/check-report/parse.js";
+import { buildUploadXml } from "../../nhi/format/xml.js";
 import {
   cancelRecord,
   createSandbox,
@@ -19,9 +19,9 @@ import {
   SCENARIO_PATIENTS,
   type ScenarioCase,
   type SeededScenarios,
-} from "../nhi/sandbox/index.js";
-import { DispensingService, type DispensingServiceOptions } from "./dispensing-service.js";
-import type { CardIdentity, DispenseResult } from "./types.js";
+} from "../../nhi/sandbox/index.js";
+import { DispensingService, type DispensingServiceOptions } from "../dispensing-service.js";
+import type { CardIdentity, DispenseResult } from "../types.js";
 
 export const PHARMACY = { institutionCode: "5901012345", name: "測試藥局" };
 export const PHARMACIST = "B123456780";
