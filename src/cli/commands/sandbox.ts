@@ -5,6 +5,8 @@
 import type { Command } from "commander";
 import { isRocDateTime } from "../../domain/roc-date.js";
 import { createSandbox } from "../../nhi/sandbox/index.js";
+import { CliError } from "../errors.js";
+import { registerInstrument } from "../sandbox-instrument.js";
 
 interface ServeOptions {
   port: string;
@@ -46,13 +48,27 @@ async function serve(options: ServeOptions): Promise<void> {
 }
 
 async function post(url: string, path: string, method: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${url.replace(/\/+$/, "")}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  let response: Response;
+  try {
+    response = await fetch(`${url.replace(/\/+$/, "")}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (error) {
+    throw new CliError(`無法連線沙盒 ${url} / the sandbox at ${url} cannot be reached`, { cause: error });
+  }
   const text = await response.text();
-  if (!response.ok) throw new Error(`sandbox answered HTTP ${response.status}: ${text}`);
+  if (!response.ok) {
+    let detail = text;
+    try {
+      const error = (JSON.parse(text) as { error?: { zh?: string; en?: string } }).error;
+      if (error?.zh || error?.en) detail = `${error.zh ?? ""} / ${error.en ?? ""}`;
+    } catch {
+      // not JSON: show the text as it came
+    }
+    throw new CliError(`沙盒回應 HTTP ${response.status} / the sandbox answered HTTP ${response.status}: ${detail}`);
+  }
   return text ? (JSON.parse(text) as unknown) : null;
 }
 
@@ -91,6 +107,8 @@ export function register(program: Command): void {
         await sb.close();
       }
     });
+
+  registerInstrument(sandbox, post);
 
   sandbox
     .command("faults")

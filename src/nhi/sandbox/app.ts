@@ -19,79 +19,21 @@
 import type { Socket } from "node:net";
 import Router from "@koa/router";
 import Koa from "koa";
-import { type Message, msg } from "../../domain/message.js";
+import { msg } from "../../domain/message.js";
 import { isRocDateTime } from "../../domain/roc-date.js";
-import type { NhiCaller } from "../client.js";
-import { type SandboxCore, SandboxRequestError } from "./core.js";
+import { registerInstrumentRoutes } from "./app-instrument.js";
+import type { SandboxClock } from "./clock.js";
+import type { SandboxCore } from "./core.js";
 import { delay, type FaultSwitch, garble } from "./faults.js";
+import { callerOf, date, errorBody, readBody, readJson, str } from "./http-input.js";
+import { SandboxRequestError } from "./request-error.js";
 import type { FaultSettings, SandboxOperation, SeededScenarios } from "./types.js";
-
-export const INSTITUTION_HEADER = "x-nhi-institution";
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface AppDeps {
   core: SandboxCore;
   faults: FaultSwitch;
+  clock: SandboxClock;
   seed(input: { pharmacyCode: string; now?: Date }): Promise<SeededScenarios>;
-}
-
-async function readBody(ctx: Koa.Context): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new SandboxRequestError(400, msg("上傳檔案過大", `Body larger than ${MAX_BODY_BYTES} bytes`));
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function readJson(ctx: Koa.Context): Promise<Record<string, unknown>> {
-  const body = await readBody(ctx);
-  if (body.length === 0) return {};
-  try {
-    const value = JSON.parse(body.toString("utf8")) as unknown;
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new SandboxRequestError(400, msg("請求內容不是JSON物件", "The request body is not a JSON object"));
-}
-
-function callerOf(ctx: Koa.Context): NhiCaller {
-  const code = ctx.get(INSTITUTION_HEADER);
-  if (!code) {
-    throw new SandboxRequestError(
-      403,
-      msg("缺少院所代碼（X-Nhi-Institution）", "Missing the institution code (X-Nhi-Institution header)"),
-    );
-  }
-  return { institutionCode: code };
-}
-
-function str(body: Record<string, unknown>, name: string, required = true): string | undefined {
-  const v = body[name];
-  if (v === undefined && !required) return undefined;
-  if (typeof v !== "string") {
-    throw new SandboxRequestError(400, msg(`欄位 ${name} 應為字串`, `Field ${name} must be a string`));
-  }
-  return v;
-}
-
-function date(body: Record<string, unknown>, name: string): Date | undefined {
-  const v = str(body, name, false);
-  if (v === undefined) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) {
-    throw new SandboxRequestError(400, msg(`欄位 ${name} 應為ISO時間`, `Field ${name} must be an ISO date-time`));
-  }
-  return d;
-}
-
-function errorBody(message: Message) {
-  return { error: message };
 }
 
 export function createSandboxApp(deps: AppDeps): Koa {
@@ -225,6 +167,7 @@ export function createSandboxApp(deps: AppDeps): Koa {
     ctx.status = 201;
     ctx.body = await deps.seed({ pharmacyCode: str(body, "pharmacyCode")!, ...(now ? { now } : {}) });
   });
+  registerInstrumentRoutes(router, deps);
   router.put("/faults", async (ctx) => {
     const body = await readJson(ctx);
     try {

@@ -186,6 +186,8 @@ export class SandboxCore {
     };
     const name = input.name ?? existing?.name;
     if (name !== undefined) inst.name = name;
+    const newContractSince = input.newContractSince ?? existing?.newContractSince;
+    if (newContractSince !== undefined) inst.newContractSince = newContractSince;
     this.state.putInstitution(inst);
     batch.push({ kind: "institution", id: code, value: inst });
     return inst;

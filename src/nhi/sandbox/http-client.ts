@@ -8,7 +8,7 @@
 import type { Message } from "../../domain/message.js";
 import { answers } from "../answers.js";
 import { joinNhi, type NhiCaller, type NhiCentral, type NhiClient, NhiUnavailableError } from "../client.js";
-import { INSTITUTION_HEADER } from "./app.js";
+import { INSTITUTION_HEADER } from "./http-input.js";
 import { createLocalControlSoftware } from "./local-control-software.js";
 
 export interface HttpNhiClientOptions {

@@ -9,6 +9,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSandboxApp } from "./app.js";
+import { SandboxClock } from "./clock.js";
 import { SandboxCore } from "./core.js";
 import { FaultSwitch } from "./faults.js";
 import { createInProcessNhi } from "./in-process-client.js";
@@ -24,7 +25,8 @@ export type * from "./types.js";
 
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const persistence = options.file ? await sqlitePersistence(options.file) : memoryPersistence();
-  const now = options.now ?? (() => new Date());
+  const clock = new SandboxClock(options.now ?? (() => new Date()));
+  const now = () => clock.now();
   const coreOptions = { persistence, now, reportDelayMs: options.reportDelayMs ?? 0 };
   const core = await SandboxCore.open(options.key !== undefined ? { ...coreOptions, key: options.key } : coreOptions);
   const faults = new FaultSwitch();
@@ -33,7 +35,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const servers = new Set<Server>();
 
   const listen = async (port = 0, host = "127.0.0.1"): Promise<ListeningSandbox> => {
-    const app = createSandboxApp({ core, faults, seed });
+    const app = createSandboxApp({ core, faults, seed, clock });
     const server = await new Promise<Server>((resolve, reject) => {
       const s = app.listen(port, host, () => resolve(s));
       s.once("error", reject);
@@ -54,6 +56,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   };
 
   return {
+    clock,
     client: nhi.client,
     central: nhi.central,
     controlSoftware: nhi.controlSoftware,

@@ -2,6 +2,7 @@
 import type { Message } from "../../domain/message.js";
 import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
 import type { CardControlSoftware, NhiCentral, NhiClient } from "../client.js";
+import type { SandboxClock } from "./clock.js";
 
 export interface SandboxOptions {
   /** SQLite file holding the sandbox state; omitted = memory only (tests). */
@@ -24,6 +25,8 @@ export interface InstitutionInput {
   name?: string;
   /** First day the institution uploads in format 2.0; visits before it may carry SM00 (D068). Default 1130901. */
   format2Since?: RocDate;
+  /** A new contract (新特約): from this date the clinic uploads H01=B with M13=G000 until its VPN works. */
+  newContractSince?: RocDate;
 }
 
 export interface Institution {
@@ -31,6 +34,7 @@ export interface Institution {
   kind: InstitutionKind;
   name?: string;
   format2Since: RocDate;
+  newContractSince?: RocDate;
   /** Index used inside the visit-ID encoding. */
   index: number;
 }
@@ -150,6 +154,8 @@ export interface ListeningSandbox {
 }
 
 export interface Sandbox {
+  /** The sandbox's clock (set, advance, reset): `now` plus an offset. */
+  readonly clock: SandboxClock;
   /** In-process NhiClient (honours faults): `central` and `controlSoftware` joined. */
   readonly client: NhiClient;
   /** The central side (Web-API) in-process; faults cut it. */
