@@ -1,7 +1,7 @@
 /**
  * Reads upload format 2.0 XML back: fast-xml-parser keeps every value a string (leading zeros, spaces), and
  * structural problems become findings with NHI's codes (Y006 missing </REC>, Y007 missing </RECS>, Y015 more than
- * one RECS, Y014 non-Big5); XML that cannot be read at all becomes a finding too, never an
+ * one RECS, Y014 non-Big5, Y000 a format 1.0 file); XML that cannot be read at all becomes a finding too, never an
  * exception.
  */
 import { XMLParser } from "fast-xml-parser";
@@ -9,7 +9,7 @@ import { msg } from "../../domain/message.js";
 import { decodeBig5 } from "./big5.js";
 import { type Finding, finding } from "./finding.js";
 import { type H01, isMb1Field, isMb2Field, type Mb1, type Mb2, type UploadRecord } from "./record.js";
-import { lineOf, scanStructure, validateXml } from "./xml-structure.js";
+import { isFormat1, lineOf, scanStructure, validateXml } from "./xml-structure.js";
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -161,6 +161,21 @@ export function parseUploadXml(input: Uint8Array | string): { records: UploadRec
   const decoded = decodeUploadBytes(input);
   const text = decoded.text;
   const findings = decoded.findings;
+  if (isFormat1(text)) {
+    findings.push(
+      finding(
+        0,
+        "Y000",
+        undefined,
+        undefined,
+        msg(
+          "這是1.0格式（A01…欄位）之上傳檔；2.0上線後健保署以Y000退件。請以2.0格式（MSH/MB1/MB2，H00、M01…）重新產檔後上傳",
+          "this is an upload format 1.0 file (A01… fields); since 2.0 NHI answers it with Y000. Regenerate the file in format 2.0 (MSH/MB1/MB2 with H00, M01…) and upload that",
+        ),
+      ),
+    );
+    return { records: [], findings };
+  }
   const structure = scanStructure(text);
 
   if (structure.recsOpen > 1) {

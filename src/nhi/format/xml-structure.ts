@@ -1,6 +1,6 @@
 /**
  * What can be known about an upload document without parsing it as XML: RECS/REC boundaries from a tag scan, the
- * validator's verdict, and line numbers.
+ * validator's verdict, line numbers, and whether it is a format 1.0 document (A-fields).
  */
 import { XMLValidator } from "fast-xml-parser";
 
@@ -75,4 +75,12 @@ export function lineOf(text: string, index: number): number {
   let line = 1;
   for (let i = text.indexOf("\n"); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) line++;
   return line;
+}
+
+/** Format 1.0 used A-fields (`<A01>`, `<A12>` …) where 2.0 has H00/H01, M01… and D01…. */
+const FORMAT_1_FIELD_RE = /<A\d{2}[\s>/]/;
+
+/** Whether the document is written in upload format 1.0 (A-fields and no MB1). */
+export function isFormat1(text: string): boolean {
+  return FORMAT_1_FIELD_RE.test(text) && text.indexOf("<MB1") === -1;
 }
