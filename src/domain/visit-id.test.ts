@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import {
   describeCorrections,
   formatVisitIdGrouped,
+  isPlaceholderVisitId,
   isVisitId,
   MISS_VISIT_ID,
+  PLACEHOLDER_VISIT_ID,
   parseVisitId,
   SM00_VISIT_ID,
   VISIT_ID_ALPHABET,
@@ -108,6 +110,22 @@ describe("parseVisitId — special values", () => {
     expect(visitIdKind(SM00_VISIT_ID)).toBe("sm00");
     expect(visitIdKind(MISS_VISIT_ID)).toBe("miss");
     expect(visitIdKind(SEED_M16 as VisitId)).toBe("standard");
+  });
+});
+
+describe("parseVisitId — the all-9s placeholder", () => {
+  it("is refused as a placeholder, grouped or not, never called a valid visit ID", () => {
+    for (const input of ["99999999999999999999", "9999 9999 9999 9999 9999"]) {
+      const r = parseVisitId(input);
+      expect(r.valid).toBe(false);
+      if (!r.valid) {
+        expect(r.reason.en).toContain("placeholder");
+        expect(r.reason.zh).toContain("不可據以調劑");
+      }
+    }
+    expect(isPlaceholderVisitId(PLACEHOLDER_VISIT_ID)).toBe(true);
+    expect(isPlaceholderVisitId("99999999999999999998")).toBe(false);
+    expect(parseVisitId("99999999999999999998").valid).toBe(true);
   });
 });
 

@@ -15,6 +15,16 @@ export const VISIT_ID_LENGTH = 20;
 export const VISIT_ID_ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 export const SM00_VISIT_ID = "SM000000000000000000" as VisitId;
 export const MISS_VISIT_ID = "MISS0000000000000000" as VisitId;
+/**
+ * Twenty 9s: a placeholder some HIS generators wrote in M16 during the transition to format 2.0 (observed in real
+ * files, issue 17). It fits the alphabet but identifies no visit: never dispense against it.
+ */
+export const PLACEHOLDER_VISIT_ID = "9".repeat(VISIT_ID_LENGTH);
+
+/** Whether a normalized visit ID is the all-9s placeholder (not a real visit ID). */
+export function isPlaceholderVisitId(id: string): boolean {
+  return id === PLACEHOLDER_VISIT_ID;
+}
 
 /** standard: an ordinary visit ID; sm00: visit before the institution switched to 2.0; miss: 補卡 without an actual ID. */
 export type VisitIdKind = "standard" | "sm00" | "miss";
@@ -146,6 +156,16 @@ export function parseVisitId(input: string): VisitIdParseResult {
     return ch;
   });
   const visitId = chars.join("") as VisitId;
+  if (isPlaceholderVisitId(visitId)) {
+    return {
+      valid: false,
+      input,
+      reason: msg(
+        "此為二十個9之佔位值（部分系統於2.0過渡期填入），不是真正的就醫識別碼，不可據以調劑；請向原處方院所取得處方箋上之就醫識別碼",
+        "Twenty 9s is a placeholder some systems wrote during the switch to format 2.0, not a real visit ID: never dispense against it; get the visit ID printed on the prescription from the prescriber",
+      ),
+    };
+  }
   const kind = visitIdKind(visitId);
   return { valid: true, input, visitId, kind, corrections, meaning: MEANINGS[kind] };
 }

@@ -12,6 +12,8 @@ const conditionSchema = z
     m07Not: z.array(z.string()).optional(),
     m12: z.array(z.string()).optional(),
     chronic: z.boolean().optional(),
+    /** For MB2 fields: the order line's D02 is one of the list (a record-level rule never holds with it). */
+    d02: z.array(z.string()).optional(),
     /** For emptyWhen: the NHI code to report instead of AF. */
     code: z.string().optional(),
   })
@@ -35,10 +37,12 @@ const fieldSchema = z
     requiredWhen: z.array(conditionSchema).optional(),
     emptyWhen: z.array(conditionSchema).optional(),
     note: z.string().optional(),
+    /** Where the rule comes from: a seed and section, NHI's check table, [public] or an observed real file. */
+    source: z.string().min(1),
   })
   .strict();
 
-const codeRule = { code: z.string(), note: z.string().optional() };
+const codeRule = { code: z.string(), note: z.string().optional(), source: z.string().min(1) };
 const recordRulesSchema = z.object({
   mb2RequiredWhen: z.object({ ...codeRule, when: z.array(conditionSchema) }),
   abnormalSequenceWhen: z.object({ ...codeRule, field: z.string(), when: z.array(conditionSchema) }),
@@ -65,6 +69,8 @@ const recordRulesSchema = z.object({
     originalDateField: z.string(),
     mandatoryFrom: z.string(),
   }),
+  placeholderVisitId: z.object({ ...codeRule, value: z.string(), fields: z.array(z.string()) }),
+  virtualOrder: z.object({ ...codeRule, field: z.string(), pattern: z.string(), d02: z.array(z.string()) }),
 });
 
 const documentSchema = z.object({

@@ -27,13 +27,18 @@ export interface ValidateOptions {
 export type { Finding } from "./finding.js";
 export { finding } from "./finding.js";
 
-/** Whether a schema condition holds for a record (`chronic` may be passed when already known). */
+/**
+ * Whether a schema condition holds for a record (`chronic` may be passed when already known); `line` is the order
+ * line an MB2 field belongs to (a `d02` condition holds only with one).
+ */
 export function conditionHolds(
   condition: FieldCondition,
   record: UploadRecord,
   chronic: boolean = isChronicRecord(record),
+  line?: Mb2,
 ): boolean {
   if (condition.h01 && !condition.h01.includes(record.h01)) return false;
+  if (condition.d02 && !(line && condition.d02.includes(line.D02 ?? ""))) return false;
   const m07 = record.mb1.M07 ?? "";
   if (condition.m07 && !condition.m07.includes(m07)) return false;
   if (condition.m07Not?.includes(m07)) return false;
@@ -46,9 +51,10 @@ function anyHolds(
   conditions: readonly FieldCondition[] | undefined,
   record: UploadRecord,
   chronic: boolean = isChronicRecord(record),
+  line?: Mb2,
 ): FieldCondition | undefined {
   if (!conditions) return undefined;
-  for (const c of conditions) if (conditionHolds(c, record, chronic)) return c;
+  for (const c of conditions) if (conditionHolds(c, record, chronic, line)) return c;
   return undefined;
 }
 
@@ -146,16 +152,17 @@ function checkField(
   rule: FieldRule,
   field: string,
   value: string | undefined,
+  line?: Mb2,
 ): void {
   if (filled(value)) {
-    const empty = anyHolds(rule.emptyWhen, record, chronic);
+    const empty = anyHolds(rule.emptyWhen, record, chronic, line);
     if (empty) {
       out.push(finding(recordNo, empty.code ?? "AF", field, value));
       return;
     }
     const problem = checkValue(rule, value);
     if (problem) out.push(finding(recordNo, problem.code, field, value, problem.detail));
-  } else if (anyHolds(rule.requiredWhen, record, chronic)) {
+  } else if (anyHolds(rule.requiredWhen, record, chronic, line)) {
     out.push(finding(recordNo, "AA", field, value));
   }
 }
@@ -258,6 +265,7 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
       out.push(finding(recordNo, r.code, r.originalField, r.value));
     }
   }
+  placeholderAndVirtualOrders(out, recordNo, record);
   // D028: order numbers unique; D064: each order's prescription kind has a count.
   {
     const seen = new Map<string, number>();
@@ -282,6 +290,35 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
   }
 }
 
+/** D002 for the all-9s placeholder visit ID; 19 for a virtual order code (R001–R008, S001–S004) not on a G/H line. */
+function placeholderAndVirtualOrders(out: Finding[], recordNo: number, record: UploadRecord): void {
+  const rules = fieldRules().recordRules;
+  const p = rules.placeholderVisitId;
+  for (const field of p.fields) {
+    if (mb1(record, field) !== p.value) continue;
+    out.push(
+      finding(
+        recordNo,
+        p.code,
+        field,
+        p.value,
+        msg(
+          "二十個9為過渡期佔位值，不是就醫識別碼，不可據以調劑",
+          "twenty 9s is a transition placeholder, not a visit ID: never dispense against it",
+        ),
+      ),
+    );
+  }
+  const v = rules.virtualOrder;
+  const virtual = new RegExp(v.pattern);
+  record.mb2.forEach((line, i) => {
+    const code = line[v.field as "D06"];
+    if (filled(code) && virtual.test(code) && !v.d02.includes(line.D02 ?? "")) {
+      out.push(finding(recordNo, v.code, `D02[${i + 1}]`, line.D02, msg(`D06=${code}`, `D06 = ${code}`)));
+    }
+  });
+}
+
 /** All findings for one record (1-based `recordNo`); an empty list means NHI's format checks would pass it. */
 export function validateRecord(record: UploadRecord, recordNo: number, options: ValidateOptions = {}): Finding[] {
   const rules = fieldRules();
@@ -296,7 +333,7 @@ export function validateRecord(record: UploadRecord, recordNo: number, options: 
       const value = line[rule.id as "D01"];
       // Indexed field names are built only for values and required fields.
       if (!filled(value) && !rule.requiredWhen) continue;
-      checkField(out, recordNo, record, chronic, rule, `${rule.id}[${i + 1}]`, value);
+      checkField(out, recordNo, record, chronic, rule, `${rule.id}[${i + 1}]`, value, line);
     }
   }
   crossChecks(out, recordNo, record, options);
