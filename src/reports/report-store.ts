@@ -8,7 +8,9 @@ import type { Database } from "../db/schema.js";
 import { prescriptionView, refillFacts } from "../domain/decision.js";
 import { nextRefill, windowFor, windowPosition } from "../domain/refill-rules.js";
 import { addDays, type RocDate } from "../domain/roc-date.js";
-import { cachedStatus, dispensingView, type LocalDispensing, localFacts, outboxView } from "../service/store.js";
+import { type LocalDispensing, localFacts } from "../service/store/local-state.js";
+import { cachedStatus } from "../service/store/prescriptions.js";
+import { dispensingView, outboxView } from "../service/store/views.js";
 import type { DispensingView, OutboxEntryView, PrescriptionView, RefillDue } from "../service/types.js";
 import { groupBy } from "./group.js";
 

@@ -15,7 +15,8 @@ import { defaultDbFile, openDatabase, type RxdeskDb } from "../db/open.js";
 import type { NhiClient } from "../nhi/client.js";
 import { createHttpNhiClient, createSandbox, type Sandbox, type SeededScenarios } from "../nhi/sandbox/index.js";
 import { DispensingService, type PharmacyIdentity } from "./dispensing-service.js";
-import type { OutboxSettings } from "./outbox.js";
+import type { OutboxSettings } from "./outbox/settings.js";
+import { readSetting, writeSetting } from "./store/settings.js";
 import type { DispensingServiceApi } from "./types.js";
 
 export const DEFAULT_PHARMACY: PharmacyIdentity = {
@@ -106,13 +107,9 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
 
     let demo: SeededScenarios | undefined;
     if (options.demo) {
-      const stored = await opened.db
-        .selectFrom("settings")
-        .select("value")
-        .where("key", "=", DEMO_KEY)
-        .executeTakeFirst();
-      if (stored) {
-        demo = JSON.parse(stored.value) as SeededScenarios;
+      const stored = await readSetting(opened.db, DEMO_KEY);
+      if (stored !== undefined) {
+        demo = JSON.parse(stored) as SeededScenarios;
       } else {
         if (sandbox) {
           demo = await sandbox.seedScenarios({ pharmacyCode: pharmacy.institutionCode, now: now() });
@@ -128,11 +125,7 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
           })) as SeededScenarios;
         }
         if (demo) {
-          await opened.db
-            .insertInto("settings")
-            .values({ key: DEMO_KEY, value: JSON.stringify(demo) })
-            .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(demo) }))
-            .execute();
+          await writeSetting(opened.db, DEMO_KEY, JSON.stringify(demo));
         }
       }
     }

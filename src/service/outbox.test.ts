@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { UploadRecord } from "../nhi/format/record.js";
-import { enqueue } from "./outbox.js";
+import { enqueue } from "./outbox/entries.js";
 import { createHarness, DAY, type Harness, PHARMACIST } from "./testing/harness.js";
 
 let h: Harness;

@@ -1,0 +1,133 @@
+/**
+ * Check (查詢可否調劑): parse the scanned visit ID, ask NHI for the prescription's status (or use our last copy
+ * when NHI is unreachable), merge it with our own dispensings and let the domain decide. Blocked attempts go to
+ * the refill log.
+ */
+import { decide, type NhiFacts } from "../domain/decision.js";
+import { msg } from "../domain/message.js";
+import { formatRocDateTime, rocDateFromDate, rocDateTimeFromDate } from "../domain/roc-date.js";
+import { parseVisitId } from "../domain/visit-id.js";
+import type { PrescriptionStatus, PrescriptionStatusResult } from "../nhi/client.js";
+import type { ServiceContext } from "./context.js";
+import { isUnavailable, withTimeout } from "./nhi-calls.js";
+import { type LocalState, localFacts } from "./store/local-state.js";
+import { storedStatusJson, syncPrescriptionStatus } from "./store/prescriptions.js";
+import type { CardIdentity, Decision } from "./types.js";
+
+export interface Evaluation {
+  decision: Decision;
+  nhi: NhiFacts;
+  local: LocalState;
+}
+
+export interface CheckInput {
+  visitIdInput: string;
+  card?: CardIdentity;
+  /** Dispense-time checks demand a card for chronic refills (D059); the scan-time check only warns. */
+  requireCard?: boolean;
+}
+
+export async function check(ctx: ServiceContext, input: { visitIdInput: string; card?: CardIdentity }) {
+  const { decision } = await evaluate(ctx, input);
+  await logBlocked(ctx, decision);
+  return decision;
+}
+
+/** NHI's status of a prescription, or "unreachable" (a timeout counts as unreachable). */
+export async function fetchStatus(
+  ctx: ServiceContext,
+  originalVisitId: string,
+): Promise<{ reachable: true; result: PrescriptionStatusResult } | { reachable: false }> {
+  try {
+    const result = await withTimeout("prescriptionStatus", ctx.timeoutMs, () =>
+      ctx.nhi.prescriptionStatus(ctx.caller, originalVisitId),
+    );
+    return { reachable: true, result };
+  } catch (error) {
+    if (isUnavailable(error)) return { reachable: false };
+    throw error;
+  }
+}
+
+/**
+ * Stores NHI's answer. A scan usually finds nothing new: then the stored copy is left alone (the check stays
+ * read-only and fast) and only the in-memory "last seen" time moves.
+ */
+export async function syncStatus(ctx: ServiceContext, status: PrescriptionStatus, now: Date): Promise<void> {
+  const stored = await storedStatusJson(ctx.db, status.originalVisitId);
+  ctx.lastSeen.set(status.originalVisitId, now);
+  if (stored === JSON.stringify(status)) return;
+  await ctx.db.transaction().execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.institutionCode));
+}
+
+/** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
+export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<Evaluation> {
+  const now = ctx.now();
+  const parsed = parseVisitId(input.visitIdInput);
+  let nhi: NhiFacts = { reachable: true, result: { found: false, code: "D074", message: msg("", "") } };
+  let local: LocalState = { active: [], deletedVisitIds: [] };
+  if (parsed.valid && parsed.kind === "standard") {
+    const fetched = await fetchStatus(ctx, parsed.visitId);
+    local = await ctx.localState(parsed.visitId, !fetched.reachable);
+    if (fetched.reachable && fetched.result.found) {
+      ctx.lastSeen.set(parsed.visitId, now);
+      const status = fetched.result.status;
+      if (local.prescription?.nhi_status_json !== JSON.stringify(status)) {
+        await ctx.db
+          .transaction()
+          .execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.institutionCode));
+        local = await ctx.localState(parsed.visitId, false);
+      }
+    }
+    nhi = fetched.reachable ? fetched : cachedFacts(ctx, parsed.visitId, local);
+  }
+  const decision = decide({
+    parsed,
+    card: input.card,
+    requireCard: input.requireCard,
+    now,
+    today: rocDateFromDate(now),
+    ourInstitutionCode: ctx.pharmacy.institutionCode,
+    nhi,
+    local: localFacts(local.active),
+    deletedVisitIds: local.deletedVisitIds,
+    patientName: input.card?.name ?? local.patientName,
+    institutionName: ctx.options.institutionName,
+  });
+  return { decision, nhi, local };
+}
+
+/** NHI unreachable: our last stored copy of its status, and when NHI last said it. */
+function cachedFacts(ctx: ServiceContext, originalVisitId: string, local: LocalState): NhiFacts {
+  const nhi: NhiFacts = { reachable: false };
+  if (!local.status) return nhi;
+  nhi.cached = local.status;
+  const seen = [local.prescription?.nhi_checked_at, ctx.lastSeen.get(originalVisitId)?.toISOString()]
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
+  if (seen) nhi.cachedAt = formatRocDateTime(rocDateTimeFromDate(new Date(seen)));
+  return nhi;
+}
+
+/** Records a blocked decision in the refill log (the owner's "duplicate dispensings stopped" count). */
+export async function logBlocked(ctx: ServiceContext, decision: Decision, pharmacistId?: string): Promise<void> {
+  if (decision.outcome !== "block" || !decision.originalVisitId || !decision.prescription) return;
+  const blocks = decision.reasons.filter((r) => r.severity === "block");
+  await ctx.blockedEvents.add({
+    type: "blocked",
+    at: ctx.now(),
+    originalVisitId: decision.originalVisitId,
+    refillNo: decision.refillNo,
+    nationalId: decision.prescription.nationalId,
+    prescriberInstitutionCode: decision.prescription.prescriberInstitutionCode,
+    institutionCode: ctx.pharmacy.institutionCode,
+    pharmacistId,
+    reason: blocks.map((r) => r.code).join(","),
+    nhiCodes: blocks.flatMap((r) => (r.nhiCode ? [r.nhiCode] : [])),
+    message: {
+      zh: blocks.map((r) => r.message.zh).join("；"),
+      en: blocks.map((r) => r.message.en).join("; "),
+    },
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * What every part of the dispensing service shares: the database, NHI, our pharmacy, the clock, and the batchers
+ * that let concurrent counters share one read (scans) and one write (blocked attempts).
+ */
+import type { Kysely } from "kysely";
+import { Batcher } from "../db/batcher.js";
+import type { Engine } from "../db/migrations.js";
+import type { Database } from "../db/schema.js";
+import type { NhiCaller, NhiClient } from "../nhi/client.js";
+import type { OutboxSettings } from "./outbox/settings.js";
+import { addRefillEvents, type RefillEventInput } from "./store/events.js";
+import {
+  type LocalState,
+  type LocalStateRow,
+  loadLocalState,
+  lookUpPrescriptions,
+  MAX_LOOKUP_BATCH,
+} from "./store/local-state.js";
+
+export interface PharmacyIdentity {
+  /** Our institution code (M05). */
+  institutionCode: string;
+  name?: string;
+}
+
+export interface DispensingServiceOptions {
+  db: Kysely<Database>;
+  engine: Engine;
+  nhi: NhiClient;
+  pharmacy: PharmacyIdentity;
+  now?: () => Date;
+  /** NHI calls slower than this count as unreachable (ms). */
+  nhiTimeoutMs?: number;
+  outbox?: Partial<OutboxSettings>;
+  /** Closes what the service was given (database, sandbox) on `close()`. */
+  onClose?: () => Promise<void>;
+  /** Institution names for messages (e.g. from the sandbox registry). */
+  institutionName?: (code: string) => string | undefined;
+  /** Test seam: runs inside the dispensing transaction right after the refill is claimed. */
+  hooks?: { afterClaim?: (dispensingId: string) => Promise<void> };
+}
+
+export interface ServiceContext {
+  readonly db: Kysely<Database>;
+  readonly nhi: NhiClient;
+  readonly pharmacy: PharmacyIdentity;
+  /** Who we are when calling NHI. */
+  readonly caller: NhiCaller;
+  readonly now: () => Date;
+  /** NHI calls slower than this count as unreachable (ms). */
+  readonly timeoutMs: number;
+  readonly options: DispensingServiceOptions;
+  /** When NHI last answered about a prescription (M16), kept in memory when the answer said nothing new. */
+  readonly lastSeen: Map<string, Date>;
+  /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
+  readonly blockedEvents: Batcher<RefillEventInput>;
+  /** Our state of one prescription (`cached`: also rebuild NHI's last answer from our tables; the default). */
+  localState(originalVisitId: string, cached?: boolean): Promise<LocalState>;
+}
+
+export function serviceContext(options: DispensingServiceOptions): ServiceContext {
+  const { db, engine } = options;
+  /** Concurrent scans share one read of our tables (each still sees every commit made before it asked). */
+  const prescriptions = new Batcher<string, LocalStateRow | undefined>((ids) => lookUpPrescriptions(db, engine, ids), {
+    maxBatch: MAX_LOOKUP_BATCH,
+  });
+  const find = (originalVisitId: string) => prescriptions.add(originalVisitId);
+  return {
+    db,
+    nhi: options.nhi,
+    pharmacy: options.pharmacy,
+    caller: { institutionCode: options.pharmacy.institutionCode },
+    now: options.now ?? (() => new Date()),
+    timeoutMs: options.nhiTimeoutMs ?? 10_000,
+    options,
+    lastSeen: new Map(),
+    blockedEvents: new Batcher<RefillEventInput>(async (events) => {
+      await addRefillEvents(db, events);
+      return undefined;
+    }),
+    localState: (originalVisitId, cached = true) => loadLocalState(db, find, originalVisitId, { cached }),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * Dispense (調劑): check again with the card required, make sure the screen is current and the pharmacist's
+ * inputs hold, get our own visit (card pass or offline visit ID), build and validate the 2.0 record, then record
+ * it in one transaction. A counter that loses the race to another gets the winner's details, never a duplicate.
+ */
+import { randomUUID } from "node:crypto";
+import { isUniqueViolation } from "../db/open.js";
+import { daysSuppliedAllowed, maxDaysSupplied } from "../domain/days-supplied.js";
+import { buildDispensingRecord } from "../domain/dispensing-record.js";
+import { msg } from "../domain/message.js";
+import { checkNationalId } from "../domain/national-id.js";
+import { refillWindow } from "../domain/refill-rules.js";
+import { formatRocDateTime, type RocDate, type RocDateTime } from "../domain/roc-date.js";
+import type { PrescriptionStatus } from "../nhi/client.js";
+import { validateRecord } from "../nhi/format/validate.js";
+import { evaluate, logBlocked } from "./check.js";
+import type { ServiceContext } from "./context.js";
+import { ownVisit } from "./own-visit.js";
+import { getDispensing } from "./queries.js";
+import { block, CONFLICT_CODES } from "./reasons.js";
+import { commitDispensing, NHI_DOWN_ABNORMAL_CODE } from "./record.js";
+import { liveDispensingOfRefill } from "./store/dispensings.js";
+import { supplementProblem } from "./supplement.js";
+import type { Decision, DecisionReason, DispenseRequest, DispenseResult } from "./types.js";
+
+export async function dispense(ctx: ServiceContext, request: DispenseRequest): Promise<DispenseResult> {
+  const pharmacist = checkNationalId(request.pharmacistId ?? "");
+  if (!pharmacist.valid) {
+    const reason = block(
+      "person-mismatch",
+      msg(`藥師身分證號無效：${pharmacist.reason.zh}`, `Invalid pharmacist ID: ${pharmacist.reason.en}`),
+    );
+    return { ok: false, status: 422, reasons: [reason] };
+  }
+  const { decision, nhi } = await evaluate(ctx, {
+    visitIdInput: request.visitIdInput,
+    card: request.card,
+    requireCard: true,
+  });
+  if (decision.outcome === "block") {
+    await logBlocked(ctx, decision, pharmacist.nationalId);
+    const reasons = decision.reasons.filter((r) => r.severity === "block");
+    const conflict = reasons.some((r) => CONFLICT_CODES.has(r.code));
+    return { ok: false, status: conflict ? 409 : 422, decision, reasons };
+  }
+  const status = nhi.reachable ? (nhi.result.found ? nhi.result.status : undefined) : nhi.cached;
+  if (!status || !decision.originalVisitId || decision.refillNo === undefined) {
+    return { ok: false, status: 422, decision, reasons: decision.reasons };
+  }
+  const refillNo = decision.refillNo;
+  if (request.refillNo !== refillNo) {
+    return { ok: false, status: 409, decision, reasons: [staleScreen(request.refillNo, refillNo)] };
+  }
+  const overrideReason = request.override?.reason?.trim();
+  if (decision.outcome === "override" && !overrideReason) {
+    return { ok: false, status: 403, decision, reasons: [overrideReasonRequired()] };
+  }
+  const days = request.days ?? status.daysPerRefill;
+  if (!daysSuppliedAllowed(days, status)) {
+    return { ok: false, status: 422, decision, reasons: [daysSuppliedProblem(days, status)] };
+  }
+
+  const now = ctx.now();
+  const own = await ownVisit(ctx, {
+    status,
+    card: request.card,
+    abnormal: decision.outcome === "override",
+    overrideReason,
+    now,
+  });
+  if (!own.ok && own.needsOverride) {
+    const asOverride: Decision = { ...decision, outcome: "override", nhiReachable: false };
+    return { ok: false, status: 403, decision: asOverride, reasons: [own.reason] };
+  }
+  if (!own.ok) return { ok: false, status: 422, decision, reasons: [own.reason] };
+  const { visitId, visitDateTime, abnormal, pass } = own.visit;
+  const j000 = refillNo >= 2 && !status.originalSequenceNumber;
+  const supplement = supplementProblem(request.supplement, status.originalVisitDateTime, visitDateTime);
+  if (supplement) return { ok: false, status: 422, decision, reasons: [supplement] };
+  const record = buildDispensingRecord({
+    dataFormat: abnormal ? "B" : "A",
+    pharmacyCode: ctx.pharmacy.institutionCode,
+    pharmacistId: pharmacist.nationalId,
+    nationalId: status.nationalId,
+    birthDate: request.card?.birthDate ?? status.birthDate,
+    visitDateTime,
+    visitId,
+    samId: pass?.samId,
+    cardNumber: pass?.cardNumber ?? request.card?.cardNumber,
+    signature: pass?.signature,
+    abnormalCode: abnormal ? NHI_DOWN_ABNORMAL_CODE : undefined,
+    prescription: status,
+    refillNo,
+    days,
+    j000,
+    ...(request.supplement ? { supplement: request.supplement } : {}),
+  });
+  const incomplete = validateRecord(record, 1, { pharmacy: true }).map((f) =>
+    block(
+      "not-uploaded",
+      msg(
+        `上傳資料不完整：${f.field ?? ""} ${f.code} ${f.message.zh}`,
+        `Upload record incomplete: ${f.field ?? ""} ${f.code} ${f.message.en}`,
+      ),
+      f.code,
+    ),
+  );
+  if (incomplete.length > 0) return { ok: false, status: 422, decision, reasons: incomplete };
+
+  const id = randomUUID();
+  try {
+    await commitDispensing(
+      ctx.db,
+      {
+        id,
+        now,
+        pharmacyCode: ctx.pharmacy.institutionCode,
+        pharmacistId: pharmacist.nationalId,
+        prescription: status,
+        refillNo,
+        days,
+        visitId,
+        visitDateTime,
+        record,
+        abnormalCode: abnormal ? NHI_DOWN_ABNORMAL_CODE : undefined,
+        overrideReason: abnormal ? overrideReason : undefined,
+        j000,
+        card: request.card,
+        terminalId: request.terminalId,
+        supplement: request.supplement,
+      },
+      ctx.options.hooks?.afterClaim,
+    );
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return lostRace(ctx, request, status, refillNo, pharmacist.nationalId);
+  }
+  const result: DispenseResult = { ok: true, dispensing: (await getDispensing(ctx, id))! };
+  if (status.chronic && refillNo < status.refillCount) {
+    result.nextRefill = { refillNo: refillNo + 1, window: refillWindow(visitDateTime.slice(0, 7) as RocDate, days) };
+  }
+  return result;
+}
+
+/** Another counter claimed this refill between our check and our commit: say who, and log the refusal. */
+async function lostRace(
+  ctx: ServiceContext,
+  request: DispenseRequest,
+  status: PrescriptionStatus,
+  refillNo: number,
+  pharmacistId: string,
+): Promise<DispenseResult> {
+  const again = await evaluate(ctx, { visitIdInput: request.visitIdInput, card: request.card });
+  const winner = await liveDispensingOfRefill(ctx.db, status.originalVisitId, refillNo);
+  const when = winner && formatRocDateTime(winner.visit_date_time as RocDateTime);
+  const reason = block(
+    "dispensed-here",
+    winner
+      ? msg(
+          `第${refillNo}次剛由本藥局另一櫃台調劑（${when}，藥師 ${winner.pharmacist_id}）`,
+          `Refill ${refillNo} was just dispensed at another counter here (${when}, pharmacist ${winner.pharmacist_id})`,
+        )
+      : msg(`第${refillNo}次剛被另一櫃台調劑`, `Refill ${refillNo} was just dispensed at another counter`),
+  );
+  await logBlocked(ctx, { ...again.decision, outcome: "block", reasons: [reason] }, pharmacistId);
+  return { ok: false, status: 409, decision: again.decision, reasons: [reason] };
+}
+
+function staleScreen(requested: number, due: number): DecisionReason {
+  return block(
+    requested < due ? "dispensed-here" : "out-of-order",
+    msg(
+      `畫面資料已過時：目前應調劑第${due}次，而非第${requested}次；請重新查詢`,
+      `The screen is out of date: the refill due now is ${due}, not ${requested}; check again`,
+    ),
+  );
+}
+
+function overrideReasonRequired(): DecisionReason {
+  return {
+    code: "nhi-unreachable",
+    severity: "override",
+    message: msg(
+      "無法連線健保署：須由藥師填寫理由後才能調劑（異常上傳E000）",
+      "NHI cannot be reached: a pharmacist must give a reason before dispensing (abnormal upload E000)",
+    ),
+  };
+}
+
+/** Days supplied outside 1 … the prescription's limit (shared with corrections). */
+export function daysSuppliedProblem(days: number, p: { chronic: boolean; daysPerRefill: number }): DecisionReason {
+  const max = maxDaysSupplied(p);
+  return block(
+    "total-days-over-90",
+    msg(`給藥日份須為1～${max}日（輸入${days}）`, `Days supplied must be 1 to ${max} (got ${days})`),
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Record (記錄): the dispensing transaction. Claims the refill (the partial unique index refuses a second live
+ * dispensing of the same M16 + refill), writes the dispensing with its 2.0 record, the outbox entry, the refill
+ * events and the audit entry — all or nothing.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "../db/schema.js";
+import { J000 } from "../domain/dispensing-record.js";
+import { type Message, msg } from "../domain/message.js";
+import { dateFromRocDateTime, formatRocDateTime, type RocDateTime } from "../domain/roc-date.js";
+import type { PrescriptionStatus } from "../nhi/client.js";
+import type { UploadRecord } from "../nhi/format/record.js";
+import { enqueue } from "./outbox/entries.js";
+import { insertDispensing, insertRecheck } from "./store/dispensings.js";
+import { addRefillEvent, audit } from "./store/events.js";
+import { upsertPatient } from "./store/patients.js";
+import type { CardIdentity, DispenseRequest } from "./types.js";
+
+/** Abnormal code used when NHI is unreachable at the counter (健保署資訊系統當機). */
+export const NHI_DOWN_ABNORMAL_CODE = "E000";
+
+export interface CommitDispensingInput {
+  id: string;
+  now: Date;
+  pharmacyCode: string;
+  pharmacistId: string;
+  prescription: Pick<PrescriptionStatus, "originalVisitId" | "nationalId" | "prescriberInstitutionCode" | "birthDate">;
+  refillNo: number;
+  days: number;
+  visitId: string;
+  visitDateTime: RocDateTime;
+  record: UploadRecord;
+  abnormalCode?: string;
+  overrideReason?: string;
+  j000: boolean;
+  card?: CardIdentity;
+  terminalId?: string;
+  supplement?: DispenseRequest["supplement"];
+}
+
+/** Writes one dispensing; throws the database's unique violation when another counter won the race. */
+export async function commitDispensing(
+  db: Kysely<Database>,
+  input: CommitDispensingInput,
+  afterClaim?: (dispensingId: string) => Promise<void>,
+): Promise<void> {
+  const { id, now, record, visitId, visitDateTime, days, refillNo, card } = input;
+  const status = input.prescription;
+  const abnormal = input.abnormalCode !== undefined;
+  const overrideReason = input.overrideReason;
+  await db.transaction().execute(async (trx) => {
+    await upsertPatient(trx, now, {
+      nationalId: status.nationalId,
+      name: card?.name,
+      birthDate: card?.birthDate ?? status.birthDate,
+      sex: card?.sex,
+    });
+    const iso = now.toISOString();
+    await insertDispensing(trx, {
+      id,
+      visit_id: visitId,
+      original_visit_id: status.originalVisitId,
+      refill_no: refillNo,
+      visit_date_time: visitDateTime,
+      pharmacist_id: input.pharmacistId,
+      national_id: status.nationalId,
+      days,
+      status: "active",
+      data_format: record.h01,
+      abnormal_code: input.abnormalCode ?? null,
+      j000: input.j000 ? 1 : 0,
+      override_reason: abnormal ? (overrideReason ?? null) : null,
+      card_source: card?.source ?? null,
+      terminal_id: input.terminalId ?? null,
+      record_json: JSON.stringify(record),
+      revision: 0,
+      created_at: iso,
+      updated_at: iso,
+      deleted_at: null,
+      delete_reason: null,
+    });
+    await afterClaim?.(id);
+    await enqueue(trx, {
+      dispensingId: id,
+      visitId,
+      record,
+      revision: 0,
+      cardWrittenAt: dateFromRocDateTime(visitDateTime),
+      now,
+    });
+    const common = {
+      at: now,
+      originalVisitId: status.originalVisitId,
+      refillNo,
+      nationalId: status.nationalId,
+      prescriberInstitutionCode: status.prescriberInstitutionCode,
+      institutionCode: input.pharmacyCode,
+      pharmacistId: input.pharmacistId,
+    };
+    const note = supplementNote(input.supplement);
+    await addRefillEvent(trx, {
+      ...common,
+      type: "dispensed",
+      nhiCodes: [record.h01],
+      reason: note?.en,
+      message: withNote(
+        msg(
+          `第${refillNo}次於本藥局調劑，${days}日份（就醫識別碼 ${visitId}）`,
+          `Refill ${refillNo} dispensed here, ${days} days (visit ID ${visitId})`,
+        ),
+        note,
+      ),
+    });
+    if (input.j000) {
+      await addRefillEvent(trx, {
+        ...common,
+        type: "j000",
+        nhiCodes: [J000],
+        reason:
+          "original sequence number (M18) unknown: not on the prescription, not in NHI status, no earlier record here",
+        message: msg(
+          `第${refillNo}次：查無原處方就醫序號（處方箋、健保署查詢、本藥局紀錄皆無），M18填J000`,
+          `Refill ${refillNo}: original sequence number unknown (not on the paper, in NHI's status or our records); M18 = J000`,
+        ),
+      });
+    }
+    if (abnormal) {
+      await addRefillEvent(trx, {
+        ...common,
+        type: "override",
+        nhiCodes: [input.abnormalCode ?? NHI_DOWN_ABNORMAL_CODE],
+        reason: overrideReason,
+        message: msg(
+          `健保署無法連線，藥師確認後調劑第${refillNo}次（異常上傳E000）：${overrideReason}`,
+          `NHI unreachable; refill ${refillNo} dispensed on the pharmacist's override (abnormal upload E000): ${overrideReason}`,
+        ),
+      });
+      await insertRecheck(trx, { originalVisitId: status.originalVisitId, dispensingId: id, at: now });
+    }
+    await audit(trx, now, input.pharmacistId, "dispense", "dispensing", id, {
+      visitId,
+      originalVisitId: status.originalVisitId,
+      refillNo,
+      days,
+      h01: record.h01,
+      override: overrideReason ?? null,
+      terminalId: input.terminalId ?? null,
+      card: card ? { source: card.source, proxy: card.proxy ?? false } : null,
+    });
+  });
+}
+
+function supplementNote(supplement: DispenseRequest["supplement"]): Message | undefined {
+  if (!supplement) return undefined;
+  const at = formatRocDateTime(supplement.actualVisitDateTime);
+  return supplement.actualVisitId
+    ? msg(
+        `補卡上傳（M12=2，實際就醫 ${at}，M52=${supplement.actualVisitId}）`,
+        `card supplement (M12=2, actual visit ${at}, M52=${supplement.actualVisitId})`,
+      )
+    : msg(
+        `補卡上傳（M12=4，實際就醫 ${at}，M52=MISS；未保留就醫識別碼，須填報健保卡作業異常狀況報備單）`,
+        `card supplement without a kept visit ID (M12=4, actual visit ${at}, M52=MISS; file the abnormal-situation report form)`,
+      );
+}
+
+function withNote(base: Message, note: Message | undefined): Message {
+  return note ? msg(`${base.zh}；${note.zh}`, `${base.en}; ${note.en}`) : base;
+}
