@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { msg } from "../../domain/message.js";
 import { isRocDate, type RocDate, rocDateTimeFromDate } from "../../domain/roc-date.js";
-import { isVisitId, SM00_VISIT_ID } from "../../domain/visit-id.js";
+import { isVisitId } from "../../domain/visit-id.js";
 import type {
   CardControlSoftware,
   CardPass,
@@ -15,19 +15,14 @@ import type {
   UploadReceipt,
   VirtualCardResult,
 } from "../client.js";
-import { type CheckError, centralCheck, type Mutation } from "./central-checks.js";
+import type { CheckContext, CheckError, Mutation } from "./central-checks.js";
+import { checkDocument, type UploadDoc } from "./check-document.js";
 import { type ControlSoftwareBackend, createControlSoftware, simulatedCardNumber } from "./control-software.js";
-import {
-  encodeBig5,
-  type Finding,
-  formatCheckReport,
-  parseUploadXml,
-  type UploadRecord,
-  validateRecord,
-} from "./format-bridge.js";
+import type { UploadRecord } from "./format-bridge.js";
 import type { DocWrite, Persistence } from "./persistence.js";
 import { requireInstitutionCode, requireNationalId, SandboxRequestError } from "./request-error.js";
-import { type RefillEventDoc, recordKey, SandboxState, type StoredRecord, today } from "./state.js";
+import { type RefillEventDoc, SandboxState, type StoredRecord, today } from "./state.js";
+import { statusAnswer } from "./status-answer.js";
 import type {
   DecodedVisitId,
   Institution,
@@ -37,27 +32,16 @@ import type {
   IssueVisitIdInput,
   SeededScenarios,
 } from "./types.js";
-import { newVirtualCardToken, type TokenDoc, VIRTUAL_CARD_TTL_MS, verifyToken } from "./virtual-cards.js";
+import { VirtualCardDesk } from "./virtual-card-desk.js";
+import type { TokenDoc } from "./virtual-cards.js";
 import { createVisitIdCodec, INSTITUTION_SPACE, type VisitIdCodec } from "./visit-id-codec.js";
 
+export type { UploadDoc };
 export { SandboxRequestError };
 
 export const DEFAULT_FORMAT2_SINCE = "1130901" as RocDate;
 /** How far a visit date-time (M11) may lie after the upload before it is "later than the upload" (BD). */
 export const CLOCK_SKEW_MS = 10 * 60_000;
-
-export interface UploadDoc {
-  uploadId: string;
-  institutionCode: string;
-  receivedAt: string;
-  readyAt: string;
-  recordCount: number;
-  accepted: number;
-  rejected: number;
-  /** Check-result report, Big5 bytes as base64. */
-  report: string;
-  results: { recordNo: number; accepted: boolean; errors: CheckError[] }[];
-}
 
 export interface CoreOptions {
   persistence: Persistence;
@@ -72,7 +56,6 @@ export class SandboxCore {
   private codec!: VisitIdCodec;
   private key!: string;
   private readonly uploads = new Map<string, UploadDoc>();
-  private readonly tokens = new Map<string, TokenDoc>();
   private readonly meta = new Map<string, unknown>();
   private readonly decodeCache = new Map<string, DecodedVisitId | null>();
   private lock: Promise<unknown> = Promise.resolve();
@@ -80,10 +63,17 @@ export class SandboxCore {
   private readonly reportDelayMs: number;
   private eventSeq = 0;
 
+  private readonly cards: VirtualCardDesk;
+
   private constructor(options: CoreOptions) {
     this.persistence = options.persistence;
     this.now = options.now;
     this.reportDelayMs = options.reportDelayMs;
+    this.cards = new VirtualCardDesk({
+      exclusive: (fn) => this.exclusive(fn),
+      write: (batch) => this.write(batch),
+      now: () => this.now(),
+    });
   }
 
   static async open(options: CoreOptions): Promise<SandboxCore> {
@@ -112,7 +102,7 @@ export class SandboxCore {
           this.uploads.set(doc.id, doc.value as UploadDoc);
           break;
         case "token":
-          this.tokens.set(doc.id, doc.value as TokenDoc);
+          this.cards.load(doc.value as TokenDoc);
           break;
       }
     }
@@ -241,20 +231,8 @@ export class SandboxCore {
       const receivedAt = received.toISOString();
       const batch: DocWrite[] = [];
       const uploadId = `${rocDateTimeFromDate(received).slice(0, 7)}${String(this.counter("uploadSeq", batch)).padStart(7, "0")}`;
-      const parsed = parseUploadXml(document);
       const callerKind = this.state.institutions.get(callerCode)?.kind;
-      const fileErrors = parsed.findings.filter((f) => f.recordNo === 0);
-      const byRecord = new Map<number, Finding[]>();
-      for (const f of parsed.findings) {
-        if (f.recordNo === 0) continue;
-        const list = byRecord.get(f.recordNo) ?? [];
-        list.push(f);
-        byRecord.set(f.recordNo, list);
-      }
-      const seenKeys = new Set<string>();
-      const results: UploadDoc["results"] = [];
-      const reportEntries: { recordNo: number; record: UploadRecord; errors: CheckError[] }[] = [];
-      const ctx = {
+      const ctx: CheckContext = {
         state: this.state,
         decode: (id: string) => this.decodeVisitId(id),
         today: today(received),
@@ -263,43 +241,20 @@ export class SandboxCore {
         format2Since: (code: string) => this.state.institutions.get(code)?.format2Since ?? DEFAULT_FORMAT2_SINCE,
         kindOf: (code: string) => this.state.institutions.get(code)?.kind,
       };
-      parsed.records.forEach((record, i) => {
-        const recordNo = i + 1;
-        let errors: CheckError[] = [...fileErrors, ...(byRecord.get(recordNo) ?? [])].map((f) => ({
-          field: f.field ?? "",
-          code: f.code,
-        }));
-        if (errors.length === 0) {
-          const pharmacy = (callerKind ?? (record.mb1.M07 === "AF" ? "pharmacy" : "prescriber")) === "pharmacy";
-          const format2Since = ctx.format2Since(record.mb1.M05 ?? callerCode);
-          errors = validateRecord(record, recordNo, { pharmacy, format2Since }).map((f) => ({
-            field: f.field ?? "",
-            code: f.code,
-          }));
-        }
-        if (errors.length === 0) {
-          const outcome = centralCheck(ctx, { record, callerCode, uploadId, receivedAt, seenKeys });
-          if ("errors" in outcome) errors = outcome.errors;
-          else this.apply(outcome.mutation, batch);
-        }
-        if (errors.length === 0 && (record.h01 === "A" || record.h01 === "B")) seenKeys.add(recordKey(record));
-        results.push({ recordNo, accepted: errors.length === 0, errors });
-        if (errors.length > 0) reportEntries.push({ recordNo, record, errors: dedupe(errors) });
-      });
-      if (parsed.records.length === 0 && fileErrors.length > 0) {
-        const errors = fileErrors.map((f) => ({ field: f.field ?? "", code: f.code }));
-        reportEntries.push({ recordNo: 1, record: { h00: "", h01: "A", mb1: {}, mb2: [] }, errors: dedupe(errors) });
-      }
-      const report = Buffer.from(encodeBig5(formatCheckReport(reportEntries))).toString("base64");
+      const { recordCount, results, report } = checkDocument(
+        ctx,
+        { document, callerCode, callerKind, uploadId, receivedAt },
+        (mutation) => this.apply(mutation, batch),
+      );
       const accepted = results.filter((r) => r.accepted).length;
       const doc: UploadDoc = {
         uploadId,
         institutionCode: callerCode,
         receivedAt,
         readyAt: new Date(received.getTime() + this.reportDelayMs).toISOString(),
-        recordCount: parsed.records.length,
+        recordCount,
         accepted,
-        rejected: parsed.records.length - accepted,
+        rejected: recordCount - accepted,
         report,
         results,
       };
@@ -353,34 +308,7 @@ export class SandboxCore {
   // ---- status ------------------------------------------------------------------------------------------------
 
   prescriptionStatus(_caller: NhiCaller, originalVisitId: string): PrescriptionStatusResult {
-    if (originalVisitId === SM00_VISIT_ID || !isVisitId(originalVisitId) || !this.decodeVisitId(originalVisitId)) {
-      return {
-        found: false,
-        code: "D074",
-        message:
-          originalVisitId === SM00_VISIT_ID
-            ? msg(
-                "SM00為2.0格式實施前之處方，無法查詢調劑狀態",
-                "SM00 marks a prescription from before format 2.0; its status cannot be queried",
-              )
-            : msg(
-                "就醫識別碼無效，無法查詢調劑狀態（D074）",
-                "Invalid visit ID: the prescription status cannot be checked (D074)",
-              ),
-      };
-    }
-    const prescription = this.state.prescription(originalVisitId);
-    if (!prescription) {
-      return {
-        found: false,
-        code: "D024",
-        message: msg(
-          "原處方院所尚未上傳此處方（D024）：無法確認是否已於他處調劑",
-          "The prescriber has not uploaded this prescription (D024): dispensing elsewhere cannot be ruled out",
-        ),
-      };
-    }
-    return { found: true, status: this.state.status(prescription) };
+    return statusAnswer(this.state, (id) => this.decodeVisitId(id), originalVisitId);
   }
 
   // ---- card pass, API 1.54 (the control software, see control-software.ts) -----------------------------------
@@ -421,58 +349,18 @@ export class SandboxCore {
     return simulatedCardNumber(this.key, nationalId);
   }
 
-  // ---- virtual cards ------------------------------------------------------------------------------------------
+  // ---- virtual cards (virtual-card-desk.ts) ---------------------------------------------------------------------
 
   issueVirtualCard(input: IssueVirtualCardInput): Promise<IssuedVirtualCard> {
-    const nationalId = requireNationalId(input.nationalId);
-    if (input.birthDate !== undefined && !isRocDate(input.birthDate)) {
-      throw new SandboxRequestError(400, msg("出生日期應為民國日期", "The birth date must be a ROC date (yyyMMdd)"));
-    }
-    const proxyId = typeof input.proxy === "object" ? requireNationalId(input.proxy.nationalId) : undefined;
-    return this.exclusive(async () => {
-      const issued = this.now();
-      const doc: TokenDoc = {
-        token: newVirtualCardToken(),
-        nationalId,
-        proxy: !!input.proxy,
-        issuedAt: issued.toISOString(),
-        expiresAt: new Date(issued.getTime() + VIRTUAL_CARD_TTL_MS).toISOString(),
-      };
-      if (input.name !== undefined) doc.name = input.name;
-      if (input.birthDate !== undefined) doc.birthDate = input.birthDate;
-      if (proxyId !== undefined) doc.proxyNationalId = proxyId;
-      this.tokens.set(doc.token, doc);
-      await this.write([{ kind: "token", id: doc.token, value: doc }]);
-      return { token: doc.token, issuedAt: doc.issuedAt, expiresAt: doc.expiresAt };
-    });
+    return this.cards.issue(input);
   }
 
   revokeVirtualCard(target: { token: string } | { nationalId: string }): Promise<number> {
-    return this.exclusive(async () => {
-      const at = this.now().toISOString();
-      const batch: DocWrite[] = [];
-      for (const doc of this.tokens.values()) {
-        const match = "token" in target ? doc.token === target.token : doc.nationalId === target.nationalId;
-        if (!match || doc.revokedAt || doc.usedAt) continue;
-        const revoked = { ...doc, revokedAt: at };
-        this.tokens.set(doc.token, revoked);
-        batch.push({ kind: "token", id: doc.token, value: revoked });
-      }
-      await this.write(batch);
-      return batch.length;
-    });
+    return this.cards.revoke(target);
   }
 
   verifyVirtualCard(caller: NhiCaller, token: string): Promise<VirtualCardResult> {
-    const trimmed = token.trim();
-    return this.exclusive(async () => {
-      const { result, used } = verifyToken(this.tokens.get(trimmed), trimmed, this.now(), caller.institutionCode);
-      if (used) {
-        this.tokens.set(used.token, used);
-        await this.write([{ kind: "token", id: used.token, value: used }]);
-      }
-      return result;
-    });
+    return this.cards.verify(caller, token);
   }
 
   // ---- seeding ------------------------------------------------------------------------------------------------
@@ -502,14 +390,4 @@ export class SandboxCore {
       await this.write([{ kind: "record", id: key, value: stored }]);
     });
   }
-}
-
-function dedupe(errors: CheckError[]): CheckError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const k = `${e.field}:${e.code}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
