@@ -5,6 +5,7 @@
  */
 import { msg } from "../../domain/message.js";
 import { nationalIdCheckDigit } from "../../domain/national-id.js";
+import { refillWindow } from "../../domain/refill-rules.js";
 import {
   addDays,
   dateFromRocDateTime,
@@ -107,10 +108,15 @@ export function createSampleService(options: SampleOptions): SampleService {
     const name = `${pick(SURNAMES)}${pick(GIVEN)}${pick(GIVEN)}`;
     const pharmacist = pick(PHARMACISTS);
     const visitDate = addDays(day, -(refillNo - 1) * perRefill - 3);
+    // Refill m is (or, for later ones, would be) dispensed every perRefill days: earlier ones from the visit on,
+    // this one at `at`, later ones on time after it. Windows come from the domain's own rule.
+    const dispensedOn = (m: number): RocDate =>
+      m < refillNo
+        ? addDays(visitDate, (m - 1) * perRefill)
+        : addDays(at.slice(0, 7) as RocDate, (m - refillNo) * perRefill);
     const refills: RefillView[] = [];
     for (let n = 1; n <= refillCount; n++) {
-      const windowTo = addDays(visitDate, (n - 1) * perRefill - 1);
-      const window = n > 1 ? { from: addDays(windowTo, -9), to: windowTo } : undefined;
+      const window = n > 1 ? refillWindow(dispensedOn(n - 1), perRefill) : undefined;
       if (n < refillNo) {
         const elsewhere = rand() < 0.3;
         refills.push({
@@ -118,7 +124,7 @@ export function createSampleService(options: SampleOptions): SampleService {
           state: "dispensed",
           dispensedBy: elsewhere ? "5903010022" : SAMPLE_PHARMACY.institutionCode,
           dispensedHere: !elsewhere,
-          dispensedAt: `${addDays(visitDate, (n - 1) * perRefill)}100000` as RocDateTime,
+          dispensedAt: `${dispensedOn(n)}100000` as RocDateTime,
           days: perRefill,
           window,
         });
@@ -137,10 +143,7 @@ export function createSampleService(options: SampleOptions): SampleService {
         refills.push({
           refillNo: n,
           state: "undispensed",
-          window: {
-            from: addDays(at.slice(0, 7) as RocDate, perRefill * (n - refillNo) - 10),
-            to: addDays(at.slice(0, 7) as RocDate, perRefill * (n - refillNo) - 1),
-          },
+          window,
         });
       }
     }
