@@ -7,9 +7,9 @@
 import { msg } from "../domain/message.js";
 import { checkNationalId, type NationalIdKind } from "../domain/national-id.js";
 import { isRocDate, type RocDate } from "../domain/roc-date.js";
+import { decodeBig5Strict, displayUserDefined, encodeBig5Strict } from "../nhi/format/big5.js";
 import type { CardIdentity } from "../service/types.js";
 import { PROFILE_LENGTH, toHex } from "./apdu.js";
-import { decodeBig5Strict, encodeBig5Strict } from "./big5.js";
 import { cardErrors } from "./errors.js";
 
 export const PROFILE_FIELDS = {
@@ -137,12 +137,16 @@ export function encodeProfile(fields: ProfileFields, options: { padding?: "space
   return out;
 }
 
-/** The patient as the dispensing service sees them. */
+/**
+ * The patient as the dispensing service sees them. A user-defined character (造字) in the name is shown as □: the
+ * pharmacist sees that a character is there (the card counts it in `nameUserDefinedChars`) instead of an invisible
+ * Private Use Area glyph; the lossless form stays in the profile (src/nhi/format/big5.ts, the one Big5 policy).
+ */
 export function profileToIdentity(profile: NhiCardProfile): CardIdentity {
   return {
     source: "ic-card",
     nationalId: profile.nationalId,
-    name: profile.name,
+    name: displayUserDefined(profile.name),
     birthDate: profile.birthDate,
     sex: profile.sex,
     cardNumber: profile.cardNumber,
