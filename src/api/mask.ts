@@ -1,17 +1,7 @@
 /** Masking national IDs for logs, the audit trail and roles that need no more than a hint. */
-import { maskNationalId } from "../domain/national-id.js";
+import { maskNationalId, maskNationalIdsInText } from "../domain/national-id.js";
 
-/**
- * Anything shaped like a national ID (new or old resident format) inside free text, in ASCII or typed with a
- * Chinese IME's full-width letters and digits (the API normalises those, so they name the same person).
- */
-const NATIONAL_ID_IN_TEXT =
-  /(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[A-Za-zＡ-Ｚａ-ｚ][0-9A-Da-d０-９Ａ-Ｄａ-ｄ][0-9０-９]{8}(?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])/g;
-
-/** Masks ID-shaped words in text that is already decoded (see `maskNationalIdsForLog`); nothing else changes. */
-export function maskNationalIdsInText(text: string): string {
-  return text.replace(NATIONAL_ID_IN_TEXT, (id) => maskNationalId(id));
-}
+export { maskNationalIdsInText };
 
 const ESCAPE_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 

@@ -101,3 +101,14 @@ export function maskNationalId(id: string): string {
   if (id.length < 6) return "*".repeat(id.length);
   return `${id.slice(0, 3)}${"*".repeat(id.length - 6)}${id.slice(-3)}`;
 }
+/**
+ * Anything shaped like a national ID (new or old resident format) inside free text, in ASCII or typed with a
+ * Chinese IME's full-width letters and digits (the API normalises those, so they name the same person).
+ */
+const NATIONAL_ID_IN_TEXT =
+  /(?<![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])[A-Za-zＡ-Ｚａ-ｚ][0-9A-Da-d０-９Ａ-Ｄａ-ｄ][0-9０-９]{8}(?![A-Za-z0-9Ａ-Ｚａ-ｚ０-９])/g;
+
+/** Masks ID-shaped words in text that is already decoded (see `maskNationalIdsForLog`); nothing else changes. */
+export function maskNationalIdsInText(text: string): string {
+  return text.replace(NATIONAL_ID_IN_TEXT, (id) => maskNationalId(id));
+}
