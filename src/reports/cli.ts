@@ -162,7 +162,8 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
           .choices([...PATIENT_MASKS])
           .default("masked"),
       )
-      .addOption(new Option("--lang <lang>", "language of the PDF").choices(["zh", "en"]).default("zh")),
+      .addOption(new Option("--lang <lang>", "language of the PDF").choices(["zh", "zh-TW", "en"]).default("zh"))
+      .option("--patient <name>", "only the prescriptions of patients whose name contains this"),
   ).action(
     async (
       opts: ServiceOptions & {
@@ -172,6 +173,7 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
         out?: string;
         mask: PatientMask;
         lang: string;
+        patient?: string;
       },
     ) => {
       const locale = localeOf(opts.lang);
@@ -192,6 +194,7 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
             to,
             pharmacy: ctx.pharmacy,
             mask: opts.mask,
+            ...(opts.patient ? { filter: { patientName: opts.patient } } : {}),
             now: now(),
             onProgress: progress.listener,
           });

@@ -55,8 +55,11 @@ export interface LogEntry {
   elsewhere?: boolean;
   pharmacistId?: string;
   days?: number;
-  /** A reason typed by a pharmacist or the rule that blocked (override, J000, delete, block). */
-  reason?: string;
+  /**
+   * Why: the rule codes of a refusal at the counter (`dispensed-here`, `before-window` …), or the one reason a
+   * pharmacist typed (override, J000, delete, correction). Empty when none.
+   */
+  reasons: string[];
   nhiCodes: string[];
   /** What the service said about the event, in both languages. */
   message: Message;

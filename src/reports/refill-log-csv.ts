@@ -5,7 +5,6 @@
 import { formatRocDate, formatRocDateTime, rocDateTimeToIso } from "../domain/roc-date.js";
 import { csvLine, neutralizeFormula, UTF8_BOM } from "./csv.js";
 import { ENTRY_KIND_LABELS } from "./labels.js";
-import { maskNationalId } from "./mask.js";
 import type { LogEntry, LogPrescription, RefillLogData } from "./model.js";
 
 export const REFILL_LOG_CSV_COLUMNS = [
@@ -58,11 +57,11 @@ function row(p: LogPrescription, e: LogEntry, data: RefillLogData): Record<Refil
     event_label: ENTRY_KIND_LABELS[e.kind].zh,
     institution: scheduled ? "" : (e.institutionCode ?? data.pharmacy.institutionCode),
     here: scheduled ? "" : e.elsewhere ? "N" : "Y",
-    pharmacist: e.pharmacistId ? (data.mask === "full" ? e.pharmacistId : maskNationalId(e.pharmacistId)) : "",
+    pharmacist: e.pharmacistId ?? "",
     days: e.days !== undefined ? String(e.days) : "",
     window_from: e.window ? formatRocDate(e.window.from) : "",
     window_to: e.window ? formatRocDate(e.window.to) : "",
-    reason: neutralizeFormula(e.reason ?? ""),
+    reason: neutralizeFormula(e.reasons.join(",")),
     message: neutralizeFormula(e.message.zh === e.message.en ? e.message.zh : `${e.message.zh} / ${e.message.en}`),
     visit_id: e.upload?.visitId ?? "",
     upload_state: e.upload?.state ?? "",

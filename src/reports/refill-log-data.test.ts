@@ -6,6 +6,7 @@ import {
   FROM,
   NOW,
   OVERRIDE_REASON,
+  PHARMACIST,
   PHARMACY,
   RX1,
   RX2,
@@ -77,7 +78,7 @@ describe("buildRefillLogData", () => {
       "due",
     ]);
     expect(rx2.entries[2]).toMatchObject({ institutionCode: "5903010022", elsewhere: true, nhiCodes: ["D025"] });
-    expect(rx2.entries[0]!.reason).toBe(OVERRIDE_REASON);
+    expect(rx2.entries[0]!.reasons).toEqual([OVERRIDE_REASON]);
     expect(rx2.entries[1]!.upload).toMatchObject({ within24h: false });
     expect(rx2.entries[3]!.elsewhere).toBe(true); // the prescriber's C
     expect(rx2.refills[1]).toMatchObject({ state: "due", restored: true });
@@ -88,7 +89,7 @@ describe("buildRefillLogData", () => {
 
     const rx4 = data.prescriptions.find((p) => p.originalVisitId === RX4)!;
     expect(rx4.entries[0]!.upload).toMatchObject({ state: "rejected", codes: ["M16:D024"] });
-    expect(rx4.entries[1]).toMatchObject({ kind: "deleted", reason: "病人未取藥，整筆刪除" });
+    expect(rx4.entries[1]).toMatchObject({ kind: "deleted", reasons: ["病人未取藥，整筆刪除"] });
   });
 
   it("masks patients as the owner chose", async () => {
@@ -97,6 +98,33 @@ describe("buildRefillLogData", () => {
       nationalId: "A123456789",
     });
     expect((await build(false, "initials")).prescriptions[0]!.patient).toEqual({ name: "王○○", nationalId: "" });
+  });
+
+  it("keeps every national ID masked unless full, in message text and typed reasons too", async () => {
+    const ids = /(?<![A-Z0-9])[A-Z][12]\d{8}(?![A-Z0-9])/g;
+    for (const mask of ["masked", "initials"] as const) {
+      const json = JSON.stringify(await build(false, mask));
+      expect(json.match(ids)).toBeNull();
+      expect(json).toContain(`藥師 ${PHARMACIST.slice(0, 3)}****${PHARMACIST.slice(-3)}`);
+    }
+    const full = JSON.stringify(await build(false, "full"));
+    expect(full).toContain(`藥師 ${PHARMACIST}`);
+    expect(full).toContain("A123456789");
+  });
+
+  it("narrows the log to a patient by name, and its totals with it", async () => {
+    const all = await build();
+    const data = await buildRefillLogData(smallMonthService(true), {
+      from: FROM,
+      to: TO,
+      pharmacy: PHARMACY,
+      now: NOW,
+      filter: { patientName: "小明" },
+    });
+    expect(data.prescriptions.length).toBeGreaterThan(0);
+    expect(data.prescriptions.length).toBeLessThan(all.prescriptions.length);
+    for (const p of data.prescriptions) expect(p.patient.name).toMatch(/^王○明$/);
+    expect(data.totals.dispensings).toBeLessThan(all.totals.dispensings);
   });
 
   it("reports a share of nothing as unknown, not as 0 % or 100 %", async () => {

@@ -3,6 +3,7 @@
  * missed, each prescription's refill states, and every dispensing's upload state (for the NHI 24-hour KPI).
  */
 import { msg } from "../domain/message.js";
+import { maskNationalId, maskNationalIdsInText } from "../domain/national-id.js";
 import {
   dateFromRocDateTime,
   daysBetween,
@@ -51,11 +52,23 @@ export type RefillLogSource = Pick<
   prescriptions?(originalVisitIds: readonly string[]): Promise<Map<string, PrescriptionView>>;
 };
 
+/** Narrows a log to some prescriptions (all filters must match) or event types. */
+export interface RefillLogFilter {
+  nationalId?: string;
+  /** M17 */
+  prescriberInstitutionCode?: string;
+  /** Part of the patient's name (as we hold it, before masking). */
+  patientName?: string;
+  types?: RefillEventView["type"][];
+}
+
 export interface RefillLogOptions {
   from: RocDate;
   to: RocDate;
   pharmacy: PharmacyInfo;
+  /** How patients and pharmacists appear; national IDs in message text are masked too unless `full`. */
   mask?: PatientMask;
+  filter?: RefillLogFilter;
   /** The report's clock (generation time; decides which uploads are still inside their 24 hours). */
   now?: Date;
   onProgress?: ProgressListener;
@@ -177,9 +190,18 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   const now = options.now ?? new Date();
   const progress = options.onProgress;
 
-  const events = await source.refillLog({ from, to });
+  const filter = options.filter ?? {};
+  const nationalIdFilter = filter.nationalId?.trim().toUpperCase();
+  let events = await source.refillLog({
+    from,
+    to,
+    ...(nationalIdFilter ? { nationalId: nationalIdFilter } : {}),
+    ...(filter.prescriberInstitutionCode ? { prescriberInstitutionCode: filter.prescriberInstitutionCode } : {}),
+    ...(filter.types?.length ? { types: filter.types } : {}),
+  });
   progress?.({ phase: "events", done: events.length, total: events.length });
-  const due = await source.refillsDue({ from, to });
+  // Refills due are not events: a log narrowed to event types leaves them out.
+  let due = filter.types?.length ? [] : await source.refillsDue({ from, to });
 
   // Dispensings (ours) and their outbox entries.
   const group = (entries: OutboxEntryView[]) => groupBy(entries, (e) => e.dispensingId);
@@ -211,13 +233,33 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   }
 
   // Prescriptions touched by the range.
-  const ids = [...new Set([...events.map((e) => e.originalVisitId), ...due.map((d) => d.originalVisitId)])];
+  const candidateIds = [...new Set([...events.map((e) => e.originalVisitId), ...due.map((d) => d.originalVisitId)])];
   const prescriptionById = source.prescriptions
-    ? await source.prescriptions(ids)
-    : await prescriptionsOneByOne(source, ids, (done) => {
-        if (done % 100 === 0 || done === ids.length) progress?.({ phase: "prescriptions", done, total: ids.length });
+    ? await source.prescriptions(candidateIds)
+    : await prescriptionsOneByOne(source, candidateIds, (done) => {
+        if (done % 100 === 0 || done === candidateIds.length) {
+          progress?.({ phase: "prescriptions", done, total: candidateIds.length });
+        }
       });
-  progress?.({ phase: "prescriptions", done: ids.length, total: ids.length });
+  progress?.({ phase: "prescriptions", done: candidateIds.length, total: candidateIds.length });
+  const narrowed = Boolean(nationalIdFilter || filter.prescriberInstitutionCode || filter.patientName?.trim());
+  const wanted = (id: string) => {
+    if (!narrowed) return true;
+    const p = prescriptionById.get(id);
+    if (!p) return false;
+    if (nationalIdFilter && p.nationalId !== nationalIdFilter) return false;
+    if (filter.prescriberInstitutionCode && p.prescriberInstitutionCode !== filter.prescriberInstitutionCode)
+      return false;
+    const name = filter.patientName?.trim();
+    return !name || (p.patientName ?? "").includes(name);
+  };
+  const ids = candidateIds.filter(wanted);
+  if (narrowed) {
+    const keep = new Set(ids);
+    events = events.filter((e) => keep.has(e.originalVisitId));
+    due = due.filter((d) => keep.has(d.originalVisitId));
+    dispensings = dispensings.filter((d) => keep.has(d.originalVisitId));
+  }
 
   const timing = new Map<string, UploadTiming>();
   const timingOf = (d: DispensingView) => {
@@ -242,6 +284,9 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   );
 
   const isOurs = (code: string | undefined) => !code || code === pharmacy.institutionCode;
+  // Unless the owner asked for full identities, no national ID leaves the builder in clear, message text included.
+  const hideId = mask === "full" ? (id: string) => id : maskNationalId;
+  const hideIds = mask === "full" ? (text: string) => text : maskNationalIdsInText;
 
   const log: LogPrescription[] = ids.map((id) => {
     const p = prescriptionById.get(id);
@@ -258,16 +303,18 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         refillNo: e.refillNo,
         institutionCode: e.institutionCode,
         elsewhere: !isOurs(e.institutionCode),
-        pharmacistId: e.pharmacistId,
-        reason: e.reason,
+        pharmacistId: e.pharmacistId && hideId(e.pharmacistId),
+        reasons: isCounterBlock(e) ? reasonCodes(e) : e.reason ? [hideIds(e.reason)] : [],
         // The service tags NHI-reported dispensings with their H01 (A/B/…): a data format, not an NHI code.
         nhiCodes: (e.nhiCodes ?? []).filter((c) => !/^[A-E]$/.test(c)),
-        message: e.message,
+        message: { zh: hideIds(e.message.zh), en: hideIds(e.message.en) },
       };
       if (d && isDispensing) {
         entry.days = d.days;
         if (e.type === "dispensed") entry.upload = uploadOf(d);
-        if (e.type === "override" && !entry.reason && d.override) entry.reason = d.override.reason;
+        if (e.type === "override" && entry.reasons.length === 0 && d.override) {
+          entry.reasons = [hideIds(d.override.reason)];
+        }
       } else if (e.type === "dispensed" && isOurs(e.institutionCode)) {
         entry.upload = { state: "none", codes: [] };
       }
@@ -278,6 +325,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         at: parseRocDateTime(`${d.window.from}000000`),
         kind: d.state === "missed" ? "missed" : "due",
         refillNo: d.refillNo,
+        reasons: [],
         nhiCodes: [],
         message:
           d.state === "missed"
@@ -296,7 +344,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         dispensedAt: r.dispensedAt,
         institutionCode: r.dispensedBy,
         elsewhere: r.dispensedHere === undefined ? !isOurs(r.dispensedBy) : !r.dispensedHere,
-        pharmacistId: r.pharmacistId,
+        pharmacistId: r.pharmacistId && hideId(r.pharmacistId),
         days: r.days,
         window: r.window ?? dueEntry?.window,
       };

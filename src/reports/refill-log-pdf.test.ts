@@ -143,10 +143,11 @@ describe("refill log PDF: layout over several pages", () => {
       kind: "override",
       refillNo: 1,
       nhiCodes: [],
-      reason:
+      reasons: [
         "病人下週出國工作三個月，已簽署切結書，依規定一次領取剩餘藥量；已通知原處方醫師並留存切結書影本於藥局備查。".repeat(
           2,
         ),
+      ],
       message: msg("例外放行", "override"),
     });
     pdf = await renderRefillLogPdf(data);
@@ -201,7 +202,7 @@ describe("refill log PDF: layout over several pages", () => {
 
   it("draws a character the font lacks as a visible ? instead of an empty box", async () => {
     const copy = structuredClone(small);
-    copy.prescriptions[0]!.entries[0]!.reason = "藥袋破損😀請重印";
+    copy.prescriptions[0]!.entries[0]!.reasons = ["藥袋破損😀請重印"];
     const text = await pdfText(await renderRefillLogPdf(copy), { layout: false });
     expect(text).toContain("藥袋破損?請重印");
   });

@@ -3,7 +3,6 @@
  * separate from drawing lets the renderer know every character before it subsets the font.
  */
 import type { Locale } from "../domain/message.js";
-import { maskNationalId } from "../domain/national-id.js";
 import { formatRocDate, formatRocDateTime, type RocDate } from "../domain/roc-date.js";
 import { formatVisitIdGrouped } from "../domain/visit-id.js";
 import { ENTRY_KIND_LABELS, L, MASK_LABELS, REFILL_STATE_LABELS, t, UPLOAD_STATE_LABELS } from "./labels.js";
@@ -66,11 +65,6 @@ function percent(share: number): string {
   return `${(Math.floor(share * 1000) / 10).toFixed(1)} %`;
 }
 
-function pharmacist(id: string | undefined, data: RefillLogData): string {
-  if (!id) return "";
-  return data.mask === "full" ? id : maskNationalId(id);
-}
-
 function refillSummary(r: RefillSummary, locale: Locale): string {
   const parts = [t(L.refillNoLong, locale, { n: r.refillNo }), t(REFILL_STATE_LABELS[r.state], locale)];
   if (r.state === "dispensed" && r.dispensedAt) {
@@ -83,24 +77,22 @@ function refillSummary(r: RefillSummary, locale: Locale): string {
   return parts.join(" ");
 }
 
-function entryRow(e: LogEntry, data: RefillLogData, locale: Locale): EventRowView {
+function entryRow(e: LogEntry, locale: Locale): EventRowView {
   const when = formatRocDateTime(e.at);
   const where: string[] = [];
   if (e.kind !== "due" && e.kind !== "missed") {
     where.push(e.elsewhere ? (e.institutionCode ?? t(L.elsewhere, locale)) : t(L.here, locale));
   }
-  const ph = pharmacist(e.pharmacistId, data);
+  // The builder has masked the ID already unless the owner asked for it in full.
+  const ph = e.pharmacistId;
   if (ph) where.push(`${t(L.pharmacist, locale)} ${ph}`);
   const message = locale === "en" ? e.message.en : e.message.zh;
   const detail: string[] = [];
   // Rule codes (`before-window,…`) and field:code lists are for machines and the CSV; the message says it in words.
   // Reasons people typed (override, J000, delete) are always shown.
-  const machineCode =
-    (e.kind === "blocked" || e.kind === "finding") &&
-    e.reason !== undefined &&
-    /^[\w\-:;,[\]]+$/.test(e.reason) &&
-    message !== "";
-  if (e.reason && !machineCode && !message.includes(e.reason)) detail.push(e.reason);
+  const machineCode = (reason: string) =>
+    (e.kind === "blocked" || e.kind === "finding") && /^[\w\-:;,[\]]+$/.test(reason) && message !== "";
+  for (const reason of e.reasons) if (!machineCode(reason) && !message.includes(reason)) detail.push(reason);
   if (message) detail.push(message);
   if (e.window) detail.push(`${t(L.window, locale)} ${range(e.window.from, e.window.to)}`);
   const codes = [...e.nhiCodes];
@@ -131,7 +123,7 @@ function entryRow(e: LogEntry, data: RefillLogData, locale: Locale): EventRowVie
   };
 }
 
-function prescriptionView(p: LogPrescription, data: RefillLogData, locale: Locale): PrescriptionBlockView {
+function prescriptionView(p: LogPrescription, locale: Locale): PrescriptionBlockView {
   const subtitle = [
     `${t(L.prescriber, locale)} ${p.prescriberInstitutionCode}${p.prescriberName ? ` ${p.prescriberName}` : ""}`,
   ];
@@ -148,7 +140,7 @@ function prescriptionView(p: LogPrescription, data: RefillLogData, locale: Local
     subtitle: subtitle.join(" · "),
     refills: p.refills.map((r) => refillSummary(r, locale)).join(" | "),
     continued: `${title} ${t(L.continued, locale)}`,
-    rows: p.entries.map((e) => entryRow(e, data, locale)),
+    rows: p.entries.map((e) => entryRow(e, locale)),
   };
 }
 
@@ -228,7 +220,7 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
     },
     prescriptionsTitle: `${t(L.prescriptions, locale)} (${data.prescriptions.length})`,
     empty: t(L.noPrescriptions, locale),
-    prescriptions: data.prescriptions.map((p) => prescriptionView(p, data, locale)),
+    prescriptions: data.prescriptions.map((p) => prescriptionView(p, locale)),
   };
 }
 

@@ -31,7 +31,7 @@ export const RX3 = "2C3D4E5F6G7H8J9K0L1M";
 export const RX4 = "9MVG8VRA6HPL0GU1L192";
 export const OVERRIDE_REASON = '健保署連線中斷, 病人"急需"用藥\n已電話確認';
 export const J000_REASON = "原處方診所已歇業，雲端藥歷查無就醫序號，電話聯繫未果，依規定以 J000 申報";
-const PHARMACIST = "F223456781";
+export const PHARMACIST = "F223456781";
 
 const at = (roc: string) => dateFromRocDateTime(roc as RocDateTime).toISOString();
 const rdt = (roc: string) => roc as RocDateTime;
@@ -166,7 +166,11 @@ const events: RefillEventView[] = [
     pharmacistId: PHARMACIST,
     reason: "dispensed-elsewhere",
     nhiCodes: ["D025"],
-    message: msg("第1次已於 5903010022 調劑，不可重複調劑", "Refill 1 was already dispensed at 5903010022"),
+    // As the domain words it: the pharmacist who dispensed it is named by national ID.
+    message: msg(
+      `第1次已於 5903010022 調劑，不可重複調劑，藥師 ${PHARMACIST}`,
+      `Refill 1 was already dispensed at 5903010022, pharmacist ${PHARMACIST}`,
+    ),
   },
   {
     id: "e2",
