@@ -26,8 +26,7 @@ import { report, shipped, shippedFrom } from "./lib.js";
 
 // The server side as it ships (compiled dist/ when up to date); all of it from one build.
 const { createApp } = await shipped<typeof import("../src/api/app.js")>("src/api/app.ts");
-const { AuditLog } = await shipped<typeof import("../src/api/audit.js")>("src/api/audit.ts");
-const { KeyStore } = await shipped<typeof import("../src/api/keys.js")>("src/api/keys.ts");
+const { apiStoreOn } = await shipped<typeof import("../src/api/api-store.js")>("src/api/api-store.ts");
 const { nationalIdCheckDigit } =
   await shipped<typeof import("../src/domain/national-id.js")>("src/domain/national-id.ts");
 const { buildUploadXml } = await shipped<typeof import("../src/nhi/format/xml.js")>("src/nhi/format/xml.ts");
@@ -162,14 +161,16 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "rxdesk-api-bench-"));
   const rx = await createRxdesk({ dataDir: dir, demo: true });
   const sandbox = rx.sandbox!;
-  const keys = new KeyStore(join(dir, "api-keys.json"));
+  const { keys, audit } = await apiStoreOn(rx.database, dir);
   const pharmacistId = "E123456783";
-  const pharmacist = keys.create({ role: "pharmacist", terminalId: "counter-1", pharmacistId }).key;
+  const pharmacist = (
+    await keys.create({ role: "pharmacist", terminalId: "counter-1", pharmacistId }, { data: { via: "bench" } })
+  ).key;
   // A structured info line per request, as in production, written to a discarding stream.
   const logger = pino({ level: "info" }, { write: () => {} });
   const common = {
     auth: keys,
-    audit: new AuditLog(join(dir, "api-audit.jsonl")),
+    audit,
     logger,
     limits: { ratePerSecond: 100_000, burst: 100_000 },
   };

@@ -4,16 +4,15 @@
  * OpenAPI document agreeing with the router. (The dispensing flow against the real service: flow.test.ts.)
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditFile } from "./audit.js";
+import { verifyAudit } from "./audit.js";
 import type { CardReader, Scanner } from "./deps.js";
 import { openApiText } from "./openapi-text.js";
 import type { AnyRoute } from "./route.js";
 import { OPENAPI_FILE } from "./routes/system.js";
 import { createFakeService, FAKE_PATIENT, FAKE_VISIT_ID } from "./testing/fake-service.js";
-import { type ApiHarness, PHARMACIST_ID, startApi } from "./testing/harness.js";
+import { type ApiHarness, PHARMACIST_ID, startApi, TEST_ACTOR } from "./testing/harness.js";
 
 const SAMPLE_PARAMS: Record<string, string> = {
   id: "d1",
@@ -86,8 +85,8 @@ describe("API cross-cutting rules", () => {
   });
 
   it("refuses every other route without a key or with a wrong, malformed or revoked key (401)", async () => {
-    const revoked = h.keys.create({ role: "owner", terminalId: "old-pc" });
-    h.keys.revoke(revoked.record.id);
+    const revoked = await h.keys.create({ role: "owner", terminalId: "old-pc" }, TEST_ACTOR);
+    await h.keys.revoke(revoked.record.id, TEST_ACTOR);
     const wrongSecret = h.ownerKey.replace(/.{4}$/, "AAAA");
     const guarded = h.app.routes.filter((r) => r.roles !== "public");
     expect(guarded.length).toBeGreaterThan(15);
@@ -254,7 +253,8 @@ describe("API cross-cutting rules", () => {
     expect(deleted.status).toBe(200);
     const entry = (await h.audit.read({ type: "delete" })).at(-1);
     expect(entry?.data?.reason).toBe("病人 A12****789 要求取消");
-    expect(readFileSync(join(h.dir, "api-audit.jsonl"), "utf8")).not.toContain(FAKE_PATIENT);
+    const stored = await h.db.selectFrom("api_audit").select("entry_json").execute();
+    expect(JSON.stringify(stored)).not.toContain(FAKE_PATIENT);
   });
 
   it("reads a card at the key's own terminal only, and maps card errors", async () => {
@@ -315,8 +315,14 @@ describe("API cross-cutting rules", () => {
     const revoked = await request(h.url).delete(`/api/keys/${created.body.record.id}`).set(auth);
     expect(revoked.body.revokedAt).toBeTruthy();
     expectProblem(await request(h.url).get("/api/me").set("Authorization", `Bearer ${created.body.key}`), 401);
-    const stored = readFileSync(join(h.dir, "api-keys.json"), "utf8");
-    expect(stored).not.toContain(created.body.key.split("_")[2]);
+    const stored = await h.db.selectFrom("api_keys").selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(created.body.key.slice("rxk_0123456789abcdef_".length));
+    // Both changes are audited by the store, naming the owner key that made them.
+    const changes = (await h.audit.read()).filter((e) => e.type === "key-created" || e.type === "key-revoked");
+    expect(changes.slice(-2).map((e) => [e.type, e.terminalId])).toEqual([
+      ["key-created", "office"],
+      ["key-revoked", "office"],
+    ]);
   });
 
   it("answers CSV/PDF exports with 406 when no exporter is configured, and audits every export", async () => {
@@ -330,10 +336,10 @@ describe("API cross-cutting rules", () => {
     expect(exports.at(-1)?.data).toMatchObject({ format: "json", from: "1130301", to: "1130331" });
   });
 
-  it("keeps a hash-chained append-only audit file", async () => {
+  it("keeps a hash-chained append-only audit trail", async () => {
     const res = await request(h.url).get("/api/audit?limit=5").set("Authorization", `Bearer ${h.ownerKey}`);
     expect(res.body.length).toBe(5);
-    expect(verifyAuditFile(join(h.dir, "api-audit.jsonl"))).toMatchObject({ ok: true });
+    expect(await verifyAudit(h.db)).toMatchObject({ ok: true });
   });
 
   it("serves the committed OpenAPI document, which documents exactly the router's routes", async () => {

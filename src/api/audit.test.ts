@@ -1,54 +1,74 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { AuditLog, verifyAuditFile } from "./audit.js";
+import { sql } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { createThrowawayDatabase } from "../../test/support/postgres.js";
+import { type DatabaseConfig, openDatabase } from "../db/open.js";
+import { AuditLog, verifyAudit } from "./audit.js";
 
-describe("audit trail", () => {
-  const dirs: string[] = [];
-  const fresh = () => {
-    const dir = mkdtempSync(join(tmpdir(), "rxdesk-audit-"));
-    dirs.push(dir);
-    return join(dir, "api-audit.jsonl");
-  };
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+const dir = mkdtempSync(join(tmpdir(), "rxdesk-audit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.each(["sqlite", "postgres"] as const)("audit trail on %s", (engine) => {
+  async function config(): Promise<{ config: DatabaseConfig; drop(): Promise<void> }> {
+    if (engine === "sqlite") {
+      return {
+        config: { engine, file: join(dir, `${Math.random().toString(36).slice(2)}.sqlite3`) },
+        drop: async () => {},
+      };
+    }
+    const database = await createThrowawayDatabase();
+    return { config: { engine, connection: database.connection }, drop: () => database.drop() };
+  }
+
+  it("keeps one hash chain when two connections (as two processes would) append at once", async () => {
+    const { config: c, drop } = await config();
+    const [a, b] = [await openDatabase(c), await openDatabase(c)];
+    try {
+      const logs = [new AuditLog(a.db, engine), new AuditLog(b.db, engine)];
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => logs[i % 2]!.append({ type: "dispensing", data: { n: i } })),
+      );
+      expect(await verifyAudit(a.db)).toEqual({ ok: true, entries: 40 });
+      const entries = await logs[1]!.read();
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(new Set(entries.map((e) => e.data?.n)).size).toBe(40);
+      await logs[0]!.append({ type: "export", data: { n: 40 } });
+      expect((await logs[1]!.read({ type: "export" })).map((e) => e.seq)).toEqual([41]);
+      expect((await logs[1]!.read({ limit: 2 })).map((e) => e.seq)).toEqual([40, 41]);
+    } finally {
+      await a.close();
+      await b.close();
+      await drop();
+    }
   });
 
-  it("appends in order across restarts, continuing the hash chain", async () => {
-    const file = fresh();
-    const first = new AuditLog(file);
-    await Promise.all([
-      first.append({ type: "dispensing", data: { n: 1 } }),
-      first.append({ type: "override", data: { n: 2 } }),
-      first.append({ type: "export", data: { n: 3 } }),
-    ]);
-    const second = new AuditLog(file);
-    await second.append({ type: "delete", data: { n: 4 } });
-    const entries = await second.read();
-    expect(entries.map((e) => [e.seq, e.type, e.data?.n])).toEqual([
-      [1, "dispensing", 1],
-      [2, "override", 2],
-      [3, "export", 3],
-      [4, "delete", 4],
-    ]);
-    expect(verifyAuditFile(file)).toEqual({ ok: true, entries: 4 });
-    expect((await second.read({ type: "export" })).map((e) => e.seq)).toEqual([3]);
-  });
-
-  it("detects an edited, removed or reordered line", async () => {
-    const file = fresh();
-    const log = new AuditLog(file);
-    for (let i = 0; i < 4; i++) await log.append({ type: "dispensing", data: { reason: `r${i}` } });
-    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-
-    writeFileSync(file, `${lines.map((l, i) => (i === 1 ? l.replace('"r1"', '"r9"') : l)).join("\n")}\n`);
-    expect(verifyAuditFile(file)).toEqual({ ok: false, line: 2 });
-
-    writeFileSync(file, `${lines.filter((_, i) => i !== 2).join("\n")}\n`);
-    expect(verifyAuditFile(file)).toEqual({ ok: false, line: 3 });
-
-    writeFileSync(file, `${[lines[0], lines[2], lines[1], lines[3]].join("\n")}\n`);
-    expect(verifyAuditFile(file)).toEqual({ ok: false, line: 2 });
+  it("refuses UPDATE and DELETE, and verify finds an entry edited or removed behind the triggers' back", async () => {
+    const { config: c, drop } = await config();
+    const h = await openDatabase(c);
+    try {
+      const log = new AuditLog(h.db, engine);
+      for (let i = 0; i < 4; i++) await log.append({ type: "dispensing", data: { reason: `r${i}` } });
+      await expect(h.db.updateTable("api_audit").set({ type: "x" }).where("seq", "=", 2).execute()).rejects.toThrow(
+        /append-only/,
+      );
+      await expect(h.db.deleteFrom("api_audit").where("seq", "=", 2).execute()).rejects.toThrow(/append-only/);
+      await sql
+        .raw(
+          engine === "sqlite" ? "DROP TRIGGER api_audit_no_update" : "DROP TRIGGER api_audit_append_only ON api_audit",
+        )
+        .execute(h.db);
+      await sql`UPDATE api_audit SET entry_json = replace(entry_json, '"r1"', '"r9"') WHERE seq = 2`.execute(h.db);
+      expect(await verifyAudit(h.db)).toEqual({ ok: false, seq: 2 });
+      await sql`UPDATE api_audit SET entry_json = replace(entry_json, '"r9"', '"r1"') WHERE seq = 2`.execute(h.db);
+      expect(await verifyAudit(h.db)).toEqual({ ok: true, entries: 4 });
+      if (engine === "sqlite") await sql`DROP TRIGGER api_audit_no_delete`.execute(h.db);
+      await sql`DELETE FROM api_audit WHERE seq = 3`.execute(h.db);
+      expect(await verifyAudit(h.db)).toEqual({ ok: false, seq: 4 });
+    } finally {
+      await h.close();
+      await drop();
+    }
   });
 });

@@ -1,13 +1,14 @@
 /**
- * The API's append-only audit trail: one JSON line per event (dispensing, override, delete, correction, export,
- * key management, login failure, role denial). Each line carries the SHA-256 of the previous line, so an edited or
- * removed line breaks the chain (`verifyAuditFile`). Lines are appended in order through one write queue; the file
- * is never rewritten. Patient national IDs are stored masked; the service's own audit keeps the full record.
+ * The API's append-only audit trail: one entry per event (dispensing, override, delete, correction, export, key
+ * management, login failure, role denial), kept in the database. Each entry carries the SHA-256 of the previous one,
+ * so an edited or removed entry breaks the chain (`verifyAudit`). An entry is appended in a write transaction that
+ * reads the last entry and inserts the next `seq` (the primary key), so processes sharing one database extend one
+ * chain. Patient national IDs are stored masked; the service's own audit keeps the full record.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { appendFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { type Insertable, type Kysely, sql, type Transaction } from "kysely";
+import type { Engine } from "../db/migrations.js";
+import type { ApiAuditTable, Database } from "../db/schema.js";
 import type { Principal } from "./keys.js";
 
 export type AuditEventType =
@@ -51,92 +52,100 @@ export interface AuditEntry extends AuditInput {
   hash: string;
 }
 
-const GENESIS = "0".repeat(64);
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  type?: AuditEventType;
+  limit?: number;
+}
 
-function hashLine(entry: Omit<AuditEntry, "hash">): string {
+export const GENESIS = "0".repeat(64);
+
+export function hashEntry(entry: Omit<AuditEntry, "hash">): string {
   return createHash("sha256").update(JSON.stringify(entry)).digest("hex");
 }
 
 export interface AuditSink {
   append(input: AuditInput): Promise<AuditEntry>;
-  read(filter?: { from?: string; to?: string; type?: AuditEventType; limit?: number }): Promise<AuditEntry[]>;
+  read(filter?: AuditFilter): Promise<AuditEntry[]>;
 }
 
-/** File-backed audit log (`file` undefined keeps it in memory: isolated middleware tests only). */
-export class AuditLog implements AuditSink {
-  private seq = 0;
-  private prev = GENESIS;
-  private queue: Promise<unknown> = Promise.resolve();
-  private readonly memory: AuditEntry[] = [];
+/** Serializes appenders on PostgreSQL (SQLite's BEGIN IMMEDIATE already does). */
+const AUDIT_LOCK = 7263002;
 
+export class AuditLog implements AuditSink {
   constructor(
-    readonly file?: string,
+    readonly db: Kysely<Database>,
+    readonly engine: Engine,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    if (file) {
-      mkdirSync(dirname(file), { recursive: true });
-      if (existsSync(file)) {
-        const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
-        const last = lines.at(-1);
-        if (last) {
-          const entry = JSON.parse(last) as AuditEntry;
-          this.seq = entry.seq;
-          this.prev = entry.hash;
-        }
-      } else {
-        appendFileSync(file, "", { mode: 0o600 });
-      }
-    }
-  }
+  ) {}
 
   append(input: AuditInput): Promise<AuditEntry> {
-    const base = { seq: ++this.seq, at: this.now().toISOString(), ...input, prev: this.prev };
-    const entry: AuditEntry = { ...base, hash: hashLine(base) };
-    this.prev = entry.hash;
-    const file = this.file;
-    const write = this.queue.then(async () => {
-      if (file) await appendFile(file, `${JSON.stringify(entry)}\n`, { flag: "a" });
-      else this.memory.push(entry);
-      return entry;
-    });
-    this.queue = write.catch(() => undefined);
-    return write;
+    return this.db.transaction().execute((trx) => this.appendIn(trx, input));
   }
 
-  async read(
-    filter: { from?: string; to?: string; type?: AuditEventType; limit?: number } = {},
-  ): Promise<AuditEntry[]> {
-    await this.queue;
-    const all = this.file
-      ? readFileSync(this.file, "utf8")
-          .split("\n")
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as AuditEntry)
-      : [...this.memory];
-    const picked = all.filter(
-      (e) =>
-        (!filter.type || e.type === filter.type) &&
-        (!filter.from || e.at >= filter.from) &&
-        (!filter.to || e.at < filter.to),
-    );
-    return filter.limit ? picked.slice(-filter.limit) : picked;
+  /** Appends inside a caller's transaction, so the entry commits (or not) with the change it records. */
+  async appendIn(trx: Transaction<Database>, input: AuditInput): Promise<AuditEntry> {
+    if (this.engine === "postgres") await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`.execute(trx);
+    const last = await trx
+      .selectFrom("api_audit")
+      .select(["seq", "hash"])
+      .orderBy("seq", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const base = {
+      seq: Number(last?.seq ?? 0) + 1,
+      at: this.now().toISOString(),
+      ...input,
+      prev: last?.hash ?? GENESIS,
+    };
+    const entry: AuditEntry = { ...base, hash: hashEntry(base) };
+    await trx.insertInto("api_audit").values(auditRow(entry)).execute();
+    return entry;
+  }
+
+  async read(filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom("api_audit").select("entry_json");
+    if (filter.type) q = q.where("type", "=", filter.type);
+    if (filter.from) q = q.where("at", ">=", filter.from);
+    if (filter.to) q = q.where("at", "<", filter.to);
+    const rows = filter.limit
+      ? (await q.orderBy("seq", "desc").limit(filter.limit).execute()).reverse()
+      : await q.orderBy("seq", "asc").execute();
+    return rows.map((r) => JSON.parse(r.entry_json) as AuditEntry);
   }
 }
 
-/** Checks the hash chain; returns the first broken line (1-based) or undefined when intact. */
-export function verifyAuditFile(file: string): { ok: true; entries: number } | { ok: false; line: number } {
-  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+/** The row of an entry: its seq, and its text exactly as hashed. */
+export function auditRow(entry: AuditEntry): Insertable<ApiAuditTable> {
+  return { seq: entry.seq, at: entry.at, type: entry.type, entry_json: JSON.stringify(entry), hash: entry.hash };
+}
+
+export type AuditVerdict = { ok: true; entries: number } | { ok: false; seq: number };
+
+/** Checks the hash chain in seq order; returns the first broken entry's seq, or the count when intact. */
+export async function verifyAudit(db: Kysely<Database>): Promise<AuditVerdict> {
+  const rows = await db.selectFrom("api_audit").select(["seq", "entry_json", "hash"]).orderBy("seq").execute();
+  return verifyChain(rows.map((r) => ({ seq: Number(r.seq), text: r.entry_json, hash: r.hash })));
+}
+
+/** The chain check over entries as text (database rows, or the lines of an old audit file). */
+export function verifyChain(entries: { seq: number; text: string; hash?: string }[]): AuditVerdict {
   let prev = GENESIS;
-  for (let i = 0; i < lines.length; i++) {
+  let expectedSeq = 1;
+  for (const { seq, text, hash: stored } of entries) {
     let entry: AuditEntry;
     try {
-      entry = JSON.parse(lines[i]!) as AuditEntry;
+      entry = JSON.parse(text) as AuditEntry;
     } catch {
-      return { ok: false, line: i + 1 };
+      return { ok: false, seq };
     }
     const { hash, ...rest } = entry;
-    if (entry.prev !== prev || hashLine(rest) !== hash) return { ok: false, line: i + 1 };
+    const intact =
+      entry.seq === expectedSeq && entry.prev === prev && hashEntry(rest) === hash && (stored ?? hash) === hash;
+    if (!intact) return { ok: false, seq };
     prev = hash;
+    expectedSeq++;
   }
-  return { ok: true, entries: lines.length };
+  return { ok: true, entries: entries.length };
 }

@@ -1,56 +1,79 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { openDatabase, type RxdeskDb } from "../db/open.js";
+import { AuditLog, verifyAudit } from "./audit.js";
 import { KeyStore, KeyStoreError } from "./keys.js";
 
-describe("API key store", () => {
-  const dirs: string[] = [];
-  const file = () => {
-    const dir = mkdtempSync(join(tmpdir(), "rxdesk-keys-"));
-    dirs.push(dir);
-    return join(dir, "api-keys.json");
-  };
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+const BY = { data: { via: "test" } };
 
-  it("verifies a key to its principal and stores only the secret's hash", () => {
-    const store = new KeyStore(file());
-    const { key, record } = store.create({ role: "pharmacist", terminalId: "counter-1", pharmacistId: "e123456783" });
-    expect(store.verify(key)).toEqual({
+describe("API key store", () => {
+  const dir = mkdtempSync(join(tmpdir(), "rxdesk-keys-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const opened: RxdeskDb[] = [];
+  afterEach(async () => {
+    for (const h of opened.splice(0)) await h.close();
+  });
+  let n = 0;
+  /** A key store on a fresh SQLite file, or on `file` again (a second process). */
+  async function store(file = join(dir, `keys-${++n}.sqlite3`)): Promise<KeyStore> {
+    const h = await openDatabase({ engine: "sqlite", file });
+    opened.push(h);
+    return new KeyStore(h.db, new AuditLog(h.db, h.engine));
+  }
+
+  it("verifies a key to its principal and stores only the secret's hash", async () => {
+    const keys = await store();
+    const { key, record } = await keys.create(
+      { role: "pharmacist", terminalId: "counter-1", pharmacistId: "e123456783" },
+      BY,
+    );
+    expect(await keys.verify(key)).toEqual({
       keyId: record.id,
       label: "pharmacist@counter-1",
       role: "pharmacist",
       terminalId: "counter-1",
       pharmacistId: "E123456783",
     });
-    const secret = key.split("_")[2]!;
-    expect(readFileSync(store.file!, "utf8")).not.toContain(secret);
-    expect(store.verify(`${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`)).toBeUndefined();
-    expect(store.verify(key.replace(record.id, "0123456789abcdef"))).toBeUndefined();
-    expect(store.verify("")).toBeUndefined();
-    expect(store.verify(`${key} `)).toBeUndefined();
+    const secret = key.slice("rxk_0123456789abcdef_".length);
+    const rows = await keys.db.selectFrom("api_keys").selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(secret);
+    expect(await keys.verify(`${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`)).toBeUndefined();
+    expect(await keys.verify(key.replace(record.id, "0123456789abcdef"))).toBeUndefined();
+    expect(await keys.verify("")).toBeUndefined();
+    expect(await keys.verify(`${key} `)).toBeUndefined();
   });
 
-  it("refuses bad key requests", () => {
-    const store = new KeyStore(file());
-    expect(() => store.create({ role: "pharmacist", terminalId: "counter-1" })).toThrow(KeyStoreError);
-    expect(() => store.create({ role: "owner", terminalId: "bad terminal" })).toThrow(/terminalId/);
-    expect(() => store.create({ role: "owner", terminalId: "office", pharmacistId: "A123456788" })).toThrow(
+  it("refuses bad key requests, storing and auditing nothing", async () => {
+    const keys = await store();
+    await expect(keys.create({ role: "pharmacist", terminalId: "counter-1" }, BY)).rejects.toThrow(KeyStoreError);
+    await expect(keys.create({ role: "owner", terminalId: "bad terminal" }, BY)).rejects.toThrow(/terminalId/);
+    await expect(keys.create({ role: "owner", terminalId: "office", pharmacistId: "A123456788" }, BY)).rejects.toThrow(
       /pharmacistId/,
     );
-    expect(() => store.create({ role: "admin" as "owner", terminalId: "office" })).toThrow(/role/);
-    expect(store.list()).toEqual([]);
+    await expect(keys.create({ role: "admin" as "owner", terminalId: "office" }, BY)).rejects.toThrow(/role/);
+    expect(await keys.list()).toEqual([]);
+    expect(await keys.audit.read()).toEqual([]);
   });
 
-  it("sees keys created and revoked by another process (the CLI) without a restart", () => {
-    const path = file();
-    const server = new KeyStore(path, 0);
-    const cli = new KeyStore(path, 0);
-    const { key, record } = cli.create({ role: "owner", terminalId: "office" });
-    expect(server.verify(key)?.role).toBe("owner");
-    cli.revoke(record.id);
-    expect(server.verify(key)).toBeUndefined();
+  it("sees keys created and revoked by another process at once, and audits each change once", async () => {
+    const file = join(dir, "shared.sqlite3");
+    const server = await store(file);
+    const cli = await store(file);
+    const { key, record } = await cli.create({ role: "owner", terminalId: "office" }, BY);
+    expect((await server.verify(key))?.role).toBe("owner");
+    expect((await cli.revoke(record.id, BY))?.revokedAt).toBeTruthy();
+    expect(await server.verify(key)).toBeUndefined();
+    // Revoking again changes nothing and is not audited again; an unknown id is undefined.
+    expect((await server.revoke(record.id, BY))?.revokedAt).toBeTruthy();
+    expect(await server.revoke("0123456789abcdef", BY)).toBeUndefined();
+    const entries = await server.audit.read();
+    expect(entries.map((e) => [e.type, e.data])).toEqual([
+      ["key-created", { via: "test", newKeyId: record.id, role: "owner", terminalId: "office" }],
+      ["key-revoked", { via: "test", revokedKeyId: record.id }],
+    ]);
+    expect(await verifyAudit(server.db)).toEqual({ ok: true, entries: 2 });
   });
 });

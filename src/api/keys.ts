@@ -1,13 +1,14 @@
 /**
  * Per-terminal API keys. A key is `rxk_<id>_<secret>` where the secret is 32 random bytes (base64url); only the
  * SHA-256 of the secret is stored (a slow hash adds nothing for 256-bit random secrets and would cost every request).
- * The store is a JSON file under the data directory, written atomically (temp file + rename) with mode 0600, and
- * re-read when another process (the `rxdesk serve keys` CLI) changes it.
+ * The store is the `api_keys` table of the rxdesk database; every create and revoke is audited in the same
+ * transaction, whichever entry point (API, CLI) made it.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import type { Kysely, Selectable } from "kysely";
+import type { ApiKeysTable, Database } from "../db/schema.js";
 import { checkNationalId } from "../domain/national-id.js";
+import type { AuditInput, AuditLog } from "./audit.js";
 
 export type Role = "pharmacist" | "owner";
 export const ROLES: readonly Role[] = ["pharmacist", "owner"];
@@ -66,57 +67,36 @@ export function validateNewKey(input: NewKey): string | undefined {
   return undefined;
 }
 
+/** Who changed a key, for its audit entry: an API principal (with its request) or the command line. */
+export type KeyChangeActor = Pick<AuditInput, "keyId" | "role" | "terminalId" | "requestId" | "data">;
+
+function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    label: row.label,
+    role: row.role as Role,
+    terminalId: row.terminal_id,
+    ...(row.pharmacist_id ? { pharmacistId: row.pharmacist_id } : {}),
+    secretHash: row.secret_hash,
+    createdAt: row.created_at,
+    ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
+  };
+}
+
+/**
+ * Keys in the database: every change is one transaction together with its audit entry, so keys created or revoked
+ * by several processes at once (the API, `rxdesk keys`) are all kept, and a request checks the key as it is now.
+ */
 export class KeyStore {
-  private records = new Map<string, ApiKeyRecord>();
-  /** mtime + inode of the file as last read (every write is a rename, so the inode changes too). */
-  private version = "";
-  private checkedAt = 0;
-
-  /** `file` undefined: memory only (tests of isolated middleware). */
   constructor(
-    readonly file?: string,
-    private readonly reloadIntervalMs = 1000,
-  ) {
-    this.reload(true);
-  }
-
-  private reload(force = false): void {
-    if (!this.file) return;
-    const now = Date.now();
-    if (!force && now - this.checkedAt < this.reloadIntervalMs) return;
-    this.checkedAt = now;
-    let version: string;
-    try {
-      const stat = statSync(this.file);
-      version = `${stat.mtimeMs}:${stat.ino}:${stat.size}`;
-    } catch {
-      this.records.clear();
-      this.version = "";
-      return;
-    }
-    if (version === this.version && !force) return;
-    const parsed = JSON.parse(readFileSync(this.file, "utf8")) as { keys?: ApiKeyRecord[] };
-    this.records = new Map((parsed.keys ?? []).map((k) => [k.id, k]));
-    this.version = version;
-  }
-
-  private persist(): void {
-    if (!this.file) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify({ version: 1, keys: [...this.records.values()] }, null, 2)}\n`, {
-      mode: 0o600,
-    });
-    renameSync(tmp, this.file);
-    const stat = statSync(this.file);
-    this.version = `${stat.mtimeMs}:${stat.ino}:${stat.size}`;
-  }
+    readonly db: Kysely<Database>,
+    readonly audit: AuditLog,
+  ) {}
 
   /** Creates a key and returns the full key text once; it cannot be recovered later. */
-  create(input: NewKey, now = new Date()): { key: string; record: ApiKeyRecord } {
+  async create(input: NewKey, by: KeyChangeActor, now = new Date()): Promise<{ key: string; record: ApiKeyRecord }> {
     const problem = validateNewKey(input);
     if (problem) throw new KeyStoreError(problem);
-    this.reload(true);
     const id = randomBytes(8).toString("hex");
     const secret = randomBytes(32).toString("base64url");
     const record: ApiKeyRecord = {
@@ -128,39 +108,68 @@ export class KeyStore {
       secretHash: sha256(secret).toString("hex"),
       createdAt: now.toISOString(),
     };
-    this.records.set(id, record);
-    this.persist();
+    await this.db.transaction().execute(async (trx) => {
+      await insertKey(trx, record);
+      await this.audit.appendIn(trx, {
+        type: "key-created",
+        ...by,
+        data: { ...by.data, newKeyId: id, role: record.role, terminalId: record.terminalId },
+      });
+    });
     return { key: `rxk_${id}_${secret}`, record };
   }
 
-  revoke(id: string, now = new Date()): ApiKeyRecord | undefined {
-    this.reload(true);
-    const record = this.records.get(id);
-    if (!record) return undefined;
-    if (!record.revokedAt) {
-      record.revokedAt = now.toISOString();
-      this.persist();
-    }
-    return record;
+  /** Revokes a key (audited the first time); undefined when there is no such key. */
+  async revoke(id: string, by: KeyChangeActor, now = new Date()): Promise<ApiKeyRecord | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const changed = await trx
+        .updateTable("api_keys")
+        .set({ revoked_at: now.toISOString() })
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) > 0) {
+        await this.audit.appendIn(trx, { type: "key-revoked", ...by, data: { ...by.data, revokedKeyId: id } });
+      }
+      const row = await trx.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    });
   }
 
-  list(): ApiKeyRecord[] {
-    this.reload();
-    return [...this.records.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  async list(): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom("api_keys").selectAll().orderBy("created_at").orderBy("id").execute();
+    return rows.map(toRecord);
   }
 
   /** The principal for a presented key, or undefined (unknown, malformed, revoked, wrong secret). */
-  verify(presented: string): Principal | undefined {
+  async verify(presented: string): Promise<Principal | undefined> {
     const match = KEY_RE.exec(presented);
     if (!match) return undefined;
-    this.reload();
-    const record = this.records.get(match[1]!);
+    const row = await this.db.selectFrom("api_keys").selectAll().where("id", "=", match[1]!).executeTakeFirst();
     const actual = sha256(match[2]!);
-    const expected = record ? Buffer.from(record.secretHash, "hex") : Buffer.alloc(32);
+    const expected = row ? Buffer.from(row.secret_hash, "hex") : Buffer.alloc(32);
     const same = expected.length === actual.length && timingSafeEqual(expected, actual);
-    if (!record || !same || record.revokedAt) return undefined;
-    return toPrincipal(record);
+    if (!row || !same || row.revoked_at) return undefined;
+    return toPrincipal(toRecord(row));
   }
+}
+
+/** Stores a key record as it is (new keys, and the import of an old key file). */
+export async function insertKey(db: Kysely<Database>, record: ApiKeyRecord): Promise<void> {
+  await db
+    .insertInto("api_keys")
+    .values({
+      id: record.id,
+      label: record.label,
+      role: record.role,
+      terminal_id: record.terminalId,
+      pharmacist_id: record.pharmacistId ?? null,
+      secret_hash: record.secretHash,
+      created_at: record.createdAt,
+      revoked_at: record.revokedAt ?? null,
+    })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .execute();
 }
 
 export function toPrincipal(record: ApiKeyRecord): Principal {

@@ -1,21 +1,21 @@
 /**
  * Runs the API on the embedded default: the dispensing service from `createRxdesk` (SQLite file + in-process NHI
- * sandbox, or `nhiUrl`), keys and audit trail in the data folder, the pcscd card reader, the scan decoder and the
+ * sandbox, or `nhiUrl`), keys and audit trail in its database, the pcscd card reader, the scan decoder and the
  * report exports.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, resolve } from "node:path";
 import pino, { type Logger } from "pino";
+import { dataDirOf } from "../db/open.js";
 import type { NhiClient } from "../nhi/client.js";
 import { createHttpNhiClient } from "../nhi/sandbox/index.js";
 import { reportSourceFor } from "../reports/service-source.js";
 import { createRxdesk, type Rxdesk } from "../service/bootstrap.js";
+import { apiStoreOn } from "./api-store.js";
 import { createApp } from "./app.js";
-import { AuditLog } from "./audit.js";
 import { createPcscCardReader } from "./card-reader.js";
 import type { ApiLimits, VirtualCardVerifier } from "./deps.js";
-import { KeyStore } from "./keys.js";
+import type { KeyStore } from "./keys.js";
 import { createReportsExporter } from "./reports-exporter.js";
 import { loadScanner } from "./scanner.js";
 
@@ -42,14 +42,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function dataDirOf(dataDir?: string): string {
-  return resolve(dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
-}
-
-export function keyStoreFor(dataDir?: string): KeyStore {
-  return new KeyStore(join(dataDirOf(dataDir), "api-keys.json"));
-}
-
 export function virtualCardVerifier(nhi: NhiClient, institutionCode: string): VirtualCardVerifier {
   return { verify: (token) => nhi.verifyVirtualCard({ institutionCode }, token) };
 }
@@ -64,11 +56,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.demo ? { demo: true } : {}),
   });
   try {
-    const keys = keyStoreFor(dataDir);
+    // Keys and the audit trail live in the same database as the dispensings.
+    const { keys, audit } = await apiStoreOn(rx.database, dataDir);
     const app = createApp({
       service: rx.service,
       auth: keys,
-      audit: new AuditLog(join(dataDir, "api-audit.jsonl")),
+      audit,
       logger,
       ...(options.cardReaders === false ? {} : { cardReader: createPcscCardReader(options.cardReaders ?? {}) }),
       scanner: await loadScanner(),

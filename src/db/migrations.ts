@@ -239,4 +239,35 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex("nhi_refills_dispensed_at").on("nhi_refills").column("dispensed_at").execute();
     },
   },
+  {
+    version: 4,
+    name: "api keys and audit trail",
+    async up(db, engine) {
+      // Both used to be files in the data folder, read-modify-written without a lock (lost keys, lost revocations,
+      // a broken hash chain with two processes). In the database every change is a transaction.
+      await db.schema
+        .createTable("api_keys")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("label", "text", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("terminal_id", "text", (c) => c.notNull())
+        .addColumn("pharmacist_id", "text")
+        .addColumn("secret_hash", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("revoked_at", "text")
+        .addCheckConstraint("api_keys_role", sql`role IN ('pharmacist', 'owner')`)
+        .execute();
+      // One row per entry of the hash chain; `seq` is the primary key, so no two writers can both append entry n.
+      await db.schema
+        .createTable("api_audit")
+        .addColumn("seq", "integer", (c) => c.primaryKey())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("entry_json", "text", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("api_audit_type").on("api_audit").columns(["type", "seq"]).execute();
+      await appendOnlyTriggers(db, engine, "api_audit");
+    },
+  },
 ];

@@ -25,9 +25,29 @@ export interface RxdeskDb {
   close(): Promise<void>;
 }
 
-/** The default database file: `<dataDir>/rxdesk.sqlite3`, dataDir from RXDESK_DATA_DIR or `./data`. */
+/** The data folder: `dataDir`, else RXDESK_DATA_DIR, else `./data`, as an absolute path. */
+export function dataDirOf(dataDir?: string): string {
+  return resolve(dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+}
+
+/** The default database file: `<dataDir>/rxdesk.sqlite3`. */
 export function defaultDbFile(dataDir?: string): string {
-  return join(resolve(dataDir ?? process.env.RXDESK_DATA_DIR ?? "data"), "rxdesk.sqlite3");
+  return join(dataDirOf(dataDir), "rxdesk.sqlite3");
+}
+
+/**
+ * The database for a data folder: `database` when given; otherwise PostgreSQL when RXDESK_DATABASE_URL is a
+ * `postgres://` URL and no SQLite file was named; otherwise the SQLite file (`dbFile` or `<dataDir>/rxdesk.sqlite3`).
+ */
+export function databaseConfigFor(options: {
+  dataDir: string;
+  dbFile?: string;
+  database?: DatabaseConfig;
+}): DatabaseConfig {
+  if (options.database) return options.database;
+  const pgUrl = process.env.RXDESK_DATABASE_URL;
+  if (!options.dbFile && pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)) return { engine: "postgres", connection: pgUrl };
+  return { engine: "sqlite", file: options.dbFile ?? defaultDbFile(options.dataDir) };
 }
 
 export function createKysely(config: DatabaseConfig): Kysely<Database> {

@@ -138,6 +138,28 @@ export interface AuditLogTable {
   detail_json: string;
 }
 
+/** API keys: only the SHA-256 of the secret is stored. */
+export interface ApiKeysTable {
+  id: string;
+  label: string;
+  role: string; // pharmacist | owner
+  terminal_id: string;
+  pharmacist_id: string | null; // M06
+  secret_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The API's hash-chained audit trail (append-only: triggers refuse UPDATE and DELETE). */
+export interface ApiAuditTable {
+  seq: number;
+  at: string;
+  type: string;
+  /** The whole entry (seq, at, who, what, prev) as hashed; `hash` is its SHA-256. */
+  entry_json: string;
+  hash: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -153,6 +175,8 @@ export interface Database {
   refill_events: RefillEventsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  api_keys: ApiKeysTable;
+  api_audit: ApiAuditTable;
 }
 
 export type DispensingRow = Selectable<DispensingsTable>;

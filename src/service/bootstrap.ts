@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DatabaseConfig } from "../db/open.js";
-import { defaultDbFile, openDatabase, type RxdeskDb } from "../db/open.js";
+import { databaseConfigFor, openDatabase, type RxdeskDb } from "../db/open.js";
 import type { NhiClient } from "../nhi/client.js";
 import { createHttpNhiClient, createSandbox, type Sandbox, type SeededScenarios } from "../nhi/sandbox/index.js";
 import { DispensingService, type PharmacyIdentity } from "./dispensing-service.js";
@@ -53,7 +53,8 @@ export interface Rxdesk {
   sandbox?: Sandbox;
   /** The seeded demo cases, when `demo` was asked for. */
   demo?: SeededScenarios;
-  database: { engine: RxdeskDb["engine"]; location: string };
+  /** The open database, shared with the API's key store and audit trail. */
+  database: Pick<RxdeskDb, "db" | "engine" | "location">;
   pharmacy: PharmacyIdentity;
   close(): Promise<void>;
 }
@@ -76,13 +77,13 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
   mkdirSync(dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
   const pharmacy: PharmacyIdentity = { ...DEFAULT_PHARMACY, ...options.pharmacy };
-  const pgUrl = process.env.RXDESK_DATABASE_URL;
-  const dbConfig: DatabaseConfig =
-    options.database ??
-    (!options.dbFile && pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)
-      ? { engine: "postgres", connection: pgUrl }
-      : { engine: "sqlite", file: options.dbFile ?? defaultDbFile(dataDir) });
-  const opened = await openDatabase(dbConfig);
+  const opened = await openDatabase(
+    databaseConfigFor({
+      dataDir,
+      ...(options.dbFile ? { dbFile: options.dbFile } : {}),
+      ...(options.database ? { database: options.database } : {}),
+    }),
+  );
   let sandbox: Sandbox | undefined;
   try {
     let nhi: NhiClient;
@@ -148,7 +149,7 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
     const rx: Rxdesk = {
       service: dispensing,
       dispensing,
-      database: { engine: opened.engine, location: opened.location },
+      database: { db: opened.db, engine: opened.engine, location: opened.location },
       pharmacy,
       close: () => dispensing.close(),
     };

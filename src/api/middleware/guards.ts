@@ -10,7 +10,7 @@ import type { ApiContext, ApiState } from "../route.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 export interface Authenticator {
-  verify(presented: string): Principal | undefined;
+  verify(presented: string): Promise<Principal | undefined>;
 }
 
 function presentedKey(ctx: ApiContext): string | undefined {
@@ -42,7 +42,7 @@ export function authenticate(auth: Authenticator, audit: AuditSink, failures: Ra
     const identity = failureIdentity(key);
     const wait = failures.blocked(identity);
     if (wait > 0) throw problems.rateLimited(wait);
-    const principal = auth.verify(key);
+    const principal = await auth.verify(key);
     if (!principal) {
       failures.take(identity);
       const keyId = KEY_ID_RE.exec(key)?.[1];

@@ -16,11 +16,16 @@ import {
 import type { RocDate } from "../../domain/roc-date.js";
 import { auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
-import { KeyStoreError, publicKeyView } from "../keys.js";
+import { type KeyChangeActor, KeyStoreError, type Principal, publicKeyView } from "../keys.js";
 import { ApiProblem, problems } from "../problem.js";
-import { type AnyRoute, defineRoute } from "../route.js";
+import { type AnyRoute, type ApiContext, defineRoute } from "../route.js";
 
 const OWNER = ["owner"] as const;
+
+/** Who changes a key through the API: the owner's key, on this request. */
+function keyChangeActor(ctx: ApiContext, principal: Principal): KeyChangeActor {
+  return { ...auditActor(principal), requestId: ctx.state.requestId };
+}
 
 export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
   const { service } = deps;
@@ -112,8 +117,8 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
       roles: OWNER,
       query: emptyQuerySchema,
       responses: { 200: { description: "Keys", schema: apiKeySchema.array() } },
-      handler(ctx) {
-        ctx.body = deps.auth.list().map(publicKeyView);
+      async handler(ctx) {
+        ctx.body = (await deps.auth.list()).map(publicKeyView);
       },
     }),
     defineRoute({
@@ -126,22 +131,17 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
       body: { kind: "json", schema: createKeyBodySchema },
       query: emptyQuerySchema,
       responses: { 201: { description: "The new key", schema: createdKeySchema } },
-      async handler(ctx, { body, principal, audit }) {
-        let created: ReturnType<typeof deps.auth.create>;
+      async handler(ctx, { body, principal }) {
+        let created: Awaited<ReturnType<typeof deps.auth.create>>;
         try {
-          created = deps.auth.create(body, deps.now());
+          // The store audits the change in the same transaction.
+          created = await deps.auth.create(body, keyChangeActor(ctx, principal), deps.now());
         } catch (error) {
           if (error instanceof KeyStoreError) {
             throw new ApiProblem(400, "invalid-input", { zh: `金鑰資料不正確：${error.message}`, en: error.message });
           }
           throw error;
         }
-        await audit.append({
-          type: "key-created",
-          ...auditActor(principal),
-          requestId: ctx.state.requestId,
-          data: { newKeyId: created.record.id, role: created.record.role, terminalId: created.record.terminalId },
-        });
         ctx.status = 201;
         ctx.body = { key: created.key, record: publicKeyView(created.record) };
       },
@@ -157,15 +157,9 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
       query: emptyQuerySchema,
       errors: [404],
       responses: { 200: { description: "The revoked key", schema: apiKeySchema } },
-      async handler(ctx, { params, principal, audit }) {
-        const revoked = deps.auth.revoke(params.id as string, deps.now());
+      async handler(ctx, { params, principal }) {
+        const revoked = await deps.auth.revoke(params.id as string, keyChangeActor(ctx, principal), deps.now());
         if (!revoked) throw problems.notFound({ zh: "找不到這把金鑰", en: "No such key" });
-        await audit.append({
-          type: "key-revoked",
-          ...auditActor(principal),
-          requestId: ctx.state.requestId,
-          data: { revokedKeyId: revoked.id },
-        });
         ctx.body = publicKeyView(revoked);
       },
     }),

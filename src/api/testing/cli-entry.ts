@@ -1,7 +1,11 @@
-/** `rxdesk` with only the serve/keys commands registered (tests start it without loading every other command). */
+/** `rxdesk` with only the serve, keys and audit commands registered (tests start it without loading every other command). */
 import { Command } from "commander";
-import { register } from "../../cli/commands/serve.js";
+import { register as registerAudit } from "../../cli/commands/audit.js";
+import { register as registerKeys } from "../../cli/commands/keys.js";
+import { register as registerServe } from "../../cli/commands/serve.js";
 
 const program = new Command("rxdesk");
-register(program);
+registerServe(program);
+registerKeys(program);
+registerAudit(program);
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 /**
- * Test harness: the API on a real loopback HTTP listener, with a key store and audit file in a temp directory,
+ * Test harness: the API on a real loopback HTTP listener, with the key store and audit trail in a database (a SQLite
+ * file in a temp directory unless the service's database is given),
  * one key per role (plus a second pharmacist), and the pino log captured in memory.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,10 +9,12 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
+import { openDatabase, type RxdeskDb } from "../../db/open.js";
+import { apiStoreOn } from "../api-store.js";
 import { type ApiApp, createApp } from "../app.js";
-import { AuditLog } from "../audit.js";
+import type { AuditLog } from "../audit.js";
 import type { AppOptions } from "../deps.js";
-import { KeyStore } from "../keys.js";
+import type { KeyChangeActor, KeyStore } from "../keys.js";
 
 export const PHARMACIST_ID = "E123456783";
 export const PHARMACIST2_ID = "P222333441";
@@ -24,6 +27,8 @@ export interface ApiHarness {
   dir: string;
   keys: KeyStore;
   audit: AuditLog;
+  /** The database holding the keys and the audit trail. */
+  db: RxdeskDb["db"];
   logLines: string[];
   pharmacistKey: string;
   pharmacist2Key: string;
@@ -33,19 +38,28 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** Key changes made by the test itself, as the audit trail names them. */
+export const TEST_ACTOR: KeyChangeActor = { data: { via: "test" } };
+
 export async function startApi(
-  options: Omit<AppOptions, "auth" | "audit" | "logger"> & { dir?: string },
+  options: Omit<AppOptions, "auth" | "audit" | "logger"> & {
+    dir?: string;
+    /** The service's database (keys and audit live beside the dispensings); default: a SQLite file in `dir`. */
+    database?: Pick<RxdeskDb, "db" | "engine">;
+  },
 ): Promise<ApiHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "rxdesk-api-"));
-  const keys = new KeyStore(join(dir, "api-keys.json"));
-  const audit = new AuditLog(join(dir, "api-audit.jsonl"));
+  const own = options.database ? undefined : await openDatabase({ engine: "sqlite", file: join(dir, "api.sqlite3") });
+  const database = options.database ?? own!;
+  const { keys, audit } = await apiStoreOn(database, dir);
   const logLines: string[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void logLines.push(line) });
   const app = createApp({ ...options, auth: keys, audit, logger });
-  const pharmacistKey = keys.create({ role: "pharmacist", terminalId: "counter-1", pharmacistId: PHARMACIST_ID }).key;
-  const pharmacist2Key = keys.create({ role: "pharmacist", terminalId: "counter-2", pharmacistId: PHARMACIST2_ID }).key;
-  const ownerKey = keys.create({ role: "owner", terminalId: "office", pharmacistId: OWNER_ID }).key;
-  const officeKey = keys.create({ role: "owner", terminalId: "office-pc" }).key;
+  const create = async (input: Parameters<KeyStore["create"]>[0]) => (await keys.create(input, TEST_ACTOR)).key;
+  const pharmacistKey = await create({ role: "pharmacist", terminalId: "counter-1", pharmacistId: PHARMACIST_ID });
+  const pharmacist2Key = await create({ role: "pharmacist", terminalId: "counter-2", pharmacistId: PHARMACIST2_ID });
+  const ownerKey = await create({ role: "owner", terminalId: "office", pharmacistId: OWNER_ID });
+  const officeKey = await create({ role: "owner", terminalId: "office-pc" });
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -56,6 +70,7 @@ export async function startApi(
     dir,
     keys,
     audit,
+    db: database.db,
     logLines,
     pharmacistKey,
     pharmacist2Key,
@@ -64,6 +79,7 @@ export async function startApi(
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await own?.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

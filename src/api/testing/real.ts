@@ -32,6 +32,7 @@ export async function startRealApi(
     }),
     ...extra,
     dir,
+    database: rx.database,
   });
   return {
     ...api,

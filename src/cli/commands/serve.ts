@@ -1,11 +1,10 @@
 /**
  * `rxdesk serve`: the HTTP API for counters, pickup tablets and the owner's PC (embedded default: SQLite file +
- * in-process NHI sandbox). `rxdesk keys create|list|revoke`: the per-terminal API keys it accepts.
+ * in-process NHI sandbox). Its keys: `rxdesk keys` (./keys.ts).
  */
 import type { Command } from "commander";
 import { parseReaderMap } from "../../api/card-reader.js";
-import { KeyStoreError, publicKeyView, ROLES, type Role } from "../../api/keys.js";
-import { dataDirOf, keyStoreFor, startServer } from "../../api/server.js";
+import { startServer } from "../../api/server.js";
 
 interface ServeCliOptions {
   port: string;
@@ -62,7 +61,7 @@ export function register(program: Command): void {
         outboxIntervalMs: positiveInt("--outbox-interval", opts.outboxInterval) * 1000,
       });
       process.stderr.write(`rxdesk API listening on ${running.url} (OpenAPI: ${running.url}/openapi.json)\n`);
-      if (running.keys.list().filter((k) => !k.revokedAt).length === 0) {
+      if ((await running.keys.list()).filter((k) => !k.revokedAt).length === 0) {
         process.stderr.write(
           "尚無 API 金鑰 / no API keys yet: rxdesk keys create --role owner --terminal office" +
             `${opts.dataDir ? ` --data-dir ${opts.dataDir}` : ""}\n`,
@@ -76,71 +75,5 @@ export function register(program: Command): void {
       };
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
-    });
-
-  const keys = program.command("keys").description("API keys for `rxdesk serve` (stored hashed in the data folder)");
-  keys
-    .command("create")
-    .description("create a key for a terminal; prints it once")
-    .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
-    .requiredOption("--terminal <id>", "terminal id (counter-1, pickup-tablet, office …)")
-    .option("--pharmacist-id <nationalId>", "the pharmacist's national ID (M06); required for pharmacist keys")
-    .option("--label <text>", "a name to recognize the key by")
-    .option("--data-dir <dir>", "data folder (default RXDESK_DATA_DIR or ./data)")
-    .option("--json", "print JSON")
-    .action(
-      (opts: {
-        role: string;
-        terminal: string;
-        pharmacistId?: string;
-        label?: string;
-        dataDir?: string;
-        json?: boolean;
-      }) => {
-        try {
-          const created = keyStoreFor(opts.dataDir).create({
-            role: opts.role as Role,
-            terminalId: opts.terminal,
-            ...(opts.pharmacistId ? { pharmacistId: opts.pharmacistId } : {}),
-            ...(opts.label ? { label: opts.label } : {}),
-          });
-          if (opts.json) {
-            process.stdout.write(`${JSON.stringify({ key: created.key, record: publicKeyView(created.record) })}\n`);
-          } else {
-            process.stdout.write(`${created.key}\n`);
-            process.stderr.write(
-              `金鑰只顯示這一次，請存到終端機 / shown once: store it on the terminal (id ${created.record.id}, ` +
-                `${created.record.role}@${created.record.terminalId}, ${dataDirOf(opts.dataDir)})\n`,
-            );
-          }
-        } catch (error) {
-          if (!(error instanceof KeyStoreError)) throw error;
-          process.stderr.write(`金鑰資料不正確 / invalid key request: ${error.message}\n`);
-          process.exitCode = 2;
-        }
-      },
-    );
-  keys
-    .command("list")
-    .description("list keys (never their secrets)")
-    .option("--data-dir <dir>", "data folder")
-    .action((opts: { dataDir?: string }) => {
-      for (const record of keyStoreFor(opts.dataDir).list()) {
-        process.stdout.write(`${JSON.stringify(publicKeyView(record))}\n`);
-      }
-    });
-  keys
-    .command("revoke")
-    .description("revoke a key by id")
-    .argument("<id>", "key id (16 hex digits)")
-    .option("--data-dir <dir>", "data folder")
-    .action((id: string, opts: { dataDir?: string }) => {
-      const revoked = keyStoreFor(opts.dataDir).revoke(id);
-      if (!revoked) {
-        process.stderr.write(`找不到金鑰 / no such key: ${id}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      process.stdout.write(`${JSON.stringify(publicKeyView(revoked))}\n`);
     });
 }
