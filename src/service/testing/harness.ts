@@ -125,36 +125,8 @@ export async function createHarness(
     card,
     dispenseHere: (c, refillNo) =>
       first.dispense({ visitIdInput: c.originalVisitId, refillNo, pharmacistId: PHARMACIST, card: card(c) }),
-    async dispenseAtOther(c, refillNo, days = c.daysPerRefill) {
-      const pass = await sandbox.client.passCard(
-        { institutionCode: other },
-        { nationalId: c.nationalId, visitCategory: "AF", at: now() },
-      );
-      const record = dispensingRecord({
-        pharmacyCode: other,
-        samId: pass.samId,
-        cardNumber: SCENARIO_PATIENTS.find((x) => x.nationalId === c.nationalId)?.cardNumber ?? "000000000000",
-        nationalId: c.nationalId,
-        birthDate: c.birthDate as RocDate,
-        pharmacistId: "B220145675",
-        visitDateTime: pass.visitDateTime,
-        signature: pass.signature,
-        visitId: pass.visitId,
-        originalVisitId: c.originalVisitId,
-        prescriberInstitutionCode: c.prescriberInstitutionCode,
-        originalSequenceNumber: c.originalSequenceNumber ?? "J000",
-        originalVisitDateTime: c.originalVisitDateTime as RocDateTime,
-        refillNo,
-        refillCount: c.refillCount,
-        days,
-      });
-      const receipt = await sandbox.client.upload({ institutionCode: other }, buildUploadXml([record]));
-      const report = await sandbox.client.fetchCheckReport({ institutionCode: other }, receipt.uploadId);
-      const rejected = report ? parseCheckReport(report) : [];
-      if (rejected.length > 0) {
-        throw new Error(`pharmacy X's upload was rejected: ${JSON.stringify(rejected[0]!.errors)}`);
-      }
-    },
+    dispenseAtOther: (c, refillNo, days = c.daysPerRefill) =>
+      dispenseAtOtherPharmacy(sandbox, other, c, { refillNo, days, at: now() }),
     async prescriberCancel(c, refillNo, h01 = "C") {
       const prescription = {
         h00: "1",
@@ -184,4 +156,41 @@ export async function createHarness(
       for (const c of cleanups) await c();
     },
   };
+}
+
+/** Pharmacy `other` passes the patient's card and uploads refill n of the case to the sandbox (accepted, or throws). */
+export async function dispenseAtOtherPharmacy(
+  sandbox: Sandbox,
+  other: string,
+  c: ScenarioCase,
+  { refillNo, days = c.daysPerRefill, at }: { refillNo: number; days?: number; at: Date },
+): Promise<void> {
+  const pass = await sandbox.client.passCard(
+    { institutionCode: other },
+    { nationalId: c.nationalId, visitCategory: "AF", at },
+  );
+  const record = dispensingRecord({
+    pharmacyCode: other,
+    samId: pass.samId,
+    cardNumber: SCENARIO_PATIENTS.find((x) => x.nationalId === c.nationalId)?.cardNumber ?? "000000000000",
+    nationalId: c.nationalId,
+    birthDate: c.birthDate as RocDate,
+    pharmacistId: "B220145675",
+    visitDateTime: pass.visitDateTime,
+    signature: pass.signature,
+    visitId: pass.visitId,
+    originalVisitId: c.originalVisitId,
+    prescriberInstitutionCode: c.prescriberInstitutionCode,
+    originalSequenceNumber: c.originalSequenceNumber ?? "J000",
+    originalVisitDateTime: c.originalVisitDateTime as RocDateTime,
+    refillNo,
+    refillCount: c.refillCount,
+    days,
+  });
+  const receipt = await sandbox.client.upload({ institutionCode: other }, buildUploadXml([record]));
+  const report = await sandbox.client.fetchCheckReport({ institutionCode: other }, receipt.uploadId);
+  const rejected = report ? parseCheckReport(report) : [];
+  if (rejected.length > 0) {
+    throw new Error(`pharmacy X's upload was rejected: ${JSON.stringify(rejected[0]!.errors)}`);
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * A tap between rxdesk and the NHI sandbox: an HTTP proxy that forwards every call and lets a test act at two
  * moments of each one — when the request has arrived (before NHI sees it) and when NHI has answered (before the
- * answer goes back). The reliability tests kill the counter process at those moments. It also counts, per visit ID
+ * answer goes back). The reliability tests kill the counter process, or spoil the answer, at those moments. It also
+ * counts, per visit ID
  * (M15), the uploads that reached NHI, from the Big5 XML it forwarded.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -10,8 +11,12 @@ import iconv from "iconv-lite";
 
 export type NhiCall = "upload" | "report" | "status" | "other";
 export type TapMoment = "arrived" | "answered";
-/** `hold`: never answer (the connection stays open until the tap closes). */
-export type TapAction = "pass" | "hold";
+/**
+ * `hold`: never answer (the connection stays open until the tap closes); `cut`: answer with the first half of
+ * NHI's body (a complete HTTP answer, truncated content); `drop`: send the headers and half the body, then drop the
+ * connection.
+ */
+export type TapAction = "pass" | "hold" | "cut" | "drop";
 
 export interface NhiTap {
   url: string;
@@ -49,12 +54,20 @@ export async function startNhiTap(target: string): Promise<NhiTap> {
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === "string" && !["host", "connection", "content-length"].includes(name)) headers[name] = value;
     }
-    const answer = await fetch(`${target}${req.url}`, {
-      method: req.method ?? "GET",
-      headers,
-      body: body.length > 0 ? body : null,
-    });
-    const bytes = Buffer.from(await answer.arrayBuffer());
+    let answer: Response;
+    let bytes: Buffer;
+    try {
+      answer = await fetch(`${target}${req.url}`, {
+        method: req.method ?? "GET",
+        headers,
+        body: body.length > 0 ? body : null,
+      });
+      bytes = Buffer.from(await answer.arrayBuffer());
+    } catch {
+      // NHI dropped the connection (a sandbox fault): so does the tap.
+      res.destroy();
+      return;
+    }
     if (call === "upload" && answer.ok) {
       const { uploadId } = JSON.parse(bytes.toString("utf8")) as { uploadId: string };
       uploadIds.push(uploadId);
@@ -62,9 +75,18 @@ export async function startNhiTap(target: string): Promise<NhiTap> {
         arrivals.set(m[1]!, (arrivals.get(m[1]!) ?? 0) + 1);
       }
     }
-    if ((await handler(call, "answered")) === "hold") return;
-    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/octet-stream" });
-    res.end(bytes);
+    const action = await handler(call, "answered");
+    if (action === "hold") return;
+    const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+    const type = answer.headers.get("content-type") ?? "application/octet-stream";
+    if (action === "drop") {
+      res.writeHead(answer.status, { "content-type": type, "content-length": String(bytes.length) });
+      res.write(half, () => res.destroy());
+      return;
+    }
+    const sent = action === "cut" ? half : bytes;
+    res.writeHead(answer.status, { "content-type": type, "content-length": String(sent.length) });
+    res.end(sent);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
