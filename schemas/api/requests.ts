@@ -4,9 +4,10 @@
  */
 import { z } from "zod/v4";
 import { checkNationalId } from "../../src/domain/national-id.js";
+import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
 import { isRocDate, type RocDate } from "../../src/domain/roc-date.js";
+import { UPLOAD_STATES } from "../../src/domain/upload-state.js";
 import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
-import { REFILL_EVENT_TYPES, UPLOAD_STATES } from "../../src/service/types.js";
 
 export const nationalIdSchema = z
   .string()

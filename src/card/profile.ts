@@ -4,11 +4,12 @@
  *   [42:49] birth date (出生日期, ROC yyyMMdd), [49] sex M/F, [50:57] card issue date (發卡日期, ROC).
  * Pure: decoding validates every field and names the first bad one.
  */
+
+import type { CardIdentity } from "../domain/identity.js";
 import { msg } from "../domain/message.js";
 import { checkNationalId, type NationalIdKind } from "../domain/national-id.js";
 import { isRocDate, type RocDate } from "../domain/roc-date.js";
 import { decodeBig5Strict, displayUserDefined, encodeBig5Strict } from "../nhi/format/big5.js";
-import type { CardIdentity } from "../service/types.js";
 import { PROFILE_LENGTH, toHex } from "./apdu.js";
 import { cardErrors } from "./errors.js";
 

@@ -4,7 +4,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { CardIdentity } from "../service/types.js";
+import type { CardIdentity } from "../domain/identity.js";
 import {
   type ApduResponse,
   checkProfileResponse,

@@ -4,7 +4,7 @@
  * reports an error and keeps retrying until stopped.
  */
 import { EventEmitter } from "node:events";
-import type { CardIdentity } from "../service/types.js";
+import type { CardIdentity } from "../domain/identity.js";
 import { type CardError, cardErrors } from "./errors.js";
 import { mapPcscError, PcscClient, type ReaderStatus } from "./pcsc.js";
 import type { NhiCardProfile } from "./profile.js";

@@ -3,25 +3,20 @@
  * prescription status to "dispense refill n", "override" (NHI unreachable: pharmacist must give a reason) or
  * "block", with reasons a pharmacist understands. Pure: the service gathers the facts, this decides.
  */
-import type { PrescriptionOrder, PrescriptionStatus, PrescriptionStatusResult } from "../nhi/client.js";
-import type {
-  CardIdentity,
-  Decision,
-  DecisionReason,
-  PrescriptionView,
-  ReasonCode,
-  ReasonSeverity,
-  RefillView,
-} from "../service/types.js";
+import type { Decision } from "./decision-result.js";
+import type { CardIdentity } from "./identity.js";
 import { type Message, msg } from "./message.js";
+import type { PrescriptionOrder, PrescriptionStatus, PrescriptionStatusResult } from "./prescription.js";
+import type { PrescriptionView, RefillView } from "./prescription-view.js";
+import type { DecisionReason, ReasonCode, ReasonSeverity } from "./reasons.js";
 import {
   exceedsTotalDays,
   laterDispensed,
   MAX_TOTAL_DAYS,
   nextRefill,
   type RefillFact,
+  type RefillWindow,
   totalDays,
-  type Window,
   windowFor,
   windowPosition,
 } from "./refill-rules.js";
@@ -69,7 +64,7 @@ function when(at: RocDateTime | undefined): Message {
   return at ? msg(formatRocDateTime(at), formatRocDateTime(at)) : msg("時間不明", "time unknown");
 }
 
-function windowText(w: Window): Message {
+function windowText(w: RefillWindow): Message {
   return msg(`${formatRocDate(w.from)}～${formatRocDate(w.to)}`, `${formatRocDate(w.from)} to ${formatRocDate(w.to)}`);
 }
 

@@ -3,9 +3,9 @@
  * Values are upload-format strings; the field rules in schemas/upload-format-2.0.json decide what is valid
  * (validated by src/nhi/format/validate.ts before anything is queued).
  */
-import type { PrescriptionOrder, PrescriptionStatus } from "../nhi/client.js";
-import type { Mb1, Mb2, UploadRecord } from "../nhi/format/record.js";
+import type { PrescriptionOrder, PrescriptionStatus } from "./prescription.js";
 import type { RocDateTime } from "./roc-date.js";
+import type { Mb1, Mb2, UploadRecord } from "./upload-record.js";
 import { MISS_VISIT_ID } from "./visit-id.js";
 
 export const PHARMACY_VISIT_CATEGORY = "AF";

@@ -13,8 +13,10 @@ export const MAX_TOTAL_DAYS = 90;
 export const MAX_DAYS_PER_CHRONIC_DISPENSING = 30;
 export const CHRONIC_REFILL_COUNT = { min: 2, max: 4 } as const;
 
-export interface Window {
+export interface RefillWindow {
+  /** First day refill n may be dispensed (10 days before the previous supply runs out). */
   from: RocDate;
+  /** Last day of the window (the day the previous supply runs out). */
   to: RocDate;
 }
 
@@ -36,7 +38,7 @@ export interface RefillFact {
 }
 
 /** The window for a refill given the previous refill's dispensing date and days supplied. */
-export function refillWindow(previousDispensedOn: RocDate, previousDays: number): Window {
+export function refillWindow(previousDispensedOn: RocDate, previousDays: number): RefillWindow {
   const days = Math.max(1, previousDays);
   return {
     from: addDays(previousDispensedOn, Math.max(0, days - WINDOW_DAYS_BEFORE_RUN_OUT)),
@@ -46,14 +48,14 @@ export function refillWindow(previousDispensedOn: RocDate, previousDays: number)
 
 export type WindowPosition = "before" | "inside" | "after";
 
-export function windowPosition(window: Window, today: RocDate): WindowPosition {
+export function windowPosition(window: RefillWindow, today: RocDate): WindowPosition {
   if (today < window.from) return "before";
   if (today > window.to) return "after";
   return "inside";
 }
 
 /** The window of every refill n ≥ 2 whose previous refill has been dispensed. */
-export function windowFor(facts: readonly RefillFact[], refillNo: number): Window | undefined {
+export function windowFor(facts: readonly RefillFact[], refillNo: number): RefillWindow | undefined {
   if (refillNo < 2) return undefined;
   const previous = facts.find((f) => f.refillNo === refillNo - 1);
   if (previous?.state !== "dispensed" || !previous.dispensedAt || !previous.days) return undefined;

@@ -11,6 +11,7 @@
  * (network down, timeout, 5xx, a wrong-shaped answer) so callers can fall back to offline rules.
  */
 import type { Message } from "../domain/message.js";
+import type { PrescriptionStatusResult } from "../domain/prescription.js";
 import type { RocDateTime } from "../domain/roc-date.js";
 
 export class NhiUnavailableError extends Error {
@@ -48,70 +49,14 @@ export interface UploadReceipt {
   recordCount: number;
 }
 
-/** One order line (MB2) as the prescriber uploaded it; values are the upload-format strings. */
-export interface PrescriptionOrder {
-  orderType?: string; // D02
-  orderNo?: string; // D03
-  kind?: string; // D04 (C = chronic refill)
-  dispensingMethod?: string; // D05
-  drugCode?: string; // D06
-  site?: string; // D07
-  frequency?: string; // D08
-  days?: number; // D09
-  totalQuantity?: string; // D10
-  route?: string; // D14
-  remark?: string; // D15
-}
-
-export type RefillState = "undispensed" | "dispensed" | "cancelled";
-
-export interface RefillEvent {
-  /** A/B dispensed (upload), C cancelled, E restored, D deleted. */
-  type: "A" | "B" | "C" | "E" | "D";
-  at: RocDateTime;
-  institutionCode: string;
-  visitId?: string;
-}
-
-export interface RefillStatus {
-  refillNo: number;
-  state: RefillState;
-  /** Set when the refill was cancelled by C and later restored by E. */
-  restored?: boolean;
-  dispensedBy?: string;
-  /** The dispensing institution's name, when NHI knows it. */
-  dispensedByName?: string;
-  dispensedAt?: RocDateTime;
-  /** The dispenser's own visit ID (M15). */
-  dispensedVisitId?: string;
-  days?: number;
-  events: RefillEvent[];
-}
-
-export interface PrescriptionStatus {
-  originalVisitId: string; // M16
-  prescriberInstitutionCode: string; // M17
-  prescriberName?: string;
-  /** M18; absent when the prescriber's upload did not carry one. */
-  originalSequenceNumber?: string;
-  originalVisitDateTime: RocDateTime; // M19
-  nationalId: string;
-  birthDate?: string;
-  chronic: boolean;
-  /** M26: number of refills in total (2–4 for chronic prescriptions, 1 otherwise). */
-  refillCount: number;
-  /** M20: days per dispensing. */
-  daysPerRefill: number;
-  /** M21: chronic total days. */
-  totalDays?: number;
-  orders: PrescriptionOrder[];
-  refills: RefillStatus[];
-}
-
-export type PrescriptionStatusResult =
-  | { found: true; status: PrescriptionStatus }
-  /** D024 prescriber never uploaded; D074 the visit ID is invalid and cannot be checked. */
-  | { found: false; code: "D024" | "D074"; message: Message };
+export type {
+  PrescriptionOrder,
+  PrescriptionStatus,
+  PrescriptionStatusResult,
+  RefillEvent,
+  RefillState,
+  RefillStatus,
+} from "../domain/prescription.js";
 
 /** The result of passing the card at our counter (control software write): M01, M02, M11, M13, M14, M15. */
 export interface CardPass {

@@ -2,106 +2,24 @@
  * The dispensing service contract: what the terminal UI, the Koa API and the CLI call. Implemented by
  * `DispensingService` (src/service/dispensing-service.ts). Values shown to people carry zh-TW + English messages.
  */
+import type { Decision } from "../domain/decision-result.js";
+import type { CardIdentity } from "../domain/identity.js";
 import type { Message } from "../domain/message.js";
+import type { PrescriptionView } from "../domain/prescription-view.js";
+import type { DecisionReason } from "../domain/reasons.js";
+import type { RefillEventType } from "../domain/refill-log.js";
+import type { RefillWindow } from "../domain/refill-rules.js";
 import type { RocDate, RocDateTime } from "../domain/roc-date.js";
-import type { VisitIdCorrection } from "../domain/visit-id.js";
-import type { PrescriptionOrder, RefillState } from "../nhi/client.js";
+import type { UploadState } from "../domain/upload-state.js";
 
-/** The patient as identified at the counter. */
-export interface CardIdentity {
-  source: "ic-card" | "virtual-card";
-  nationalId: string;
-  name?: string;
-  birthDate?: RocDate;
-  sex?: "M" | "F";
-  cardNumber?: string;
-  /** Virtual cards: issued to a proxy (family member) rather than the patient. */
-  proxy?: boolean;
-}
-
-export type ReasonSeverity = "block" | "override" | "warning" | "info";
-
-export type ReasonCode =
-  | "invalid-visit-id"
-  | "visit-id-corrected"
-  | "sm00"
-  | "miss"
-  | "not-uploaded"
-  | "dispensed-here"
-  | "dispensed-elsewhere"
-  | "cancelled"
-  | "restored"
-  | "out-of-order"
-  | "before-window"
-  | "after-window"
-  | "refills-exhausted"
-  | "total-days-over-90"
-  | "person-mismatch"
-  | "no-card-chronic"
-  | "nhi-unreachable"
-  | "j000-fallback";
-
-export interface DecisionReason {
-  code: ReasonCode;
-  severity: ReasonSeverity;
-  /** The NHI error code the central side would answer with, when one applies (D025, D023, D022 …). */
-  nhiCode?: string;
-  message: Message;
-}
-
-export interface RefillWindow {
-  /** First day refill n may be dispensed (10 days before the previous supply runs out). */
-  from: RocDate;
-  /** Last day of the window (the day the previous supply runs out). */
-  to: RocDate;
-}
-
-export interface RefillView {
-  refillNo: number;
-  state: RefillState;
-  restored?: boolean;
-  /** Where and when it was dispensed (ours or another institution's). */
-  dispensedBy?: string;
-  dispensedAt?: RocDateTime;
-  dispensedHere?: boolean;
-  pharmacistId?: string;
-  days?: number;
-  window?: RefillWindow;
-}
-
-export interface PrescriptionView {
-  originalVisitId: string; // M16
-  prescriberInstitutionCode: string; // M17
-  prescriberName?: string;
-  originalSequenceNumber?: string; // M18
-  originalVisitDateTime: RocDateTime; // M19
-  nationalId: string;
-  patientName?: string;
-  chronic: boolean;
-  refillCount: number; // M26
-  daysPerRefill: number; // M20
-  totalDays?: number; // M21
-  orders: PrescriptionOrder[];
-  refills: RefillView[];
-}
-
-export interface Decision {
-  /** The visit ID as scanned, and what it normalized to. */
-  input: string;
-  originalVisitId?: string;
-  corrections: VisitIdCorrection[];
-  /** dispense: go ahead; override: only with a pharmacist's reason (NHI unreachable); block: refuse. */
-  outcome: "dispense" | "override" | "block";
-  /** The refill this dispensing would be (1-based). */
-  refillNo?: number;
-  prescription?: PrescriptionView;
-  window?: RefillWindow;
-  reasons: DecisionReason[];
-  /** 可調劑 / 不可調劑 … in big words. */
-  headline: Message;
-  nhiReachable: boolean;
-  checkedAt: string;
-}
+// The domain's vocabulary, re-exported for the contract's users.
+export type { Decision } from "../domain/decision-result.js";
+export type { CardIdentity } from "../domain/identity.js";
+export type { PrescriptionView, RefillView } from "../domain/prescription-view.js";
+export type { DecisionReason, ReasonCode, ReasonSeverity } from "../domain/reasons.js";
+export { REFILL_EVENT_TYPES, type RefillEventType } from "../domain/refill-log.js";
+export type { RefillWindow } from "../domain/refill-rules.js";
+export { UPLOAD_STATES, type UploadState } from "../domain/upload-state.js";
 
 export interface DispenseRequest {
   visitIdInput: string;
@@ -123,8 +41,6 @@ export interface DispenseRequest {
 }
 
 export type DispensingStatus = "active" | "deleted";
-export const UPLOAD_STATES = ["pending", "uploading", "uploaded", "accepted", "rejected"] as const;
-export type UploadState = (typeof UPLOAD_STATES)[number];
 
 export interface DispensingView {
   id: string;
@@ -172,18 +88,6 @@ export interface RefillDue {
   /** due: window open now or within the range; missed: window closed with the refill undispensed. */
   state: "upcoming" | "due" | "missed";
 }
-
-export const REFILL_EVENT_TYPES = [
-  "dispensed",
-  "blocked",
-  "cancelled",
-  "restored",
-  "deleted",
-  "corrected",
-  "j000",
-  "override",
-] as const;
-export type RefillEventType = (typeof REFILL_EVENT_TYPES)[number];
 
 export interface RefillEventView {
   id: string;
