@@ -80,7 +80,9 @@ export function lineOf(text: string, index: number): number {
 /** Format 1.0 used A-fields (`<A01>`, `<A12>` …) where 2.0 has H00/H01, M01… and D01…. */
 const FORMAT_1_FIELD_RE = /<A\d{2}[\s>/]/;
 
-/** Whether the document is written in upload format 1.0 (A-fields and no MB1). */
+const FORMAT_2_FIELD_RE = /<(?:H0[01]|M\d{2}|D\d{2})[\s>/]/;
+
+/** Whether the document is written in upload format 1.0: A-fields and none of 2.0's H/M/D fields. */
 export function isFormat1(text: string): boolean {
-  return FORMAT_1_FIELD_RE.test(text) && text.indexOf("<MB1") === -1;
+  return FORMAT_1_FIELD_RE.test(text) && !FORMAT_2_FIELD_RE.test(text);
 }
