@@ -70,7 +70,7 @@ describe("rxdesk serve on PostgreSQL", () => {
         expect(served.alive()).toBe(true);
         expect(served.stderr()).not.toMatch(/uncaught|57P01|terminating connection/i);
       } finally {
-        expect(await served.stop()).toBe(0);
+        expect(await served.stop(), served.stderr()).toBe(0);
       }
     });
   });
@@ -101,7 +101,7 @@ describe("rxdesk serve on PostgreSQL", () => {
         expect((await fetch(`${served.url}/health/ready`)).status).toBe(200);
         expect(served.alive()).toBe(true);
       } finally {
-        expect(await served.stop()).toBe(0);
+        expect(await served.stop(), served.stderr()).toBe(0);
       }
     }, 60_000);
   });

@@ -85,7 +85,7 @@ describe("rxdesk serve / rxdesk keys", () => {
       expect(denied.status).toBe(401);
       expect(denied.headers.get("content-type")).toMatch(/problem\+json/);
     } finally {
-      expect(await served.stop()).toBe(0);
+      expect(await served.stop(), served.stderr()).toBe(0);
     }
   });
 });

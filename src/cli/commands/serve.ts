@@ -60,6 +60,22 @@ export function register(program: Command): void {
         ...(rate ? { limits: { ratePerSecond: rate, burst: rate * 4 } } : {}),
         outboxIntervalMs: positiveInt("--outbox-interval", opts.outboxInterval) * 1000,
       });
+      const stop = async () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        try {
+          await running.close();
+          process.exit(0);
+        } catch (error) {
+          process.stderr.write(
+            `rxdesk API: shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          process.exit(1);
+        }
+      };
+      // Installed before the listening line, so a supervisor's SIGTERM right after start is a clean stop too.
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
       process.stderr.write(`rxdesk API listening on ${running.url} (OpenAPI: ${running.url}/openapi.json)\n`);
       if ((await running.keys.list()).filter((k) => !k.revokedAt).length === 0) {
         process.stderr.write(
@@ -67,13 +83,5 @@ export function register(program: Command): void {
             `${opts.dataDir ? ` --data-dir ${opts.dataDir}` : ""}\n`,
         );
       }
-      const stop = async () => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        await running.close();
-        process.exit(0);
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
     });
 }
