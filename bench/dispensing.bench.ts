@@ -19,7 +19,7 @@ import {
   sqliteClose,
   sqliteExec,
   sqliteRun,
-} from "../src/db/sqlite-dialect.js";
+} from "../src/db/sqlite/index.js";
 import { buildDispensingRecord } from "../src/domain/dispensing-record.js";
 import { type RocDateTime, rocDateTimeFromDate } from "../src/domain/roc-date.js";
 import { createSandbox } from "../src/nhi/sandbox/index.js";

@@ -10,7 +10,7 @@ import pg from "pg";
 import { type MigrationReport, migrate } from "./migrate.js";
 import type { Engine } from "./migrations.js";
 import type { Database } from "./schema.js";
-import { Sqlite3Dialect, type SqliteSettings } from "./sqlite-dialect.js";
+import { Sqlite3Dialect, type SqliteSettings } from "./sqlite/index.js";
 
 export type DatabaseConfig =
   | ({ engine: "sqlite" } & SqliteSettings)

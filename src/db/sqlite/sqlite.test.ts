@@ -1,0 +1,157 @@
+/**
+ * The SQLite dialect's own behaviour: savepoints, row streaming, affected-row counts decided by statement kind, and
+ * a clear error (not a hang) for `db` used inside an open transaction.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Kysely, Kysely as KyselyClass, sql } from "kysely";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Sqlite3Dialect, SqliteTransactionMisuseError } from "./index.js";
+import { rawStatementKind } from "./statement-kind.js";
+
+interface TestDb {
+  items: { id: number; name: string };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "rxdesk-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+let db: Kysely<TestDb>;
+beforeEach(async () => {
+  db = new KyselyClass<TestDb>({ dialect: new Sqlite3Dialect({ file: join(dir, `t${++n}.sqlite3`) }) });
+  await db.schema
+    .createTable("items")
+    .addColumn("id", "integer", (c) => c.primaryKey())
+    .addColumn("name", "text", (c) => c.notNull())
+    .execute();
+  await db
+    .insertInto("items")
+    .values(Array.from({ length: 50 }, (_, i) => ({ id: i + 1, name: `n${i + 1}` })))
+    .execute();
+});
+afterEach(async () => {
+  await db.destroy();
+});
+
+const names = async (from: Kysely<TestDb> = db) =>
+  (await from.selectFrom("items").select("name").where("id", ">", 50).orderBy("id").execute()).map((r) => r.name);
+
+describe("savepoints", () => {
+  it("rolls back to and releases savepoints inside a transaction", async () => {
+    const trx = await db.startTransaction().execute();
+    await trx.insertInto("items").values({ id: 51, name: "kept" }).execute();
+    const a = await trx.savepoint("a").execute();
+    await a.insertInto("items").values({ id: 52, name: "undone" }).execute();
+    const back = await a.rollbackToSavepoint("a").execute();
+    const b = await back.savepoint('b "quoted"').execute();
+    await b.insertInto("items").values({ id: 53, name: "released" }).execute();
+    const released = await b.releaseSavepoint('b "quoted"').execute();
+    await released.commit().execute();
+    expect(await names()).toEqual(["kept", "released"]);
+  });
+});
+
+describe("streaming", () => {
+  it("yields rows in chunks, the same rows a plain select returns", async () => {
+    const all = await db.selectFrom("items").selectAll().orderBy("id").execute();
+    const streamed: unknown[] = [];
+    for await (const row of db.selectFrom("items").selectAll().orderBy("id").stream(7)) streamed.push(row);
+    expect(streamed).toEqual(all);
+  });
+
+  it("steps rows one by one: an endless result can be read from and abandoned", async () => {
+    // Loading every row first would never finish: the recursive CTE has no end.
+    const endless = (db as unknown as Kysely<{ n: { x: number } }>)
+      .withRecursive("n(x)", (qb) =>
+        qb.selectNoFrom(sql<number>`1`.as("x")).unionAll((u) => u.selectFrom("n").select(sql<number>`x + 1`.as("x"))),
+      )
+      .selectFrom("n")
+      .select("x");
+    const seen: number[] = [];
+    for await (const row of endless.stream(3)) {
+      seen.push(row.x);
+      if (seen.length === 10) break;
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The abandoned statement was finalized: writes and a clean close still work.
+    await db.insertInto("items").values({ id: 51, name: "after" }).execute();
+    expect(await names()).toEqual(["after"]);
+  });
+
+  it("streams inside a transaction from the transaction's own connection", async () => {
+    const seen = await db.transaction().execute(async (trx) => {
+      await trx.insertInto("items").values({ id: 51, name: "uncommitted" }).execute();
+      const rows: string[] = [];
+      for await (const row of trx.selectFrom("items").select("name").where("id", ">", 50).stream()) rows.push(row.name);
+      return rows;
+    });
+    expect(seen).toEqual(["uncommitted"]);
+  });
+});
+
+describe("affected rows by statement kind", () => {
+  it("counts changes of raw writes whatever their comments and literals say", async () => {
+    const update = await sql`UPDATE items SET name = 'returning' /* returning */ WHERE id <= 3 -- returning`.execute(
+      db,
+    );
+    expect(update.numAffectedRows).toBe(3n);
+    expect(update.rows).toEqual([]);
+    const del = await sql`-- select
+      DELETE FROM items WHERE name = 'select'`.execute(db);
+    expect(del.numAffectedRows).toBe(0n);
+    const returned = await sql<{ id: number }>`DELETE FROM items WHERE id = 4 RETURNING id`.execute(db);
+    expect(returned.rows).toEqual([{ id: 4 }]);
+    const built = await db.updateTable("items").set({ name: "x" }).where("id", "<=", 10).executeTakeFirst();
+    expect(built.numUpdatedRows).toBe(9n); // ids 1–10 but 4, deleted above
+  });
+
+  it("reads a statement's kind from its top-level keywords only", () => {
+    expect(rawStatementKind("select 1")).toBe("rows");
+    expect(rawStatementKind("  /* update */ PRAGMA journal_mode")).toBe("rows");
+    expect(rawStatementKind("WITH x AS (DELETE FROM t RETURNING 1) SELECT * FROM x")).toBe("rows");
+    expect(rawStatementKind("WITH x AS (SELECT 1) DELETE FROM t WHERE a IN x")).toBe("changes");
+    expect(rawStatementKind("INSERT INTO t SELECT * FROM u")).toBe("changes");
+    expect(rawStatementKind("INSERT INTO t VALUES ('a'' returning') RETURNING id")).toBe("rows");
+    expect(rawStatementKind('UPDATE "returning" SET a = (SELECT b FROM c RETURNING)')).toBe("changes");
+    expect(rawStatementKind("CREATE TABLE t (a text) -- select")).toBe("changes");
+    expect(rawStatementKind("BEGIN IMMEDIATE")).toBe("changes");
+  });
+});
+
+describe("db used inside an open transaction", () => {
+  it("fails at once with an explanation instead of waiting for itself", async () => {
+    const attempt = db.transaction().execute(async (trx) => {
+      await trx.insertInto("items").values({ id: 51, name: "in trx" }).execute();
+      await db.insertInto("items").values({ id: 52, name: "through db" }).execute();
+    });
+    await expect(attempt).rejects.toThrow(SqliteTransactionMisuseError);
+    await expect(attempt).rejects.toThrow(/use the transaction's `trx`/);
+    // Rolled back as a whole; the database is usable afterwards.
+    expect(await names()).toEqual([]);
+    await expect(db.transaction().execute(() => db.transaction().execute(async () => {}))).rejects.toThrow(
+      /nested transaction/i,
+    );
+  });
+
+  it("still lets reads through db see the last commit, and other callers wait their turn", async () => {
+    const inside = await db.transaction().execute(async (trx) => {
+      await trx.insertInto("items").values({ id: 51, name: "pending" }).execute();
+      return names(); // the WAL reader: the last commit, without the pending row
+    });
+    expect(inside).toEqual([]);
+    // Concurrent transactions from separate callers queue on the writer and all commit.
+    await Promise.all(
+      [52, 53, 54].map((id) =>
+        db.transaction().execute((trx) =>
+          trx
+            .insertInto("items")
+            .values({ id, name: `c${id}` })
+            .execute(),
+        ),
+      ),
+    );
+    expect(await names()).toEqual(["pending", "c52", "c53", "c54"]);
+  });
+});
