@@ -2,7 +2,9 @@
  * Request rules of the rxdesk HTTP API (bodies, query strings, path parameters). The API validates with these and
  * the OpenAPI document (`schemas/openapi.json`) is generated from them, so the rules live here only.
  */
+
 import { z } from "zod/v4";
+import { COUNTER_ABNORMAL_CODES } from "../../src/domain/abnormal-dispensing.js";
 import { checkNationalId } from "../../src/domain/national-id.js";
 import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
 import { isRocDate, type RocDate } from "../../src/domain/roc-date.js";
@@ -54,6 +56,10 @@ export const checkBodySchema = z
 
 export const overrideSchema = z.strictObject({
   reason: z.string().trim().min(4, { message: "override reason: at least 4 characters (請說明理由)" }).max(200),
+  abnormalCode: z.enum(COUNTER_ABNORMAL_CODES).optional().meta({
+    description:
+      "The cause the pharmacist confirms, M13 on the H01=B record: A000/A001 card equipment, A010/A011 reader, A020/A021 network (default), A030/A031 security module, B000 chip, C001 exception visit, E000 only for NHI-confirmed outages",
+  }),
 });
 
 export const dispenseBodySchema = z

@@ -278,8 +278,8 @@ export function decide(input: DecisionInput): Decision {
         "nhi-unreachable",
         "override",
         msg(
-          `無法連線健保署：僅依本機資料判斷${cachedNote.zh}。調劑須藥師確認並填寫理由，將以異常上傳（E000，H01=B），並於恢復連線後重新查核與上傳`,
-          `NHI cannot be reached: decided on local data only${cachedNote.en}. Dispensing needs a pharmacist override with a reason; the record is uploaded as abnormal (E000, H01=B) and re-checked once NHI is back`,
+          `無法連線健保署：僅依本機資料判斷${cachedNote.zh}。調劑須藥師確認異常原因（預設A020網路故障；E000限健保署確認之當機）並填寫理由，將以異常上傳（H01=B），並於恢復連線後重新查核與上傳`,
+          `NHI cannot be reached: decided on local data only${cachedNote.en}. Dispensing needs a pharmacist override with the cause (default A020, network failure; E000 only for outages NHI confirms) and a reason; the record is uploaded as abnormal (H01=B) and re-checked once NHI is back`,
         ),
       ),
     );

@@ -24,7 +24,8 @@ export type ReasonCode =
   | "person-mismatch"
   | "no-card-chronic"
   | "nhi-unreachable"
-  | "j000-fallback";
+  | "j000-fallback"
+  | "abnormal-code-invalid";
 
 export interface DecisionReason {
   code: ReasonCode;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "../db/open.js";
+import { checkCounterAbnormalCode } from "../domain/abnormal-dispensing.js";
 import { daysSuppliedAllowed, maxDaysSupplied } from "../domain/days-supplied.js";
 import { buildDispensingRecord } from "../domain/dispensing-record.js";
 import { msg } from "../domain/message.js";
@@ -18,7 +19,7 @@ import type { ServiceContext } from "./context.js";
 import { ownVisit } from "./own-visit.js";
 import { getDispensing } from "./queries.js";
 import { block, CONFLICT_CODES } from "./reasons.js";
-import { commitDispensing, NHI_DOWN_ABNORMAL_CODE } from "./record.js";
+import { commitDispensing } from "./record.js";
 import { liveDispensingOfRefill } from "./store/dispensings.js";
 import { supplementProblem } from "./supplement.js";
 import type { Decision, DecisionReason, DispenseRequest, DispenseResult } from "./types.js";
@@ -55,6 +56,9 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   if (decision.outcome === "override" && !overrideReason) {
     return { ok: false, status: 403, decision, reasons: [overrideReasonRequired()] };
   }
+  const cause = checkCounterAbnormalCode(request.override?.abnormalCode);
+  if (!cause.valid)
+    return { ok: false, status: 422, decision, reasons: [block("abnormal-code-invalid", cause.reason)] };
   const days = request.days ?? status.daysPerRefill;
   if (!daysSuppliedAllowed(days, status)) {
     return { ok: false, status: 422, decision, reasons: [daysSuppliedProblem(days, status)] };
@@ -88,7 +92,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
     samId: pass?.samId,
     cardNumber: pass?.cardNumber ?? request.card?.cardNumber,
     signature: pass?.signature,
-    abnormalCode: abnormal ? NHI_DOWN_ABNORMAL_CODE : undefined,
+    abnormalCode: abnormal ? cause.code : undefined,
     prescription: status,
     refillNo,
     days,
@@ -122,7 +126,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
         visitId,
         visitDateTime,
         record,
-        abnormalCode: abnormal ? NHI_DOWN_ABNORMAL_CODE : undefined,
+        abnormalCode: abnormal ? cause.code : undefined,
         overrideReason: abnormal ? overrideReason : undefined,
         j000,
         card: request.card,
@@ -181,8 +185,8 @@ function overrideReasonRequired(): DecisionReason {
     code: "nhi-unreachable",
     severity: "override",
     message: msg(
-      "無法連線健保署：須由藥師填寫理由後才能調劑（異常上傳E000）",
-      "NHI cannot be reached: a pharmacist must give a reason before dispensing (abnormal upload E000)",
+      "無法連線健保署：須由藥師確認異常原因（預設A020網路故障）並填寫理由後才能調劑（異常上傳H01=B）",
+      "NHI cannot be reached: a pharmacist must confirm the cause (default A020, network failure) and give a reason before dispensing (abnormal upload H01=B)",
     ),
   };
 }

@@ -347,7 +347,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect((await h.service.getDispensing(r.dispensing.id))?.days).toBe(21);
   });
 
-  it("NHI down: decides locally, needs an override reason, records E000/H01=B and catches up later", async () => {
+  it("NHI down: decides locally, needs an override reason, records the confirmed cause (E000)/H01=B and catches up later", async () => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
     const card = h.card(c);
@@ -371,7 +371,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
       refillNo: 2,
       pharmacistId: PHARMACIST,
       card,
-      override: { reason: "NHI VPN down, patient out of medicine" },
+      override: { reason: "NHI VPN down, patient out of medicine", abnormalCode: "E000" },
     });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -405,6 +405,30 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(record.mb1.M14).toBeUndefined();
     const status = await h.service.outboxStatus();
     expect(status.uploadedWithin24hShare).toBe(1);
+  });
+
+  it("abnormal dispensing by cause: A020 unless the pharmacist confirms another; a non-counter code is refused", async () => {
+    h = await createHarness(engine);
+    const c = h.scenarios.cases.chronicFresh;
+    const card = h.card(c);
+    h.sandbox.faults.set({ serverError: true, only: ["passCard"] });
+    const request = { visitIdInput: c.originalVisitId, refillNo: 1, pharmacistId: PHARMACIST, card };
+    const refused = await h.service.dispense({
+      ...request,
+      override: { reason: "reader broken", abnormalCode: "G000" },
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.reasons[0]).toMatchObject({ code: "abnormal-code-invalid", severity: "block" });
+      expect(refused.reasons[0]!.message.zh).toContain("A020");
+    }
+    expect(await h.service.outboxEntries({})).toEqual([]);
+    const r = await h.service.dispense({ ...request, override: { reason: "網路中斷，病人急需用藥" } });
+    expect(r.ok && r.dispensing.abnormalCode).toBe("A020");
+    const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["override"] });
+    expect(log[0]?.nhiCodes).toEqual(["A020"]);
+    expect(log[0]?.message.zh).toContain(PHARMACIST);
+    expect(log[0]?.message.zh).toContain("網路故障");
   });
 
   it("handles a late D025: override while another pharmacy dispensed the same refill", async () => {

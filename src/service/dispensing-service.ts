@@ -45,7 +45,7 @@ import type {
 } from "./types.js";
 
 export type { DispensingServiceOptions, PharmacyIdentity } from "./context.js";
-export { type CommitDispensingInput, commitDispensing, NHI_DOWN_ABNORMAL_CODE } from "./record.js";
+export { type CommitDispensingInput, commitDispensing } from "./record.js";
 
 export class DispensingService implements DispensingServiceApi {
   readonly #ctx: ServiceContext;

@@ -1,6 +1,7 @@
 /**
  * Our own visit for a dispensing: the card pass (H01=A: M15, M11, SAM, signature) or, with NHI down, API 1.54's
- * offline visit ID (H01=B, abnormal code E000). A failure here is the caller's refusal, never a half-made record.
+ * offline visit ID from the local control software (H01=B, the abnormal code of the cause the pharmacist
+ * confirms). A failure here is the caller's refusal, never a half-made record.
  */
 import { msg } from "../domain/message.js";
 import type { RocDateTime } from "../domain/roc-date.js";
@@ -51,8 +52,8 @@ export async function ownVisit(
             code: "nhi-unreachable",
             severity: "override",
             message: msg(
-              "過卡時健保署連線中斷：須由藥師填寫理由後以異常上傳（E000）調劑",
-              "NHI went away during the card pass: dispense as abnormal (E000) with a pharmacist's reason",
+              "過卡時健保署連線中斷：須由藥師確認異常原因（預設A020網路故障）並填寫理由後以異常上傳調劑",
+              "NHI went away during the card pass: dispense as abnormal with the cause's code (default A020, network failure) and a pharmacist's reason",
             ),
           },
         };

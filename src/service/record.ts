@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
+import { abnormalCodeMeaning, type CounterAbnormalCode } from "../domain/abnormal-dispensing.js";
 import { J000 } from "../domain/dispensing-record.js";
 import { type Message, msg } from "../domain/message.js";
 import { dateFromRocDateTime, formatRocDateTime, type RocDateTime } from "../domain/roc-date.js";
@@ -15,9 +16,6 @@ import { insertDispensing, insertRecheck } from "./store/dispensings.js";
 import { addRefillEvent, audit } from "./store/events.js";
 import { upsertPatient } from "./store/patients.js";
 import type { CardIdentity, DispenseRequest } from "./types.js";
-
-/** Abnormal code used when NHI is unreachable at the counter (健保署資訊系統當機). */
-export const NHI_DOWN_ABNORMAL_CODE = "E000";
 
 export interface CommitDispensingInput {
   id: string;
@@ -30,7 +28,8 @@ export interface CommitDispensingInput {
   visitId: string;
   visitDateTime: RocDateTime;
   record: UploadRecord;
-  abnormalCode?: string;
+  /** The cause the pharmacist confirmed (M13 on the H01=B record). */
+  abnormalCode?: CounterAbnormalCode;
   overrideReason?: string;
   j000: boolean;
   card?: CardIdentity;
@@ -124,15 +123,17 @@ export async function commitDispensing(
         ),
       });
     }
-    if (abnormal) {
+    if (input.abnormalCode) {
+      const code = input.abnormalCode;
+      const cause = abnormalCodeMeaning(code);
       await addRefillEvent(trx, {
         ...common,
         type: "override",
-        nhiCodes: [input.abnormalCode ?? NHI_DOWN_ABNORMAL_CODE],
+        nhiCodes: [code],
         reason: overrideReason,
         message: msg(
-          `健保署無法連線，藥師確認後調劑第${refillNo}次（異常上傳E000）：${overrideReason}`,
-          `NHI unreachable; refill ${refillNo} dispensed on the pharmacist's override (abnormal upload E000): ${overrideReason}`,
+          `異常過卡：藥師 ${input.pharmacistId} 確認原因「${cause.zh}」（${code}），調劑第${refillNo}次，以異常上傳（H01=B，M13=${code}）：${overrideReason}`,
+          `Abnormal card pass: pharmacist ${input.pharmacistId} confirmed the cause "${cause.en}" (${code}); refill ${refillNo} dispensed, uploaded as abnormal (H01=B, M13=${code}): ${overrideReason}`,
         ),
       });
       await insertRecheck(trx, { originalVisitId: status.originalVisitId, dispensingId: id, at: now });
@@ -144,6 +145,7 @@ export async function commitDispensing(
       days,
       h01: record.h01,
       override: overrideReason ?? null,
+      abnormalCode: input.abnormalCode ?? null,
       terminalId: input.terminalId ?? null,
       card: card ? { source: card.source, proxy: card.proxy ?? false } : null,
     });

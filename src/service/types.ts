@@ -27,8 +27,11 @@ export interface DispenseRequest {
   refillNo: number;
   pharmacistId: string; // M06, from the authenticated session
   card?: CardIdentity;
-  /** Required when the decision was "override" (NHI unreachable). */
-  override?: { reason: string };
+  /**
+   * Required when the decision was "override" (NHI unreachable): the pharmacist's reason and the cause's abnormal
+   * code (M13 on the H01=B record; default A020, see src/domain/abnormal-dispensing.ts).
+   */
+  override?: { reason: string; abnormalCode?: string };
   /** Days supplied this time; defaults to the prescription's M20. */
   days?: number;
   terminalId?: string;

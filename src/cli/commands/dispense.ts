@@ -59,7 +59,11 @@ export function register(program: Command): void {
     .description("check a scanned visit ID (M16) and dispense the due refill (調劑)")
     .argument("<visit-id>", "the visit ID printed on the prescription (M16)")
     .option("--pharmacist <id>", "pharmacist national ID (M06); default RXDESK_PHARMACIST_ID")
-    .option("--override-reason <text>", "pharmacist's reason to dispense while NHI is unreachable (E000)")
+    .option("--override-reason <text>", "pharmacist's reason to dispense while NHI is unreachable (abnormal, H01=B)")
+    .option(
+      "--abnormal-code <code>",
+      "the cause with --override-reason: A000/A001 card equipment, A010/A011 reader, A020/A021 network (default), A030/A031 security module, B000 chip, C001 exception visit, E000 NHI-confirmed outage",
+    )
     .option("--national-id <id>", "patient national ID read from the card (required for chronic refills)")
     .option("--card-number <no>", "NHI card number (M02)")
     .option("--virtual-card", "the identity came from a virtual NHI card")
@@ -73,6 +77,7 @@ export function register(program: Command): void {
       opts: CommonServiceOptions & {
         pharmacist?: string;
         overrideReason?: string;
+        abnormalCode?: string;
         nationalId?: string;
         cardNumber?: string;
         virtualCard?: boolean;
@@ -125,7 +130,14 @@ export function register(program: Command): void {
           refillNo: decision.refillNo ?? 1,
           pharmacistId,
           card,
-          ...(opts.overrideReason ? { override: { reason: opts.overrideReason } } : {}),
+          ...(opts.overrideReason
+            ? {
+                override: {
+                  reason: opts.overrideReason,
+                  ...(opts.abnormalCode ? { abnormalCode: opts.abnormalCode } : {}),
+                },
+              }
+            : {}),
           ...(days !== undefined ? { days } : {}),
           ...(opts.supplementAt
             ? {
