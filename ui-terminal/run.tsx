@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { render } from "ink";
+import { DEMO_PHARMACIST_ID, dataDirOf, rxdeskConfig } from "../src/config.js";
 import type { Locale } from "../src/domain/message.js";
 import type { RocDate } from "../src/domain/roc-date.js";
 import type { NhiClient } from "../src/nhi/client.js";
@@ -25,7 +26,8 @@ export interface RunUiOptions {
   dataDir?: string;
   nhiUrl?: string;
   locale?: Locale;
-  pharmacistId: string;
+  /** M06; default RXDESK_PHARMACIST_ID, else the demo pharmacist. */
+  pharmacistId?: string;
   /** Seed the sandbox's demo prescriptions on the first run (default true). */
   demo?: boolean;
   /** Do not look for a card reader (pcscd). */
@@ -137,7 +139,7 @@ function deferredActions(ready: Promise<UiActions>): UiActions {
 }
 
 export async function runUi(options: RunUiOptions): Promise<void> {
-  const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+  const dataDir = dataDirOf(options.dataDir);
   await mkdir(dataDir, { recursive: true });
   const cards = options.noCard ? { source: undefined, stop: async () => undefined } : await startCards(options.reader);
   // Opening the database and the sandbox runs while the first screen is drawn.
@@ -147,7 +149,7 @@ export async function runUi(options: RunUiOptions): Promise<void> {
   opening.catch(() => undefined);
   const props: AppProps = {
     service: deferredService(opening.then((rx) => rx.service)),
-    pharmacistId: options.pharmacistId,
+    pharmacistId: options.pharmacistId ?? rxdeskConfig().pharmacistId ?? DEMO_PHARMACIST_ID,
     cards: cards.source,
     actions: deferredActions(opening.then((rx) => reportActions(rx, dataDir, options.nhiUrl))),
     locale: options.locale,

@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import pino, { type Logger } from "pino";
-import { dataDirOf } from "../db/open.js";
+import { dataDirOf, rxdeskConfig } from "../config.js";
 import type { NhiClient } from "../nhi/client.js";
 import { createHttpNhiClient } from "../nhi/sandbox/index.js";
 import { reportSourceFor } from "../reports/service-source.js";
@@ -48,7 +48,7 @@ export function virtualCardVerifier(nhi: NhiClient, institutionCode: string): Vi
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const dataDir = dataDirOf(options.dataDir);
-  const logger = options.logger ?? pino({ level: process.env.RXDESK_LOG_LEVEL ?? "info" });
+  const logger = options.logger ?? pino({ level: rxdeskConfig().logLevel });
   const rx = await createRxdesk({
     dataDir,
     ...(options.dbFile ? { dbFile: options.dbFile } : {}),

@@ -33,6 +33,12 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv).catch((error: unknown) => {
+  // A bad environment variable (src/config.ts, not imported here: zod would slow every command's start): say which
+  // and why, without a stack trace.
+  if (error instanceof Error && error.name === "ConfigError") {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
   // A CliError is a message for the person at the terminal; anything else is a bug, shown with its stack.
   const text =
     error instanceof CliError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);

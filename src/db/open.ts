@@ -7,6 +7,7 @@ import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { dataDirOf, rxdeskConfig } from "../config.js";
 import { type MigrationReport, migrate } from "./migrate.js";
 import type { Engine } from "./migrations.js";
 import type { Database } from "./schema.js";
@@ -25,10 +26,7 @@ export interface RxdeskDb {
   close(): Promise<void>;
 }
 
-/** The data folder: `dataDir`, else RXDESK_DATA_DIR, else `./data`, as an absolute path. */
-export function dataDirOf(dataDir?: string): string {
-  return resolve(dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
-}
+export { dataDirOf };
 
 /** The default database file: `<dataDir>/rxdesk.sqlite3`. */
 export function defaultDbFile(dataDir?: string): string {
@@ -45,8 +43,8 @@ export function databaseConfigFor(options: {
   database?: DatabaseConfig;
 }): DatabaseConfig {
   if (options.database) return options.database;
-  const pgUrl = process.env.RXDESK_DATABASE_URL;
-  if (!options.dbFile && pgUrl && /^postgres(ql)?:\/\//.test(pgUrl)) return { engine: "postgres", connection: pgUrl };
+  const pgUrl = rxdeskConfig().databaseUrl;
+  if (!options.dbFile && pgUrl) return { engine: "postgres", connection: pgUrl };
   return { engine: "sqlite", file: options.dbFile ?? defaultDbFile(options.dataDir) };
 }
 

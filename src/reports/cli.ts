@@ -7,6 +7,7 @@
 import { rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { type Command, Option } from "commander";
+import { rxdeskConfig } from "../config.js";
 import type { Locale, Message } from "../domain/message.js";
 import { formatRocDate, parseHumanDate, type RocDate } from "../domain/roc-date.js";
 import { createRxdesk } from "../service/bootstrap.js";
@@ -60,8 +61,8 @@ export async function openRxdesk(options: ServiceOptions): Promise<ReportContext
     pharmacy: {
       name: rx.pharmacy.name ?? rx.pharmacy.institutionCode,
       institutionCode: rx.pharmacy.institutionCode,
-      phone: options.pharmacyPhone ?? process.env.RXDESK_PHARMACY_PHONE,
-      address: process.env.RXDESK_PHARMACY_ADDRESS,
+      phone: options.pharmacyPhone ?? rxdeskConfig().pharmacy.phone,
+      address: rxdeskConfig().pharmacy.address,
     },
     close: () => rx.close(),
   };

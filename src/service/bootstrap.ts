@@ -9,7 +9,8 @@
  *   await rx.close();
  */
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { dataDirOf, rxdeskConfig } from "../config.js";
 import type { DatabaseConfig } from "../db/open.js";
 import { databaseConfigFor, openDatabase, type RxdeskDb } from "../db/open.js";
 import type { NhiClient } from "../nhi/client.js";
@@ -18,11 +19,6 @@ import { DispensingService, type PharmacyIdentity } from "./dispensing-service.j
 import type { OutboxSettings } from "./outbox/settings.js";
 import { readSetting, writeSetting } from "./store/settings.js";
 import type { DispensingServiceApi } from "./types.js";
-
-export const DEFAULT_PHARMACY: PharmacyIdentity = {
-  institutionCode: process.env.RXDESK_PHARMACY_CODE ?? "5901012345",
-  name: process.env.RXDESK_PHARMACY_NAME ?? "rxdesk 示範藥局",
-};
 
 export interface RxdeskOptions {
   /** Data folder (default RXDESK_DATA_DIR or ./data): the SQLite file and the sandbox file live here. */
@@ -72,11 +68,16 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 }
 
 export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk> {
-  const dataDir = resolve(options.dataDir ?? process.env.RXDESK_DATA_DIR ?? "data");
+  const dataDir = dataDirOf(options.dataDir);
   // The data folder holds more than the SQLite file (sandbox state, slips, exports): create it on every engine.
   mkdirSync(dataDir, { recursive: true });
   const now = options.now ?? (() => new Date());
-  const pharmacy: PharmacyIdentity = { ...DEFAULT_PHARMACY, ...options.pharmacy };
+  const configured = rxdeskConfig().pharmacy;
+  const pharmacy: PharmacyIdentity = {
+    institutionCode: configured.institutionCode,
+    name: configured.name,
+    ...options.pharmacy,
+  };
   const opened = await openDatabase(
     databaseConfigFor({
       dataDir,

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { withApiStore } from "../../api/api-store.js";
 import { verifyAudit } from "../../api/audit.js";
-import { dataDirOf } from "../../db/open.js";
+import { dataDirOf } from "../../config.js";
 import { DATA_DIR_HELP } from "./keys.js";
 
 export function register(program: Command): void {

@@ -4,6 +4,7 @@
  * unreachable and no --override-reason, 1 error.
  */
 import type { Command } from "commander";
+import { rxdeskConfig } from "../../config.js";
 import { type Locale, localize } from "../../domain/message.js";
 import { checkNationalId } from "../../domain/national-id.js";
 import { formatRocDate, formatRocDateTime, type RocDateTime } from "../../domain/roc-date.js";
@@ -114,7 +115,7 @@ export function register(program: Command): void {
           process.exitCode = decision.outcome === "block" ? 2 : 0;
           return;
         }
-        const pharmacistId = opts.pharmacist ?? process.env.RXDESK_PHARMACIST_ID;
+        const pharmacistId = opts.pharmacist ?? rxdeskConfig().pharmacistId;
         if (!pharmacistId) {
           printDecision(decision, locale);
           process.stderr.write(

@@ -7,7 +7,7 @@ import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { withApiStore } from "../../api/api-store.js";
 import { type KeyChangeActor, KeyStoreError, publicKeyView, ROLES, type Role } from "../../api/keys.js";
-import { dataDirOf } from "../../db/open.js";
+import { dataDirOf } from "../../config.js";
 
 export const DATA_DIR_HELP = "data folder (default RXDESK_DATA_DIR or ./data)";
 

@@ -7,15 +7,14 @@ import type { Locale } from "../../domain/message.js";
 import { checkNationalId } from "../../domain/national-id.js";
 
 /** Demo pharmacist (M06) when none is configured: a valid, obviously fictitious national ID. */
-export const DEMO_PHARMACIST_ID = "B223456782";
 
 export function register(program: Command): void {
   program
     .command("ui")
     .description("keyboard-driven counter terminal (調劑櫃台畫面)")
-    .option("--data-dir <dir>", "data folder (SQLite file, sandbox, slips, exports)", process.env.RXDESK_DATA_DIR)
+    .option("--data-dir <dir>", "data folder (SQLite file, sandbox, slips, exports; default RXDESK_DATA_DIR or ./data)")
     .option("--lang <lang>", "zh-TW (default) or en")
-    .option("--pharmacist <nationalId>", "pharmacist national ID (M06)", process.env.RXDESK_PHARMACIST_ID)
+    .option("--pharmacist <nationalId>", "pharmacist national ID (M06; default RXDESK_PHARMACIST_ID)")
     .option("--nhi-url <url>", "standalone NHI sandbox or endpoint instead of the in-process sandbox")
     .option("--no-demo", "do not seed the demo prescriptions on the first run")
     .option("--no-card", "do not look for a card reader")
@@ -53,9 +52,10 @@ export function register(program: Command): void {
           locale = "en";
           notice = "Linux console cannot draw Chinese: showing English (F2 switches; use fbterm for 中文)";
         }
-        const pharmacistId = (opts.pharmacist ?? DEMO_PHARMACIST_ID).trim().toUpperCase();
-        const checked = checkNationalId(pharmacistId);
-        if (!checked.valid) {
+        // Without --pharmacist the UI takes RXDESK_PHARMACIST_ID (or the demo ID) from the configuration, which it
+        // parses itself: its bundle already holds zod, loading it here would slow the first screen.
+        const pharmacistId = opts.pharmacist?.trim().toUpperCase();
+        if (pharmacistId !== undefined && !checkNationalId(pharmacistId).valid) {
           process.stderr.write(`藥師身分證號無效 / invalid pharmacist national ID: ${pharmacistId}\n`);
           process.exitCode = 2;
           return;
