@@ -256,3 +256,31 @@ describe("concurrent start-up", () => {
     }
   });
 });
+
+describe("PostgreSQL sessions ended by the server", () => {
+  it("raises nothing uncaught when the database is dropped WITH (FORCE) right after the pool closes", async () => {
+    // The test harness does exactly this; idle clients that the server terminates before they have said goodbye
+    // report 57P01 to the pool, which must have an 'error' listener (an uncaught error fails this run).
+    for (let i = 0; i < 3; i++) {
+      const fresh = await createThrowawayDatabase();
+      const h = await openDatabase({ engine: "postgres", connection: fresh.connection });
+      await Promise.all([1, 2, 3, 4].map(() => sql`SELECT pg_sleep(0.01)`.execute(h.db)));
+      await h.close();
+      await fresh.drop();
+    }
+    // And an idle pool whose sessions are terminated under it keeps working.
+    const fresh = await createThrowawayDatabase();
+    const h = await openDatabase({ engine: "postgres", connection: fresh.connection });
+    try {
+      await Promise.all([1, 2, 3].map(() => sql`SELECT 1`.execute(h.db)));
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${fresh.name} AND pid <> pg_backend_pid()`.execute(
+        h.db,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect((await sql<{ v: number }>`SELECT 1 AS v`.execute(h.db)).rows).toEqual([{ v: 1 }]);
+    } finally {
+      await h.close();
+      await fresh.drop();
+    }
+  });
+});
