@@ -266,8 +266,8 @@ export function decide(input: DecisionInput): Decision {
           "nhi-unreachable",
           "block",
           msg(
-            "無法連線健保署，且本機無此處方之資料，無法判斷是否可調劑；請稍後重試或確認網路",
-            "NHI cannot be reached and this prescription is not known locally, so it cannot be checked; retry later or check the network",
+            "健保署無法連線或回應內容錯誤，且本機無此處方之資料，無法判斷是否可調劑；請稍後重試或確認網路",
+            "NHI unavailable or garbled, and this prescription is not known locally, so it cannot be checked; retry later or check the network",
           ),
         ),
       );
@@ -278,8 +278,8 @@ export function decide(input: DecisionInput): Decision {
         "nhi-unreachable",
         "override",
         msg(
-          `無法連線健保署：僅依本機資料判斷${cachedNote.zh}。調劑須藥師確認異常原因（預設A020網路故障；E000限健保署確認之當機）並填寫理由，將以異常上傳（H01=B），並於恢復連線後重新查核與上傳`,
-          `NHI cannot be reached: decided on local data only${cachedNote.en}. Dispensing needs a pharmacist override with the cause (default A020, network failure; E000 only for outages NHI confirms) and a reason; the record is uploaded as abnormal (H01=B) and re-checked once NHI is back`,
+          `健保署無法連線或回應內容錯誤：僅依本機資料判斷${cachedNote.zh}。調劑須藥師確認異常原因（預設A020網路故障；E000限健保署確認之當機）並填寫理由，將以異常上傳（H01=B），並於恢復連線後重新查核與上傳`,
+          `NHI unavailable or garbled: decided on local data only${cachedNote.en}. Dispensing needs a pharmacist override with the cause (default A020, network failure; E000 only for outages NHI confirms) and a reason; the record is uploaded as abnormal (H01=B) and re-checked once NHI is back`,
         ),
       ),
     );

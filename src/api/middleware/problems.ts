@@ -6,7 +6,7 @@
 import type { Middleware } from "koa";
 import type { Logger } from "pino";
 import { isDatabaseUnavailable } from "../../db/errors.js";
-import { NhiUnavailableError } from "../../nhi/client.js";
+import { NHI_UNAVAILABLE_OR_GARBLED, NhiUnavailableError } from "../../nhi/client.js";
 import { maskNationalIdsForLog } from "../mask.js";
 import { ApiProblem, PROBLEM_CONTENT_TYPE, problems } from "../problem.js";
 import type { ApiState } from "../route.js";
@@ -46,8 +46,8 @@ function toProblem(error: unknown): ApiProblem {
   if (error instanceof ApiProblem) return error;
   if (error instanceof NhiUnavailableError) {
     return new ApiProblem(503, "nhi-unavailable", {
-      zh: "健保署系統目前無法連線，請稍後再試",
-      en: "The NHI system cannot be reached right now; try again later",
+      zh: `${NHI_UNAVAILABLE_OR_GARBLED.zh}，請稍後再試`,
+      en: `${NHI_UNAVAILABLE_OR_GARBLED.en}; try again later`,
     });
   }
   if (isDatabaseUnavailable(error)) return problems.databaseUnavailable();
