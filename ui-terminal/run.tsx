@@ -93,7 +93,9 @@ export function reportActions(rx: Rxdesk, dataDir: string, nhiUrl?: string): UiA
     },
     async exportRefillLog(query, format, locale) {
       const { buildRefillLogData } = await import("../src/reports/refill-log-data.js");
-      const data = await buildRefillLogData(rx.service, {
+      const { reportSourceFor } = await import("../src/reports/service-source.js");
+      // The report store's range queries: a busy month is exact and costs the month, not the history.
+      const data = await buildRefillLogData(reportSourceFor(rx), {
         from: query.from as RocDate,
         to: query.to as RocDate,
         pharmacy,

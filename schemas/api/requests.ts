@@ -7,7 +7,7 @@ import { z } from "zod/v4";
 import { COUNTER_ABNORMAL_CODES } from "../../src/domain/abnormal-dispensing.js";
 import { checkNationalId } from "../../src/domain/national-id.js";
 import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
-import { isRocDate, type RocDate } from "../../src/domain/roc-date.js";
+import { isRocDate, parseHumanDate, type RocDate } from "../../src/domain/roc-date.js";
 import { UPLOAD_STATES } from "../../src/domain/upload-state.js";
 import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
 
@@ -24,6 +24,32 @@ export const rocDateSchema = z
   .refine((v) => isRocDate(v), { message: "expected a ROC date yyyMMdd (e.g. 1130321)" })
   .transform((v) => v as RocDate)
   .meta({ description: "ROC date yyyMMdd (民國年月日)", example: "1130321" });
+
+/** A day as people and the CLI write it: ROC with slashes (115/11/01), ROC compact (1151101) or ISO (2026-11-01). */
+export const dateInputSchema = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return parseHumanDate(v);
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        message: "expected a date: 115/11/01, 1151101 or 2026-11-01 (日期格式：115/11/01、1151101 或 2026-11-01)",
+      });
+      return z.NEVER;
+    }
+  })
+  .meta({
+    description: "A day: ROC 115/11/01 or 1151101 (民國年月日), or ISO 2026-11-01; the same forms the CLI takes",
+    example: "115/11/01",
+  });
+
+/** The language of what a person reads, as the CLI's --lang says it. */
+export const langSchema = z
+  .enum(["zh", "zh-TW", "en"])
+  .default("zh")
+  .transform((v) => (v === "en" ? "en" : "zh-TW") as "zh-TW" | "en")
+  .meta({ description: "Language: zh (= zh-TW, Traditional Chinese) or en" });
 
 /** What the scanner or the keyboard produced; the service normalizes it (spaces, O→0, lower case). */
 export const visitIdInputSchema = z
@@ -109,8 +135,8 @@ export const dispensingsQuerySchema = z.strictObject({ limit: intFromQuery(1, 20
 export const refillsDueQuerySchema = z
   .strictObject({
     days: z.enum(["7", "14"]).optional().meta({ description: "Window: the next 7 or 14 days (default 7)" }),
-    from: rocDateSchema.optional(),
-    to: rocDateSchema.optional(),
+    from: dateInputSchema.optional(),
+    to: dateInputSchema.optional(),
   })
   .refine((v) => (v.from === undefined) === (v.to === undefined), { message: "give both from and to, or neither" })
   .refine((v) => v.from === undefined || v.days === undefined, { message: "use days or from/to, not both" })
@@ -124,14 +150,21 @@ export const refillEventTypeSchema = z.enum(REFILL_EVENT_TYPES);
 
 export const refillLogQuerySchema = z
   .strictObject({
-    from: rocDateSchema,
-    to: rocDateSchema,
+    from: dateInputSchema,
+    to: dateInputSchema,
     nationalId: nationalIdSchema.optional(),
     prescriber: z
       .string()
       .regex(/^[0-9A-Z]{10}$/)
       .optional()
       .meta({ description: "Prescriber institution code (M17)" }),
+    patient: z
+      .string()
+      .trim()
+      .min(1)
+      .max(40)
+      .optional()
+      .meta({ description: "Only patients whose name contains this (病人姓名)" }),
     types: z
       .string()
       .optional()
@@ -146,17 +179,17 @@ export const refillLogQuerySchema = z
         }
         return parsed.data;
       }),
-    format: z.enum(["json", "csv", "pdf"]).default("json"),
-    locale: z.enum(["zh-TW", "en"]).default("zh-TW").meta({ description: "CSV/PDF language" }),
-    mask: z
-      .enum(["full", "masked", "initials"])
-      .default("full")
-      .meta({ description: "CSV/PDF: how patients are printed (A123456789 王小明 / A12****789 王○明 / 王○○)" }),
+    format: z
+      .enum(["json", "csv", "pdf"])
+      .optional()
+      .meta({ description: "json (default), csv or pdf; without it, `Accept: text/csv` or `application/pdf` decides" }),
+    lang: langSchema,
+    mask: z.enum(["full", "masked", "initials"]).default("masked").meta({
+      description:
+        "How national IDs and names appear (A12****789 王○明 by default; full A123456789 王小明, audited; initials 王○○)",
+    }),
   })
-  .refine((v) => v.from <= v.to, { message: "from must be ≤ to" })
-  .refine((v) => v.format === "json" || (!v.nationalId && !v.prescriber && !v.types), {
-    message: "nationalId, prescriber and types filter the JSON log only; CSV and PDF cover the whole range",
-  });
+  .refine((v) => v.from <= v.to, { message: "from must be ≤ to" });
 
 export const auditQuerySchema = z.strictObject({
   type: z

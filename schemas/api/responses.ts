@@ -3,6 +3,8 @@
  * src/service/types.ts is the TypeScript side of the same shapes).
  */
 import { z } from "zod/v4";
+import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
+import { UPLOAD_STATES } from "../../src/domain/upload-state.js";
 
 export const messageSchema = z
   .object({ zh: z.string(), en: z.string() })
@@ -163,25 +165,72 @@ export const outboxRunSchema = z
   .object({ uploaded: z.int(), accepted: z.int(), rejected: z.int(), failed: z.int() })
   .meta({ id: "OutboxRun" });
 
-export const refillEventSchema = z
+/** What a log line is: a refill event, an NHI finding after the fact, or a refill due / missed in the period. */
+export const refillLogEventKindSchema = z
+  .enum([...REFILL_EVENT_TYPES, "finding", "due", "missed"])
+  .meta({ id: "RefillLogEventKind" });
+
+export const refillLogEventSchema = z
   .object({
-    id: z.string(),
-    at: z.string(),
-    type: z.string(),
-    originalVisitId: z.string(),
+    at: rocDateTime.meta({ description: "When it happened, Taiwan time (NHI's time for other institutions' events)" }),
+    kind: refillLogEventKindSchema,
+    originalVisitId: z.string().meta({ description: "M16" }),
+    patient: z.object({ name: z.string(), nationalId: z.string() }).meta({ description: "As masked by `mask`" }),
     refillNo: z.int().optional(),
-    nationalId: z.string().optional(),
-    prescriberInstitutionCode: z.string().optional(),
-    institutionCode: z.string().optional(),
-    pharmacistId: z.string().optional(),
-    reason: z.string().optional(),
-    nhiCodes: z.array(z.string()).optional(),
+    institutionCode: z.string().optional().meta({ description: "Where it happened (M05 of that institution)" }),
+    elsewhere: z.boolean().optional(),
+    pharmacistId: z.string().optional().meta({ description: "M06, masked unless mask=full" }),
+    days: z.int().optional(),
+    reason: z.array(z.string()).meta({
+      description: "The rule codes of a refusal (dispensed-here, before-window …) or the one reason a pharmacist typed",
+    }),
+    nhiCodes: z.array(z.string()),
     message: messageSchema,
+    upload: z
+      .object({
+        state: z.enum([...UPLOAD_STATES, "none"]),
+        visitId: z.string().optional(),
+        codes: z.array(z.string()),
+        within24h: z.boolean().optional(),
+      })
+      .optional(),
+    window: refillWindowSchema.optional(),
   })
-  .meta({ id: "RefillEvent" });
+  .meta({ id: "RefillLogEvent" });
+
+export const refillLogTotalsSchema = z
+  .object({
+    dispensings: z.int(),
+    deletions: z.int(),
+    refillsDue: z.int(),
+    refillsMissed: z.int(),
+    duplicatesStopped: z.int(),
+    otherBlocks: z.int(),
+    duplicatesFoundLater: z.int(),
+    overrides: z.int(),
+    j000: z.int(),
+    cancellations: z.int(),
+    restorations: z.int(),
+    uploads: z.object({
+      counted: z.int(),
+      within24h: z.int(),
+      pendingInTime: z.int(),
+      rejected: z.int(),
+      share: z.number().optional(),
+      target: z.number(),
+    }),
+  })
+  .meta({ id: "RefillLogTotals", description: "The same totals the PDF prints" });
 
 export const refillLogResponseSchema = z
-  .object({ from: rocDate, to: rocDate, events: z.array(refillEventSchema) })
+  .object({
+    from: rocDate,
+    to: rocDate,
+    mask: z.enum(["full", "masked", "initials"]),
+    generatedAt: rocDateTime,
+    totals: refillLogTotalsSchema,
+    events: z.array(refillLogEventSchema),
+  })
   .meta({ id: "RefillLog" });
 
 const cardIdentityOut = z

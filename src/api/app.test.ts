@@ -331,7 +331,18 @@ describe("API cross-cutting rules", () => {
     expectProblem(csv, 406, "export-format-unavailable");
     const json = await request(h.url).get("/api/reports/refill-log?from=1130301&to=1130331").set(auth);
     expect(json.status).toBe(200);
-    expect(json.body).toEqual({ from: "1130301", to: "1130331", events: [] });
+    expect(json.body).toMatchObject({ from: "1130301", to: "1130331", mask: "masked", events: [] });
+    expect(json.body.totals).toMatchObject({ dispensings: 0, refillsDue: 0, uploads: { target: 0.9 } });
+    // The CLI's date forms, and Accept for the format.
+    for (const range of ["from=113/03/01&to=113/03/31", "from=2024-03-01&to=2024-03-31"]) {
+      const same = await request(h.url).get(`/api/reports/refill-log?${range}`).set(auth);
+      expect(same.body).toMatchObject({ from: "1130301", to: "1130331" });
+    }
+    expectProblem(await request(h.url).get("/api/reports/refill-log?from=113-3&to=1130331").set(auth), 400);
+    const accepted = await request(h.url)
+      .get("/api/reports/refill-log?from=1130301&to=1130331")
+      .set({ ...auth, Accept: "application/pdf" });
+    expectProblem(accepted, 406, "export-format-unavailable");
     const exports = await h.audit.read({ type: "export" });
     expect(exports.at(-1)?.data).toMatchObject({ format: "json", from: "1130301", to: "1130331" });
   });

@@ -1,7 +1,10 @@
 /** What the API is built from. Devices and exports are pluggable: absent ones answer 503 / 406 problems. */
 import type { Logger } from "pino";
-import type { Message } from "../domain/message.js";
+import type { Locale, Message } from "../domain/message.js";
+import type { RocDate } from "../domain/roc-date.js";
 import type { VirtualCardResult } from "../nhi/client.js";
+import type { PatientMask, RefillLogData } from "../reports/model.js";
+import type { RefillLogFilter } from "../reports/refill-log-data.js";
 import type { CardIdentity, DispensingServiceApi } from "../service/types.js";
 import type { AuditSink } from "./audit.js";
 import type { KeyStore } from "./keys.js";
@@ -42,12 +45,19 @@ export interface RefillLogExport {
   body: Uint8Array | string;
 }
 
+export interface RefillLogQuery {
+  from: RocDate;
+  to: RocDate;
+  mask: PatientMask;
+  filter: RefillLogFilter;
+}
+
+/** The refill log as the reports build it: the same data (and totals) for JSON, CSV and PDF. */
 export interface RefillLogExporter {
+  /** The file formats this server can render (JSON always works). */
   formats: readonly ExportFormat[];
-  render(
-    format: ExportFormat,
-    query: { from: string; to: string; locale: "zh-TW" | "en"; mask: "full" | "masked" | "initials" },
-  ): Promise<RefillLogExport>;
+  data(query: RefillLogQuery): Promise<RefillLogData>;
+  render(format: ExportFormat, data: RefillLogData, locale: Locale): Promise<RefillLogExport>;
 }
 
 export interface ApiLimits {
@@ -86,6 +96,8 @@ export interface AppOptions {
   info?: Partial<AppInfo>;
   /** The served OpenAPI document (default: schemas/openapi.json). */
   openapi?: unknown;
+  /** Where this server listens (`http://host:port`), for the OpenAPI document's `servers`; known once listening. */
+  serverUrl?: () => string | undefined;
   now?: () => Date;
 }
 

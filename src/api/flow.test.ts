@@ -267,10 +267,14 @@ describe("dispensing flow over HTTP (real service)", () => {
     const json = await request(h.url).get(`/api/reports/refill-log?from=${from}&to=${to}`).set(as(h.ownerKey));
     expect(json.status).toBe(200);
     expect(json.body.events.length).toBeGreaterThan(0);
-    expect(json.body.events.map((e: { type: string }) => e.type)).toContain("dispensed");
+    expect(json.body.events.map((e: { kind: string }) => e.kind)).toContain("dispensed");
+    expect(json.body.totals.dispensings).toBeGreaterThan(0);
+    for (const e of json.body.events) expect(Array.isArray(e.reason)).toBe(true);
+    // Masked by default: no national ID in clear anywhere in the body.
+    expect(JSON.stringify(json.body)).not.toMatch(/(?<![A-Z0-9])[A-Z][12]\d{8}(?![A-Z0-9])/);
     const csv = await request(h.url)
-      .get(`/api/reports/refill-log?from=${from}&to=${to}&format=csv&mask=masked`)
-      .set(as(h.ownerKey));
+      .get(`/api/reports/refill-log?from=${from}&to=${to}`)
+      .set({ ...as(h.ownerKey), Accept: "text/csv" });
     expect(csv.status).toBe(200);
     expect(csv.headers["content-type"]).toMatch(/^text\/csv/);
     expect(csv.headers["content-disposition"]).toMatch(/attachment; filename="refill-log-/);
@@ -291,8 +295,19 @@ describe("dispensing flow over HTTP (real service)", () => {
     const filtered = await request(h.url)
       .get(`/api/reports/refill-log?from=${from}&to=${to}&format=csv&nationalId=${h.cases.chronicFresh.nationalId}`)
       .set(as(h.ownerKey));
-    expect(filtered.status).toBe(400);
+    expect(filtered.status).toBe(200);
+    expect(filtered.text.split("\n").length).toBeLessThan(csv.text.split("\n").length);
+    const full = await request(h.url)
+      .get(`/api/reports/refill-log?from=${from}&to=${to}&mask=full`)
+      .set(as(h.ownerKey));
+    expect(JSON.stringify(full.body)).toContain(h.cases.chronicFresh.nationalId);
     const exports = await h.audit.read({ type: "export" });
-    expect(exports.map((e) => e.data?.format)).toEqual(["json", "csv", "pdf"]);
+    expect(exports.map((e) => [e.data?.format, e.data?.mask])).toEqual([
+      ["json", "masked"],
+      ["csv", "masked"],
+      ["pdf", "masked"],
+      ["csv", "masked"],
+      ["json", "full"],
+    ]);
   });
 });

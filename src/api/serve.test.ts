@@ -81,6 +81,9 @@ describe("rxdesk serve / rxdesk keys", () => {
         cardReader: false,
         exports: ["json", "csv", "pdf"],
       });
+      // The OpenAPI document names the address this server really listens on (a free port here, not 8717).
+      const doc = (await (await fetch(`${url}/openapi.json`)).json()) as { servers: unknown };
+      expect(doc.servers).toEqual([{ url }]);
       const denied = await fetch(`${url}/api/outbox`);
       expect(denied.status).toBe(401);
       expect(denied.headers.get("content-type")).toMatch(/problem\+json/);

@@ -58,7 +58,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   try {
     // Keys and the audit trail live in the same database as the dispensings.
     const { keys, audit } = await apiStoreOn(rx.database, dataDir);
+    let listening: string | undefined;
     const app = createApp({
+      serverUrl: () => listening,
       service: rx.service,
       auth: keys,
       audit,
@@ -100,8 +102,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }
     const address = server.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    listening = `http://${host}:${address.port}`;
     return {
-      url: `http://${host}:${address.port}`,
+      url: listening,
       server,
       rx,
       keys,

@@ -13,11 +13,12 @@ import {
   refillLogResponseSchema,
   settingsSchema,
 } from "../../../schemas/api/responses.js";
-import type { RocDate } from "../../domain/roc-date.js";
+import { refillLogJson } from "../../reports/refill-log-json.js";
 import { auditActor } from "../audit.js";
-import type { RouteDeps } from "../deps.js";
+import type { RefillLogExporter, RouteDeps } from "../deps.js";
 import { type KeyChangeActor, KeyStoreError, type Principal, publicKeyView } from "../keys.js";
 import { ApiProblem, problems } from "../problem.js";
+import { createReportsExporter } from "../reports-exporter.js";
 import { type AnyRoute, type ApiContext, defineRoute } from "../route.js";
 
 const OWNER = ["owner"] as const;
@@ -29,6 +30,23 @@ function keyChangeActor(ctx: ApiContext, principal: Principal): KeyChangeActor {
 
 export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
   const { service } = deps;
+  // Without a configured exporter the JSON log is still built from the service (files need the PDF/CSV writers).
+  let fallback: RefillLogExporter | undefined;
+  const jsonOnly = () => {
+    fallback ??= createReportsExporter(
+      {
+        refillLog: (q) => service.refillLog(q),
+        refillsDue: (q) => service.refillsDue(q),
+        prescription: (id) => service.prescription(id),
+        outboxEntries: (f) => service.outboxEntries(f),
+        getDispensing: (id) => service.getDispensing(id),
+      },
+      { name: "", institutionCode: "" },
+      deps.now,
+      [],
+    );
+    return fallback;
+  };
   return [
     defineRoute({
       method: "get",
@@ -47,49 +65,54 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
         },
       },
       async handler(ctx, { query, principal, audit }) {
-        const format = query.format;
-        if (format !== "json" && !deps.reports?.formats.includes(format)) {
+        const exporter = deps.reports ?? jsonOnly();
+        // An explicit `format` wins; otherwise the Accept header (application/pdf, text/csv) decides.
+        const accepted = ctx.accepts("application/json", "text/csv", "application/pdf");
+        const format =
+          query.format ?? (accepted === "text/csv" ? "csv" : accepted === "application/pdf" ? "pdf" : "json");
+        if (format !== "json" && !exporter.formats.includes(format)) {
           throw new ApiProblem(
             406,
             "export-format-unavailable",
             {
-              zh: `此伺服器無法匯出 ${format.toUpperCase()}，可用：JSON${deps.reports?.formats.map((f) => `、${f.toUpperCase()}`).join("") ?? ""}`,
+              zh: `此伺服器無法匯出 ${format.toUpperCase()}，可用：JSON${exporter.formats.map((f) => `、${f.toUpperCase()}`).join("")}`,
               en: `${format.toUpperCase()} export is not available on this server`,
             },
-            { details: { available: ["json", ...(deps.reports?.formats ?? [])] } },
+            { details: { available: ["json", ...exporter.formats] } },
           );
         }
+        const filter = {
+          ...(query.nationalId ? { nationalId: query.nationalId } : {}),
+          ...(query.prescriber ? { prescriberInstitutionCode: query.prescriber } : {}),
+          ...(query.patient ? { patientName: query.patient } : {}),
+          ...(query.types ? { types: query.types } : {}),
+        };
+        const data = await exporter.data({ from: query.from, to: query.to, mask: query.mask, filter });
         const exported = async (facts: Record<string, unknown>) =>
           audit.append({
             type: "export",
             ...auditActor(principal),
             requestId: ctx.state.requestId,
             route: "GET /api/reports/refill-log",
-            data: { format, from: query.from, to: query.to, ...facts },
+            // Who saw full identities, and of which range, stays on record.
+            data: {
+              format,
+              from: query.from,
+              to: query.to,
+              mask: query.mask,
+              filtered: Object.keys(filter).length > 0,
+              ...facts,
+            },
           });
         if (format === "json") {
-          const events = await service.refillLog({
-            from: query.from as RocDate,
-            to: query.to as RocDate,
-            ...(query.nationalId ? { nationalId: query.nationalId } : {}),
-            ...(query.prescriber ? { prescriberInstitutionCode: query.prescriber } : {}),
-            ...(query.types ? { types: query.types } : {}),
-          });
-          await exported({
-            filtered: Boolean(query.nationalId || query.prescriber || query.types),
-            events: events.length,
-          });
-          ctx.body = { from: query.from, to: query.to, events };
+          const body = refillLogJson(data);
+          await exported({ events: body.events.length });
+          ctx.body = body;
           return;
         }
-        const file = await deps.reports!.render(format, {
-          from: query.from,
-          to: query.to,
-          locale: query.locale,
-          mask: query.mask,
-        });
+        const file = await exporter.render(format, data, query.lang);
         const body = typeof file.body === "string" ? file.body : Buffer.from(file.body);
-        await exported({ mask: query.mask, locale: query.locale, bytes: Buffer.byteLength(body) });
+        await exported({ lang: query.lang, bytes: Buffer.byteLength(body) });
         ctx.type = file.contentType;
         ctx.attachment(file.filename);
         ctx.body = body;

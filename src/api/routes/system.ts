@@ -12,6 +12,7 @@ export const OPENAPI_FILE = fileURLToPath(new URL("../../../schemas/openapi.json
 
 export function systemRoutes(deps: RouteDeps): AnyRoute[] {
   let openapiText: string | undefined;
+  let served: { url: string; text: string } | undefined;
   return [
     defineRoute({
       method: "get",
@@ -73,7 +74,11 @@ export function systemRoutes(deps: RouteDeps): AnyRoute[] {
         }
         openapiText ??= readFileSync(OPENAPI_FILE, "utf8");
         ctx.type = "application/json";
-        ctx.body = openapiText;
+        // The committed document names the default address; a server on another host or port names its own.
+        const url = deps.serverUrl?.();
+        if (url && url !== served?.url)
+          served = { url, text: JSON.stringify({ ...JSON.parse(openapiText), servers: [{ url }] }) };
+        ctx.body = url ? served!.text : openapiText;
       },
     }),
     defineRoute({
