@@ -67,7 +67,22 @@ export interface Big5Piece {
   offset: number;
 }
 
+/** Error lists repeat from block to block; each distinct list is parsed once (its error objects are frozen). */
+const errorLists = new Map<string, readonly CheckReportError[]>();
+const ERROR_LISTS_MAX = 4096;
+
 export function parseErrorList(text: string): CheckReportError[] {
+  const cached = errorLists.get(text);
+  if (cached !== undefined) return cached.slice();
+  const errors = parseErrors(text);
+  if (errorLists.size < ERROR_LISTS_MAX) {
+    for (const e of errors) Object.freeze(e);
+    errorLists.set(text, errors.slice());
+  }
+  return errors;
+}
+
+function parseErrors(text: string): CheckReportError[] {
   const errors: CheckReportError[] = [];
   for (const part of text.split(/[;；]/)) {
     const item = part.trim();
