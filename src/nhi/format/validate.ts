@@ -290,6 +290,8 @@ function crossChecks(out: Finding[], recordNo: number, record: UploadRecord, opt
   }
 }
 
+let virtualOrderRe: RegExp | undefined;
+
 /** D002 for the all-9s placeholder visit ID; 19 for a virtual order code (R001–R008, S001–S004) not on a G/H line. */
 function placeholderAndVirtualOrders(out: Finding[], recordNo: number, record: UploadRecord): void {
   const rules = fieldRules().recordRules;
@@ -310,7 +312,8 @@ function placeholderAndVirtualOrders(out: Finding[], recordNo: number, record: U
     );
   }
   const v = rules.virtualOrder;
-  const virtual = new RegExp(v.pattern);
+  virtualOrderRe ??= new RegExp(v.pattern);
+  const virtual = virtualOrderRe;
   record.mb2.forEach((line, i) => {
     const code = line[v.field as "D06"];
     if (filled(code) && virtual.test(code) && !v.d02.includes(line.D02 ?? "")) {
