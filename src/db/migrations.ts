@@ -270,4 +270,14 @@ export const MIGRATIONS: readonly Migration[] = [
       await appendOnlyTriggers(db, engine, "api_audit");
     },
   },
+  {
+    version: 5,
+    name: "confirmation keys",
+    async up(db) {
+      // A confirmation (the API's Idempotency-Key, the counter's decision on screen) names at most one dispensing:
+      // a repeated confirm finds the first success instead of being refused as a duplicate.
+      await db.schema.alterTable("dispensings").addColumn("confirm_key", "text").execute();
+      await db.schema.createIndex("dispensings_confirm_key").on("dispensings").column("confirm_key").unique().execute();
+    },
+  },
 ];

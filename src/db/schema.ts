@@ -66,6 +66,8 @@ export interface DispensingsTable {
   override_reason: string | null;
   card_source: string | null;
   terminal_id: string | null;
+  /** The confirmation this dispensing answered (Idempotency-Key, counter decision); unique when set. */
+  confirm_key: string | null;
   /** The current upload-format 2.0 record (UploadRecord JSON); corrections replace it. */
   record_json: string;
   revision: number;

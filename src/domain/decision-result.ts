@@ -1,4 +1,5 @@
-/** The decision for one scanned visit ID: dispense, override (NHI unreachable) or block, and why. */
+/** The decision for one scanned visit ID: dispense, override (NHI unreachable), card-needed or block, and why. */
+import type { CardIdentity } from "./identity.js";
 import type { Message } from "./message.js";
 import type { PrescriptionView } from "./prescription-view.js";
 import type { DecisionReason } from "./reasons.js";
@@ -10,8 +11,21 @@ export interface Decision {
   input: string;
   originalVisitId?: string;
   corrections: VisitIdCorrection[];
-  /** dispense: go ahead; override: only with a pharmacist's reason (NHI unreachable); block: refuse. */
-  outcome: "dispense" | "override" | "block";
+  /**
+   * dispense: confirming now dispenses; override: only with a pharmacist's reason (NHI unreachable);
+   * card-needed: a chronic refill with no identity evidence yet (insert the card, scan the virtual card, or type the
+   * ID from the paper with a reason); block: refuse.
+   */
+  outcome: "dispense" | "override" | "card-needed" | "block";
+  /** The evidence confirming still needs (with card-needed): the patient's card or a typed ID with a reason. */
+  missingEvidence?: "patient-card";
+  /** The identity evidence this decision was made with (absent: none). */
+  evidence?: { source: CardIdentity["source"]; nationalId: string };
+  /**
+   * Names this decision (input, evidence, refill, outcome, reasons, refill states): a confirm that carries it is
+   * refused with the fresh decision (409) when the decision would now differ.
+   */
+  token?: string;
   /** The refill this dispensing would be (1-based). */
   refillNo?: number;
   prescription?: PrescriptionView;

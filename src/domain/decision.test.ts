@@ -59,7 +59,9 @@ describe("decide", () => {
 
   it("blocks a refill before and after its window, allows it inside", () => {
     const local = [mine(1, "1130301100000")];
-    expect(blocks(input({ local, today: "1130318" }))).toEqual(["dispensed-here", "before-window"]);
+    // Refill 1 dispensed here normally is history, not a reason next to the real one.
+    expect(blocks(input({ local, today: "1130318" }))).toEqual(["before-window"]);
+    expect(decide(input({ local, today: "1130318" })).reasons.map((r) => r.code)).toEqual(["before-window"]);
     const inside = decide(input({ local, today: "1130319" }));
     expect(inside.outcome).toBe("dispense");
     expect(inside.window).toEqual({ from: "1130319", to: "1130328" });
@@ -68,7 +70,7 @@ describe("decide", () => {
     expect(before.reasons.find((r) => r.code === "before-window")!.message.zh).toContain("113/03/19～113/03/28");
   });
 
-  it("blocks a refill executed elsewhere with D025, naming the institution", () => {
+  it("blocks a prescription executed elsewhere with D025, naming the institution; earlier refills are history", () => {
     const s = status();
     s.refills[0] = {
       refillNo: 1,
@@ -78,8 +80,19 @@ describe("decide", () => {
       days: 28,
       events: [],
     };
-    const d = decide(
+    const chronic = decide(
       input({ nhi: { reachable: true, result: { found: true, status: s } }, institutionName: () => "X藥局" }),
+    );
+    expect(chronic.refillNo).toBe(2);
+    expect(chronic.reasons.map((r) => r.code)).toEqual(["before-window"]);
+    expect(chronic.prescription!.refills[0]).toMatchObject({
+      state: "dispensed",
+      dispensedBy: X,
+      dispensedHere: false,
+    });
+    const one = status({ chronic: false, refillCount: 1, refills: [{ ...s.refills[0]!, days: 3 }] });
+    const d = decide(
+      input({ nhi: { reachable: true, result: { found: true, status: one } }, institutionName: () => "X藥局" }),
     );
     const r = d.reasons.find((x) => x.code === "dispensed-elsewhere")!;
     expect(r.nhiCode).toBe("D025");
@@ -115,12 +128,52 @@ describe("decide", () => {
       ),
     ).toEqual(["dispensed-here"]);
     const all = [mine(1, "1130101100000"), mine(2, "1130129100000"), mine(3, "1130226100000")];
-    expect(blocks(input({ local: all }))).toEqual(["dispensed-here", "refills-exhausted"]);
+    expect(blocks(input({ local: all }))).toEqual(["refills-exhausted"]);
     const long = status({ refillCount: 4, daysPerRefill: 30, refills: [] });
     expect(blocks(input({ nhi: { reachable: true, result: { found: true, status: long } } }))).toEqual([
       "total-days-over-90",
     ]);
     expect(blocks(input({ card: { source: "virtual-card", nationalId: "B123456780" } }))).toEqual(["person-mismatch"]);
+  });
+
+  it("a chronic refill without identity evidence is card-needed, naming the action; never 可調劑", () => {
+    const d = decide(input({ card: undefined }));
+    expect(d.outcome).toBe("card-needed");
+    expect(d.missingEvidence).toBe("patient-card");
+    expect(d.headline.zh).toContain("需健保卡");
+    expect(d.reasons.find((r) => r.code === "no-card-chronic")!.message.zh).toContain("插入健保卡");
+    expect(d.evidence).toBeUndefined();
+    // A one-off prescription does not wait for a card.
+    const one = status({ chronic: false, refillCount: 1, refills: [] });
+    expect(
+      decide(input({ card: undefined, nhi: { reachable: true, result: { found: true, status: one } } })).outcome,
+    ).toBe("dispense");
+    // A blocking reason still wins.
+    expect(decide(input({ card: undefined, today: "1130101" })).outcome).toBe("card-needed");
+    const all = [mine(1, "1130101100000"), mine(2, "1130129100000"), mine(3, "1130226100000")];
+    expect(decide(input({ card: undefined, local: all })).outcome).toBe("block");
+  });
+
+  it("an ID typed from the paper is evidence only with a reason, and says the card must follow", () => {
+    const typed = (typedReason?: string) =>
+      decide(input({ card: { source: "typed", nationalId: "A123456789", ...(typedReason ? { typedReason } : {}) } }));
+    expect(typed().outcome).toBe("block");
+    expect(typed().reasons.map((r) => r.code)).toEqual(["card-not-shown"]);
+    const d = typed("病人忘記帶卡");
+    expect(d.outcome).toBe("dispense");
+    expect(d.evidence).toEqual({ source: "typed", nationalId: "A123456789" });
+    expect(d.reasons.find((r) => r.code === "card-not-shown")).toMatchObject({ severity: "warning" });
+    expect(d.reasons.find((r) => r.code === "card-not-shown")!.message.zh).toContain("病人忘記帶卡");
+  });
+
+  it("names the prescription's patient, never the holder of another person's card", () => {
+    const other = { source: "ic-card" as const, nationalId: "B123456780", name: "林美玲" };
+    const d = decide(input({ card: other }));
+    expect(d.outcome).toBe("block");
+    expect(d.prescription!.patientName).toBeUndefined();
+    expect(decide(input({ card: other, patientName: "王小明" })).prescription!.patientName).toBe("王小明");
+    const own = { source: "ic-card" as const, nationalId: "A123456789", name: "王小明" };
+    expect(decide(input({ card: own })).prescription!.patientName).toBe("王小明");
   });
 
   it("treats our own deleted record that NHI still lists as undispensed", () => {

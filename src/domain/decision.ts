@@ -40,9 +40,8 @@ export type NhiFacts =
 
 export interface DecisionInput {
   parsed: VisitIdParseResult;
+  /** The identity evidence at hand: card read here, verified virtual card, or typed from the paper with a reason. */
   card?: CardIdentity;
-  /** Dispense-time checks demand a card for chronic refills (D059); the scan-time check only warns. */
-  requireCard?: boolean;
   now: Date;
   today: RocDate;
   ourInstitutionCode: string;
@@ -51,6 +50,7 @@ export interface DecisionInput {
   local: readonly LocalDispensingFact[];
   /** Visit IDs (M15) of our deleted dispensings: NHI may still list them until the D upload lands. */
   deletedVisitIds?: readonly string[];
+  /** The prescription's patient's name as we know it (never the card holder's, who may be someone else). */
   patientName?: string;
   /** Names of institutions we know (for "dispensed at …"). */
   institutionName?: (code: string) => string | undefined;
@@ -155,10 +155,18 @@ const HEADLINES = {
   dispense: (n: number, chronic: boolean) =>
     chronic ? msg(`可調劑：慢箋第${n}次`, `OK to dispense: refill ${n}`) : msg("可調劑", "OK to dispense"),
   override: msg("健保署連線中斷：須藥師確認並填寫理由", "NHI unreachable: pharmacist override with a reason required"),
+  cardNeeded: msg(
+    "需健保卡：請插入健保卡或掃描虛擬健保卡",
+    "Card needed: insert the NHI card or scan the virtual card",
+  ),
   block: msg("不可調劑", "Do not dispense"),
 };
 
-function dispensedWhere(fact: RefillFact, input: DecisionInput, severity: ReasonSeverity): DecisionReason {
+/** A refill that was dispensed already, as the reason a request for it again is refused (a duplicate stopped). */
+export function alreadyDispensed(
+  fact: Pick<RefillFact, "refillNo" | "here" | "dispensedBy" | "dispensedAt" | "pharmacistId">,
+  institutionName?: (code: string) => string | undefined,
+): DecisionReason {
   const at = when(fact.dispensedAt);
   if (fact.here) {
     const by = fact.pharmacistId
@@ -166,7 +174,7 @@ function dispensedWhere(fact: RefillFact, input: DecisionInput, severity: Reason
       : msg("", "");
     return reason(
       "dispensed-here",
-      severity,
+      "block",
       msg(
         `第${fact.refillNo}次已於本藥局調劑（${at.zh}${by.zh}）`,
         `Refill ${fact.refillNo} was already dispensed here (${at.en}${by.en})`,
@@ -174,11 +182,11 @@ function dispensedWhere(fact: RefillFact, input: DecisionInput, severity: Reason
     );
   }
   const code = fact.dispensedBy ?? "?";
-  const name = fact.dispensedBy ? input.institutionName?.(fact.dispensedBy) : undefined;
+  const name = fact.dispensedBy ? institutionName?.(fact.dispensedBy) : undefined;
   const where = name ? `${name} ${code}` : code;
   return reason(
     "dispensed-elsewhere",
-    severity,
+    "block",
     msg(
       `第${fact.refillNo}次已於其他院所調劑：${where}，${at.zh}（重複調劑，D025）`,
       `Refill ${fact.refillNo} was already dispensed at another institution: ${where}, ${at.en} (duplicate, D025)`,
@@ -190,22 +198,28 @@ function dispensedWhere(fact: RefillFact, input: DecisionInput, severity: Reason
 export function decide(input: DecisionInput): Decision {
   const { parsed } = input;
   const reasons: DecisionReason[] = [];
-  const base = {
+  const base: Pick<Decision, "input" | "corrections" | "nhiReachable" | "checkedAt" | "evidence"> = {
     input: parsed.input,
     corrections: parsed.valid ? parsed.corrections : [],
     nhiReachable: input.nhi.reachable,
     checkedAt: input.now.toISOString(),
   };
+  if (input.card) base.evidence = { source: input.card.source, nationalId: input.card.nationalId };
   const finish = (extra: Partial<Decision>): Decision => {
     const blocked = reasons.some((r) => r.severity === "block");
-    const outcome = blocked ? "block" : !input.nhi.reachable ? "override" : "dispense";
+    const cardNeeded = reasons.some((r) => r.code === "no-card-chronic");
+    const outcome = blocked ? "block" : cardNeeded ? "card-needed" : !input.nhi.reachable ? "override" : "dispense";
     const headline =
       outcome === "block"
         ? HEADLINES.block
-        : outcome === "override"
-          ? HEADLINES.override
-          : HEADLINES.dispense(extra.refillNo ?? 1, extra.prescription?.chronic ?? false);
-    return { ...base, ...extra, outcome, reasons, headline };
+        : outcome === "card-needed"
+          ? HEADLINES.cardNeeded
+          : outcome === "override"
+            ? HEADLINES.override
+            : HEADLINES.dispense(extra.refillNo ?? 1, extra.prescription?.chronic ?? false);
+    const decision: Decision = { ...base, ...extra, outcome, reasons, headline };
+    if (outcome === "card-needed") decision.missingEvidence = "patient-card";
+    return decision;
   };
 
   if (!parsed.valid) {
@@ -286,7 +300,9 @@ export function decide(input: DecisionInput): Decision {
   }
 
   const facts = refillFacts(status, input.local, input.ourInstitutionCode, input.deletedVisitIds);
-  const prescription = prescriptionView(status, facts, input.patientName);
+  // The card holder's name names the prescription's patient only when the card is that patient's.
+  const sameCard = input.card?.nationalId === status.nationalId ? input.card : undefined;
+  const prescription = prescriptionView(status, facts, input.patientName ?? sameCard?.name);
 
   if (input.card && input.card.nationalId !== status.nationalId) {
     reasons.push(
@@ -305,12 +321,32 @@ export function decide(input: DecisionInput): Decision {
     reasons.push(
       reason(
         "no-card-chronic",
-        input.requireCard ? "block" : "warning",
+        "warning",
         msg(
-          "慢性病連續處方箋須過健保卡（或虛擬健保卡）才能調劑（D059）",
-          "A chronic refill needs the NHI card (or virtual card) to be read (D059)",
+          "慢性病連續處方箋須過健保卡（D059）：請插入健保卡或掃描虛擬健保卡，畫面會自動重新判斷；病人未帶卡時按 F9 依紙本輸入身分證號並填寫理由（自費，日後補卡）",
+          "A chronic refill needs the patient's NHI card (D059): insert it or scan the virtual card and this decision updates by itself; if the patient has no card, F9 types the ID from the paper with a reason (self-pay, card supplement later)",
         ),
         "D059",
+      ),
+    );
+  }
+  if (input.card?.source === "typed" && !input.card.typedReason?.trim()) {
+    reasons.push(
+      reason(
+        "card-not-shown",
+        "block",
+        msg("依紙本輸入身分證號時須填寫未讀卡理由", "An ID typed from the paper needs the reason no card was read"),
+      ),
+    );
+  } else if (input.card?.source === "typed") {
+    reasons.push(
+      reason(
+        "card-not-shown",
+        "warning",
+        msg(
+          `未讀健保卡，身分依紙本輸入（理由：${input.card.typedReason}）；病人須於10日內（不含假日）出示健保卡補卡`,
+          `No card read: the identity was typed from the paper (reason: ${input.card.typedReason}); the patient must show the card within 10 days (holidays excluded) for the card supplement`,
+        ),
       ),
     );
   }
@@ -329,8 +365,10 @@ export function decide(input: DecisionInput): Decision {
 
   const next = nextRefill(facts, status.refillCount);
   if (!next) {
+    // A one-off prescription already dispensed is the block itself; for a chronic one the count is, and where each
+    // refill went is history (prescription.refills), not a reason.
     const last = [...facts].reverse().find((f) => f.state === "dispensed");
-    if (last) reasons.push(dispensedWhere(last, input, "block"));
+    if (last && !status.chronic) reasons.push(alreadyDispensed(last, input.institutionName));
     if (status.chronic) {
       reasons.push(
         reason(
@@ -389,10 +427,9 @@ export function decide(input: DecisionInput): Decision {
     );
   }
   if (window) {
-    const previous = facts.find((f) => f.refillNo === refillNo - 1)!;
     const position = windowPosition(window, input.today);
+    // The previous refill's normal dispensing is history (prescription.refills), not a reason.
     if (position === "before") {
-      reasons.push(dispensedWhere(previous, input, "block"));
       reasons.push(
         reason(
           "before-window",

@@ -23,6 +23,8 @@ export type ReasonCode =
   | "total-days-over-90"
   | "person-mismatch"
   | "no-card-chronic"
+  | "card-not-shown"
+  | "decision-changed"
   | "nhi-unreachable"
   | "j000-fallback"
   | "abnormal-code-invalid";

@@ -9,6 +9,7 @@ import { formatRocDateTime, rocDateFromDate, rocDateTimeFromDate } from "../doma
 import { parseVisitId } from "../domain/visit-id.js";
 import type { PrescriptionStatus, PrescriptionStatusResult } from "../nhi/client.js";
 import type { ServiceContext } from "./context.js";
+import { decisionToken } from "./decision-token.js";
 import { isUnavailable, withTimeout } from "./nhi-calls.js";
 import { type LocalState, localFacts } from "./store/local-state.js";
 import { storedStatusJson, syncPrescriptionStatus } from "./store/prescriptions.js";
@@ -23,8 +24,6 @@ export interface Evaluation {
 export interface CheckInput {
   visitIdInput: string;
   card?: CardIdentity;
-  /** Dispense-time checks demand a card for chronic refills (D059); the scan-time check only warns. */
-  requireCard?: boolean;
 }
 
 export async function check(ctx: ServiceContext, input: { visitIdInput: string; card?: CardIdentity }) {
@@ -84,16 +83,16 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
   const decision = decide({
     parsed,
     card: input.card,
-    requireCard: input.requireCard,
     now,
     today: rocDateFromDate(now),
     ourInstitutionCode: ctx.pharmacy.institutionCode,
     nhi,
     local: localFacts(local.active),
     deletedVisitIds: local.deletedVisitIds,
-    patientName: input.card?.name ?? local.patientName,
+    patientName: local.patientName,
     institutionName: ctx.options.institutionName,
   });
+  decision.token = decisionToken(decision);
   return { decision, nhi, local };
 }
 

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "../db/open.js";
 import { checkCounterAbnormalCode } from "../domain/abnormal-dispensing.js";
 import { daysSuppliedAllowed, maxDaysSupplied } from "../domain/days-supplied.js";
+import { alreadyDispensed } from "../domain/decision.js";
 import { buildDispensingRecord } from "../domain/dispensing-record.js";
 import { msg } from "../domain/message.js";
 import { checkNationalId } from "../domain/national-id.js";
@@ -20,7 +21,7 @@ import { ownVisit } from "./own-visit.js";
 import { getDispensing } from "./queries.js";
 import { block, CONFLICT_CODES } from "./reasons.js";
 import { commitDispensing } from "./record.js";
-import { liveDispensingOfRefill } from "./store/dispensings.js";
+import { dispensingByConfirmKey, liveDispensingOfRefill } from "./store/dispensings.js";
 import { supplementProblem } from "./supplement.js";
 import type { Decision, DecisionReason, DispenseRequest, DispenseResult } from "./types.js";
 
@@ -33,11 +34,29 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
     );
     return { ok: false, status: 422, reasons: [reason] };
   }
-  const { decision, nhi } = await evaluate(ctx, {
-    visitIdInput: request.visitIdInput,
-    card: request.card,
-    requireCard: true,
-  });
+  // A confirmation that already succeeded (a second F9, a retried POST) gets its first success again.
+  const repeated = await repeatedConfirm(ctx, request.confirmKey);
+  if (repeated) return repeated;
+  const { decision, nhi } = await evaluate(ctx, { visitIdInput: request.visitIdInput, card: request.card });
+  // The refill asked for was dispensed already (here or elsewhere): a duplicate stopped, whatever else holds now.
+  const asked = decision.prescription?.refills.find((r) => r.refillNo === request.refillNo);
+  if (asked?.state === "dispensed") {
+    const duplicate = alreadyDispensed({ ...asked, here: asked.dispensedHere }, ctx.options.institutionName);
+    const refused: Decision = { ...decision, outcome: "block", reasons: [duplicate] };
+    await logBlocked(ctx, refused, pharmacist.nationalId);
+    return { ok: false, status: 409, decision, reasons: [duplicate] };
+  }
+  // The decision being confirmed is not the one that holds now: no dispensing, and no refusal logged — the
+  // pharmacist sees the fresh decision and decides again.
+  if (request.decisionToken && request.decisionToken !== decision.token) {
+    return { ok: false, status: 409, decision, reasons: [decisionChanged()] };
+  }
+  if (decision.outcome === "card-needed") {
+    const reasons = decision.reasons
+      .filter((r) => r.code === "no-card-chronic")
+      .map((r) => ({ ...r, severity: "block" as const }));
+    return { ok: false, status: 422, decision, reasons };
+  }
   if (decision.outcome === "block") {
     await logBlocked(ctx, decision, pharmacist.nationalId);
     const reasons = decision.reasons.filter((r) => r.severity === "block");
@@ -132,11 +151,15 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
         card: request.card,
         terminalId: request.terminalId,
         supplement: request.supplement,
+        confirmKey: request.confirmKey,
       },
       ctx.options.hooks?.afterClaim,
     );
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
+    // The same confirmation, retried while the first was committing: the first success.
+    const again = await repeatedConfirm(ctx, request.confirmKey);
+    if (again) return again;
     return lostRace(ctx, request, status, refillNo, pharmacist.nationalId);
   }
   const result: DispenseResult = { ok: true, dispensing: (await getDispensing(ctx, id))! };
@@ -168,6 +191,36 @@ async function lostRace(
   );
   await logBlocked(ctx, { ...again.decision, outcome: "block", reasons: [reason] }, pharmacistId);
   return { ok: false, status: 409, decision: again.decision, reasons: [reason] };
+}
+
+/** The first success of a confirmation already made, with the next refill's window as it was then. */
+async function repeatedConfirm(
+  ctx: ServiceContext,
+  confirmKey: string | undefined,
+): Promise<DispenseResult | undefined> {
+  if (!confirmKey) return undefined;
+  const row = await dispensingByConfirmKey(ctx.db, confirmKey);
+  if (!row) return undefined;
+  const dispensing = (await getDispensing(ctx, row.id))!;
+  const result: DispenseResult = { ok: true, dispensing, repeated: true };
+  const { status } = await ctx.localState(row.original_visit_id, true);
+  if (status?.chronic && row.refill_no < status.refillCount) {
+    result.nextRefill = {
+      refillNo: row.refill_no + 1,
+      window: refillWindow(row.visit_date_time.slice(0, 7) as RocDate, row.days),
+    };
+  }
+  return result;
+}
+
+function decisionChanged(): DecisionReason {
+  return block(
+    "decision-changed",
+    msg(
+      "確認的判斷已不是目前的判斷（處方狀態、健保卡或時間已變）：請看新的判斷後再確認",
+      "The decision being confirmed no longer holds (the prescription, the card or the time changed): read the fresh decision and confirm again",
+    ),
+  );
 }
 
 function staleScreen(requested: number, due: number): DecisionReason {

@@ -29,9 +29,10 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(r.nextRefill?.refillNo).toBe(2);
     const again = await h.service.check({ visitIdInput: c.originalVisitId, card });
     expect(again.outcome).toBe("block");
-    expect(blocks(again)).toEqual(["dispensed-here", "before-window"]);
-    const here = again.reasons.find((r) => r.code === "dispensed-here")!;
-    expect(here.message.en).toContain(PHARMACIST);
+    // Refill 1 dispensed here a moment ago is history, not a reason: the reason is refill 2's window.
+    expect(blocks(again)).toEqual(["before-window"]);
+    expect(again.prescription!.refills[0]).toMatchObject({ state: "dispensed", dispensedHere: true });
+    expect(again.prescription!.refills[0]!.pharmacistId).toBe(PHARMACIST);
     // The window is shown in ROC dates.
     const window = again.reasons.find((r) => r.code === "before-window")!;
     expect(window.message.zh).toContain(formatRocDate(r.nextRefill!.window.from));
@@ -58,7 +59,10 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const after = await Promise.all(
       Array.from({ length: 8 }, () => h.service.check({ visitIdInput: c.originalVisitId, card })),
     );
-    for (const d of after) expect(blocks(d)).toContain("dispensed-here");
+    for (const d of after) {
+      expect(blocks(d)).toEqual(["before-window"]);
+      expect(d.prescription!.refills[0]!.dispensedHere).toBe(true);
+    }
   });
 
   it("walks refills 2 and 3 through their windows, then reports the refills exhausted", async () => {
@@ -87,27 +91,29 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const r3 = await h.dispenseHere(c, 3);
     expect(r3.ok).toBe(true);
     const done = await h.service.check({ visitIdInput: c.originalVisitId, card });
-    expect(blocks(done)).toEqual(["dispensed-here", "refills-exhausted"]);
+    expect(blocks(done)).toEqual(["refills-exhausted"]);
     expect(done.reasons.find((r) => r.code === "refills-exhausted")!.nhiCode).toBe("D019");
     const run = await h.service.runOutbox();
     expect(run).toMatchObject({ uploaded: 1, accepted: 1, rejected: 0 });
   });
 
-  it("blocks a refill already dispensed at another pharmacy (D025) naming it and the date", async () => {
+  it("refills dispensed at another pharmacy are history; the next refill waits for its window", async () => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.dispensedElsewhere;
     const d = await h.service.check({ visitIdInput: c.originalVisitId, card: h.card(c) });
     expect(d.outcome).toBe("block");
-    const r = d.reasons.find((x) => x.code === "dispensed-elsewhere")!;
-    expect(r.nhiCode).toBe("D025");
-    expect(r.message.en).toContain(h.scenarios.otherPharmacyCode);
-    expect(r.message.zh).toMatch(/\d{3}\/\d{2}\/\d{2}/);
+    expect(d.refillNo).toBe(3);
+    expect(blocks(d)).toEqual(["before-window"]);
+    expect(d.prescription!.refills.slice(0, 2)).toMatchObject([
+      { state: "dispensed", dispensedBy: h.scenarios.otherPharmacyCode, dispensedHere: false },
+      { state: "dispensed", dispensedBy: h.scenarios.otherPharmacyCode, dispensedHere: false },
+    ]);
     const log = await h.service.refillLog({
       from: "1000101" as never,
       to: "1991231" as never,
       types: ["blocked"],
     });
-    expect(log.some((e) => e.nhiCodes?.includes("D025"))).toBe(true);
+    expect(log.some((e) => e.reason === "before-window")).toBe(true);
     const attempt = await h.service.dispense({
       visitIdInput: c.originalVisitId,
       refillNo: d.refillNo ?? 2,

@@ -35,6 +35,7 @@ export interface CommitDispensingInput {
   card?: CardIdentity;
   terminalId?: string;
   supplement?: DispenseRequest["supplement"];
+  confirmKey?: string;
 }
 
 /** Writes one dispensing; throws the database's unique violation when another counter won the race. */
@@ -48,9 +49,11 @@ export async function commitDispensing(
   const abnormal = input.abnormalCode !== undefined;
   const overrideReason = input.overrideReason;
   await db.transaction().execute(async (trx) => {
+    // A typed identity carries no name; a card's name is the patient's only when the card is the patient's.
+    const cardIsPatient = card?.nationalId === status.nationalId;
     await upsertPatient(trx, now, {
       nationalId: status.nationalId,
-      name: card?.name,
+      name: cardIsPatient ? card?.name : undefined,
       birthDate: card?.birthDate ?? status.birthDate,
       sex: card?.sex,
     });
@@ -71,6 +74,7 @@ export async function commitDispensing(
       override_reason: abnormal ? (overrideReason ?? null) : null,
       card_source: card?.source ?? null,
       terminal_id: input.terminalId ?? null,
+      confirm_key: input.confirmKey ?? null,
       record_json: JSON.stringify(record),
       revision: 0,
       created_at: iso,
@@ -147,7 +151,13 @@ export async function commitDispensing(
       override: overrideReason ?? null,
       abnormalCode: input.abnormalCode ?? null,
       terminalId: input.terminalId ?? null,
-      card: card ? { source: card.source, proxy: card.proxy ?? false } : null,
+      card: card
+        ? {
+            source: card.source,
+            proxy: card.proxy ?? false,
+            ...(card.typedReason ? { typedReason: card.typedReason } : {}),
+          }
+        : null,
     });
   });
 }

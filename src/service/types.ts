@@ -25,6 +25,13 @@ export interface DispenseRequest {
   visitIdInput: string;
   /** Must match the decision's refill; guards against a stale screen. */
   refillNo: number;
+  /** The token of the decision being confirmed: refused (409, fresh decision) when the decision changed. */
+  decisionToken?: string;
+  /**
+   * Names this confirmation (the API's Idempotency-Key, the counter's decision on screen): a repeat of a confirmation
+   * that succeeded returns that success again, never a refusal.
+   */
+  confirmKey?: string;
   pharmacistId: string; // M06, from the authenticated session
   card?: CardIdentity;
   /**
@@ -62,7 +69,13 @@ export interface DispensingView {
 }
 
 export type DispenseResult =
-  | { ok: true; dispensing: DispensingView; nextRefill?: { refillNo: number; window: RefillWindow } }
+  | {
+      ok: true;
+      dispensing: DispensingView;
+      nextRefill?: { refillNo: number; window: RefillWindow };
+      /** This confirmation had already succeeded: the first success, returned again. */
+      repeated?: boolean;
+    }
   | { ok: false; status: 409 | 422 | 403; decision?: Decision; reasons: DecisionReason[] };
 
 export interface DeleteRequest {

@@ -189,7 +189,10 @@ export async function seedScenarios(
     dispensedElsewhere: caseOf("dispensedElsewhere", elsewhere, {
       nextRefillNo: 2,
       description: msg("X藥局已調劑第1、2次", "Pharmacy X already dispensed refills 1 and 2"),
-      expected: msg("第2次已於他院調劑（重複調劑，D025）", "Refill 2 was dispensed elsewhere (duplicate, D025)"),
+      expected: msg(
+        "第1、2次已於X藥局調劑（紀錄）；第3次尚未到可調劑期間（D022）",
+        "Refills 1 and 2 were dispensed at pharmacy X (history); refill 3 is not due yet (D022)",
+      ),
     }),
     cancelledRestored: caseOf("cancelledRestored", restored, {
       nextRefillNo: 3,

@@ -49,6 +49,11 @@ export function liveDispensingOfRefill(
     .executeTakeFirst();
 }
 
+/** The dispensing a confirmation made, if it made one. */
+export function dispensingByConfirmKey(db: Db, confirmKey: string): Promise<DispensingRow | undefined> {
+  return db.selectFrom("dispensings").selectAll().where("confirm_key", "=", confirmKey).executeTakeFirst();
+}
+
 /** The most recent dispensings, newest first. */
 export function recentDispensingRows(db: Db, limit: number): Promise<DispensingRow[]> {
   return db.selectFrom("dispensings").selectAll().orderBy("created_at", "desc").limit(limit).execute();
