@@ -71,12 +71,46 @@ export const cardIdentitySchema = z
       .optional(),
     proxy: z.boolean().optional(),
   })
-  .meta({ id: "CardIdentity", description: "The patient as identified at the counter (card read or virtual card)" });
+  .meta({
+    id: "CardIdentity",
+    description:
+      "An identity asserted by the client. Refused (422 untrusted-card-identity): name a card read or virtual card " +
+      "verified by this server by its evidenceId, or type the ID from the paper with a reason",
+  });
+
+/** The patient's identity evidence in a check or dispensing request. */
+export const cardEvidenceSchema = z
+  .union([
+    z
+      .strictObject({
+        evidenceId: z
+          .string()
+          .regex(/^ev_[0-9a-f]{32}$/)
+          .meta({ description: "From POST /api/terminals/{terminalId}/card-read or /api/virtual-cards/verify" }),
+      })
+      .meta({ id: "CardEvidence", description: "A card this server read at the key's terminal, or a verified QR" }),
+    z
+      .strictObject({
+        source: z.literal("typed"),
+        nationalId: nationalIdSchema,
+        reason: z
+          .string()
+          .trim()
+          .min(4, { message: "reason: at least 4 characters (請說明未讀卡理由)" })
+          .max(200)
+          .meta({ description: "Why no card was read (card not shown: 補卡 within 10 days); recorded" }),
+      })
+      .meta({ id: "TypedIdentity", description: "The national ID typed from the paper prescription, with a reason" }),
+    cardIdentitySchema,
+  ])
+  .meta({ description: "The patient's identity evidence; absent: none yet (a chronic refill is then card-needed)" });
+
+export type CardEvidenceInput = z.output<typeof cardEvidenceSchema>;
 
 export const checkBodySchema = z
   .strictObject({
     visitId: visitIdInputSchema,
-    card: cardIdentitySchema.optional(),
+    card: cardEvidenceSchema.optional(),
   })
   .meta({ id: "CheckRequest" });
 
@@ -92,7 +126,12 @@ export const dispenseBodySchema = z
   .strictObject({
     visitId: visitIdInputSchema,
     refillNo: z.int().min(1).max(10).meta({ description: "The refill the decision offered (guards a stale screen)" }),
-    card: cardIdentitySchema.optional(),
+    decisionToken: z
+      .string()
+      .max(128)
+      .optional()
+      .meta({ description: "The `token` of the decision being confirmed: 409 with the fresh decision if it changed" }),
+    card: cardEvidenceSchema.optional(),
     override: overrideSchema
       .optional()
       .meta({ description: "Required when the decision was `override` (NHI unreachable); the reason is audited" }),

@@ -73,7 +73,27 @@ export const decisionSchema = z
     input: z.string(),
     originalVisitId: z.string().optional(),
     corrections: z.array(z.record(z.string(), z.unknown())),
-    outcome: z.enum(["dispense", "override", "block"]),
+    outcome: z.enum(["dispense", "override", "card-needed", "block"]).meta({
+      description:
+        "dispense: confirming now dispenses; override: only with a reason (NHI unreachable); card-needed: a chronic " +
+        "refill with no identity evidence yet (see missingEvidence); block: refused",
+    }),
+    missingEvidence: z
+      .enum(["patient-card"])
+      .optional()
+      .meta({
+        description:
+          "With card-needed: the patient's card (card-read or virtual-card evidenceId) or the ID typed from the " +
+          "paper with a reason",
+      }),
+    evidence: z
+      .object({ source: z.enum(["ic-card", "virtual-card", "typed"]), nationalId: z.string() })
+      .optional()
+      .meta({ description: "The identity evidence this decision was made with" }),
+    token: z
+      .string()
+      .optional()
+      .meta({ description: "Send as `decisionToken` when dispensing: 409 with the fresh decision if it changed" }),
     refillNo: z.int().optional(),
     prescription: prescriptionSchema.optional(),
     window: refillWindowSchema.optional(),
@@ -111,6 +131,10 @@ export const dispenseResultSchema = z
   .object({
     dispensing: dispensingSchema,
     nextRefill: z.object({ refillNo: z.int(), window: refillWindowSchema }).optional(),
+    repeated: z
+      .boolean()
+      .optional()
+      .meta({ description: "This confirmation (Idempotency-Key) had succeeded before: the first success again" }),
   })
   .meta({ id: "DispenseResult" });
 
@@ -245,11 +269,22 @@ const cardIdentityOut = z
   })
   .meta({ id: "CardIdentityRead" });
 
+const evidenceIdOut = z
+  .string()
+  .meta({ description: "Names this identity in checks and dispensings from the same terminal (15 minutes)" });
+
 export const cardReadResponseSchema = z
-  .object({ terminalId: z.string(), reader: z.string().optional(), identity: cardIdentityOut })
+  .object({
+    terminalId: z.string(),
+    reader: z.string().optional(),
+    identity: cardIdentityOut,
+    evidenceId: evidenceIdOut,
+  })
   .meta({ id: "CardRead" });
 
-export const virtualCardResponseSchema = z.object({ identity: cardIdentityOut }).meta({ id: "VirtualCard" });
+export const virtualCardResponseSchema = z
+  .object({ identity: cardIdentityOut, evidenceId: evidenceIdOut })
+  .meta({ id: "VirtualCard" });
 
 export const scanResponseSchema = z
   .object({

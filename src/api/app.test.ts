@@ -156,9 +156,7 @@ describe("API cross-cutting rules", () => {
     expect(tooLarge.body.details.limitBytes).toBe(32 * 1024);
     const invalid = await post().send({ visitId: "", card: { source: "ic-card", nationalId: "A123456788" } });
     expectProblem(invalid, 400, "invalid-input");
-    expect(invalid.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(
-      ["card.nationalId", "visitId"].sort(),
-    );
+    expect(invalid.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(["card", "visitId"].sort());
     const extra = await post().send({ visitId: FAKE_VISIT_ID, foo: 1 });
     expectProblem(extra, 400, "invalid-input");
     const badQuery = await request(h.url).get("/api/refills/due?days=30").set(auth);

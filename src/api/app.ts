@@ -7,6 +7,7 @@ import Router from "@koa/router";
 import Koa from "koa";
 import type { AuditSink } from "./audit.js";
 import { type AppOptions, DEFAULT_LIMITS, type RouteDeps } from "./deps.js";
+import { EvidenceStore } from "./evidence.js";
 import { maskIdsInStrings } from "./mask.js";
 import { authenticate, limitPerKey, requireRole } from "./middleware/guards.js";
 import { problemResponses } from "./middleware/problems.js";
@@ -35,6 +36,7 @@ export function createApp(options: AppOptions): ApiApp {
     limits,
     info: { version: options.info?.version ?? "0.1.0", nhi: options.info?.nhi ?? { mode: "sandbox" } },
     now: options.now ?? (() => new Date()),
+    evidence: options.evidence ?? new EvidenceStore(options.now),
   };
   const keyLimiter = new RateLimiter({ ratePerSecond: limits.ratePerSecond, burst: limits.burst });
   const failureLimiter = new RateLimiter({

@@ -7,6 +7,7 @@ import type { PatientMask, RefillLogData } from "../reports/model.js";
 import type { RefillLogFilter } from "../reports/refill-log-data.js";
 import type { CardIdentity, DispensingServiceApi } from "../service/types.js";
 import type { AuditSink } from "./audit.js";
+import type { EvidenceStore } from "./evidence.js";
 import type { KeyStore } from "./keys.js";
 
 export interface CardReader {
@@ -94,6 +95,8 @@ export interface AppOptions {
   reports?: RefillLogExporter;
   limits?: Partial<ApiLimits>;
   info?: Partial<AppInfo>;
+  /** Cards read and virtual cards verified by this server, named by evidenceId (default: a new store). */
+  evidence?: EvidenceStore;
   /** The served OpenAPI document (default: schemas/openapi.json). */
   openapi?: unknown;
   /** Where this server listens (`http://host:port`), for the OpenAPI document's `servers`; known once listening. */
@@ -101,7 +104,8 @@ export interface AppOptions {
   now?: () => Date;
 }
 
-export interface RouteDeps extends Omit<AppOptions, "limits" | "info" | "now"> {
+export interface RouteDeps extends Omit<AppOptions, "limits" | "info" | "now" | "evidence"> {
+  evidence: EvidenceStore;
   limits: ApiLimits;
   info: AppInfo;
   now: () => Date;

@@ -7,7 +7,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maskNationalId } from "../domain/national-id.js";
 import { PHARMACIST_ID } from "./testing/harness.js";
-import { cardOf, type RealApi, startRealApi } from "./testing/real.js";
+import { evidenceOf, type RealApi, startRealApi } from "./testing/real.js";
 
 describe("dispensing flow over HTTP (real service)", () => {
   let h: RealApi;
@@ -30,8 +30,10 @@ describe("dispensing flow over HTTP (real service)", () => {
       .set(as(h.pharmacistKey))
       .send({ visitId: fresh.originalVisitId });
     expect(bare.status).toBe(200);
+    // No identity evidence yet: a chronic refill says which evidence is missing instead of 可調劑.
     expect(bare.body).toMatchObject({
-      outcome: "dispense",
+      outcome: "card-needed",
+      missingEvidence: "patient-card",
       refillNo: fresh.nextRefillNo,
       originalVisitId: fresh.originalVisitId,
     });
@@ -40,15 +42,20 @@ describe("dispensing flow over HTTP (real service)", () => {
     const withCard = await request(h.url)
       .post("/api/checks")
       .set(as(h.pharmacistKey))
-      .send({ visitId: fresh.originalVisitId, card: cardOf(fresh) });
+      .send({ visitId: fresh.originalVisitId, card: await evidenceOf(h, fresh) });
     expect(withCard.body.prescription.nationalId).toBe(fresh.nationalId);
 
     const elsewhere = await request(h.url)
       .post("/api/checks")
       .set(as(h.pharmacistKey))
-      .send({ visitId: h.cases.dispensedElsewhere.originalVisitId, card: cardOf(h.cases.dispensedElsewhere) });
+      .send({
+        visitId: h.cases.dispensedElsewhere.originalVisitId,
+        card: await evidenceOf(h, h.cases.dispensedElsewhere),
+      });
     expect(elsewhere.body.outcome).toBe("block");
-    expect(elsewhere.body.reasons.map((r: { nhiCode?: string }) => r.nhiCode)).toContain("D025");
+    // Refills 1 and 2 at pharmacy X are history; refill 3's window is the reason.
+    expect(elsewhere.body.reasons.map((r: { code: string }) => r.code)).toEqual(["before-window"]);
+    expect(elsewhere.body.prescription.refills[1]).toMatchObject({ state: "dispensed", dispensedHere: false });
 
     // The scanner's typos are corrected and reported.
     const spaced = fresh.originalVisitId
@@ -81,31 +88,31 @@ describe("dispensing flow over HTTP (real service)", () => {
     expect(junk.status).toBe(400);
   });
 
-  it("refuses a refill dispensed elsewhere with 409, the reasons and NHI code D025", async () => {
+  it("refuses the refill after two dispensed elsewhere with 409 (not yet due, D022), the reasons and codes", async () => {
     const c = h.cases.dispensedElsewhere;
     const res = await request(h.url)
       .post("/api/dispensings")
       .set(as(h.pharmacistKey))
-      .send({ visitId: c.originalVisitId, refillNo: c.nextRefillNo, card: cardOf(c) });
+      .send({ visitId: c.originalVisitId, refillNo: 3, card: await evidenceOf(h, c) });
     expect(res.status).toBe(409);
     expect(res.headers["content-type"]).toMatch(/problem\+json/);
-    expect(res.body.nhiCodes).toContain("D025");
-    expect(res.body.code).toBe("dispensed-elsewhere");
+    expect(res.body.nhiCodes).toEqual(["D022"]);
+    expect(res.body.code).toBe("before-window");
     expect(res.body.details.reasons.length).toBeGreaterThan(0);
     const refused = await h.audit.read({ type: "dispense-refused" });
-    expect(refused.at(-1)?.data).toMatchObject({ status: 409, nhiCodes: expect.arrayContaining(["D025"]) });
+    expect(refused.at(-1)?.data).toMatchObject({ status: 409, nhiCodes: ["D022"] });
   });
 
   it("lets exactly one of many parallel dispense calls on one refill win (201); the rest get 409 with the reason", async () => {
     const c = h.cases.chronicFresh;
-    const card = cardOf(c);
     const keys = [h.pharmacistKey, h.pharmacist2Key, h.ownerKey];
+    const cards = await Promise.all(keys.map((key) => evidenceOf(h, c, key)));
     const results = await Promise.all(
       Array.from({ length: 9 }, (_, i) =>
         request(h.url)
           .post("/api/dispensings")
           .set(as(keys[i % keys.length]!))
-          .send({ visitId: c.originalVisitId, refillNo: c.nextRefillNo, card }),
+          .send({ visitId: c.originalVisitId, refillNo: c.nextRefillNo, card: cards[i % keys.length] }),
       ),
     );
     const statuses = results.map((r) => r.status).sort();
@@ -128,7 +135,9 @@ describe("dispensing flow over HTTP (real service)", () => {
       .post("/api/checks")
       .set(as(h.pharmacistKey))
       .send({ visitId: c.originalVisitId });
-    expect(online.body.outcome).toBe("dispense");
+    expect(online.body.outcome).toBe("card-needed");
+    // The patient's virtual card is verified while the network still answers.
+    const card = await evidenceOf(h, c);
     // The network is down; the control software's offline visit ID (API 1.54) is local and still answers.
     h.rx.sandbox!.faults.set({
       serverError: true,
@@ -138,10 +147,9 @@ describe("dispensing flow over HTTP (real service)", () => {
       const decision = await request(h.url)
         .post("/api/checks")
         .set(as(h.pharmacistKey))
-        .send({ visitId: c.originalVisitId, card: cardOf(c) });
+        .send({ visitId: c.originalVisitId, card });
       expect(decision.body.outcome).toBe("override");
       expect(decision.body.nhiReachable).toBe(false);
-      const card = cardOf(c);
       const without = await request(h.url)
         .post("/api/dispensings")
         .set(as(h.pharmacistKey))

@@ -67,6 +67,15 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version = "0.1
     for (const [name, schema] of Object.entries(route.params ?? {})) {
       parameters.push({ name, in: "path", required: true, schema: collector.toSchema(schema) });
     }
+    for (const [name, header] of Object.entries(route.headers ?? {})) {
+      parameters.push({
+        name,
+        in: "header",
+        required: false,
+        description: header.description,
+        schema: collector.toSchema(header.schema),
+      });
+    }
     if (route.query) {
       const q = collector.toSchema(route.query);
       const props = (q.properties ?? {}) as Record<string, Json>;

@@ -61,6 +61,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = Record<string, string>>
   body?: JsonBodySpec<z.ZodType<B>> | BinaryBodySpec;
   query?: z.ZodType<Q>;
   params?: Record<string, z.ZodType>;
+  /** Request headers the route reads (documented; the handler reads them with ctx.get). */
+  headers?: Record<string, { description: string; schema: z.ZodType }>;
   /** Success responses; error responses (Problem) are added by the document generator. */
   responses: Record<number, ResponseSpec>;
   /** Statuses besides the generic ones (400/401/403/413/415/429/500) this route can answer. */

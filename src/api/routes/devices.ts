@@ -73,7 +73,12 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
         if (!deps.cardReader) throw deviceMissing("card");
         try {
           const read = await deps.cardReader.read(terminalId, { timeoutMs: body.timeoutMs ?? 0 });
-          ctx.body = { terminalId, ...(read.reader ? { reader: read.reader } : {}), identity: read.identity };
+          ctx.body = {
+            terminalId,
+            ...(read.reader ? { reader: read.reader } : {}),
+            identity: read.identity,
+            evidenceId: deps.evidence.issue(read.identity, terminalId),
+          };
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           const reason = (error as { reason?: unknown }).reason;
@@ -154,7 +159,7 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
       responses: {
         200: { description: "The patient (or proxy-presented patient)", schema: virtualCardResponseSchema },
       },
-      async handler(ctx, { body }) {
+      async handler(ctx, { body, principal }) {
         if (!deps.virtualCards) {
           throw new ApiProblem(503, "virtual-card-unavailable", {
             zh: "此伺服器未設定虛擬健保卡驗證",
@@ -170,7 +175,7 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
           ...(result.birthDate ? { birthDate: result.birthDate as RocDate } : {}),
           proxy: result.proxy,
         };
-        ctx.body = { identity };
+        ctx.body = { identity, evidenceId: deps.evidence.issue(identity, principal.terminalId ?? "") };
       },
     }),
   ];

@@ -1,4 +1,7 @@
 /** Checking a visit ID, dispensing, and deleting or correcting a dispensing. */
+
+import { z } from "zod/v4";
+import type { CardEvidenceInput } from "../../../schemas/api/requests.js";
 import {
   checkBodySchema,
   correctBodySchema,
@@ -10,7 +13,7 @@ import {
 } from "../../../schemas/api/requests.js";
 import { decisionSchema, dispenseResultSchema, dispensingSchema } from "../../../schemas/api/responses.js";
 import { maskNationalId } from "../../domain/national-id.js";
-import type { DecisionReason, MutationResult } from "../../service/types.js";
+import type { CardIdentity, DecisionReason, MutationResult } from "../../service/types.js";
 import { auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
 import { type Principal, ROLES } from "../keys.js";
@@ -58,6 +61,45 @@ function mutationOutcome(ctx: ApiContext, principal: Principal, result: Mutation
 
 const idParams = { id: idParamSchema };
 
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The patient named by evidence this server produced (a card read at the key's terminal, a verified virtual card)
+ * or typed from the paper with a reason. An identity the client merely asserts is refused.
+ */
+function identityOf(
+  deps: RouteDeps,
+  principal: Principal,
+  card: CardEvidenceInput | undefined,
+): CardIdentity | undefined {
+  if (!card) return undefined;
+  if ("evidenceId" in card) {
+    const identity = deps.evidence.resolve(card.evidenceId, principal.terminalId);
+    if (identity) return identity;
+    throw new ApiProblem(422, "unknown-card-evidence", {
+      zh: "找不到此讀卡紀錄（已逾15分鐘或屬於其他終端），請重新讀卡或掃描虛擬健保卡",
+      en: "No such card evidence (older than 15 minutes or from another terminal): read the card or scan the virtual card again",
+    });
+  }
+  if (card.source === "typed") return { source: "typed", nationalId: card.nationalId, typedReason: card.reason };
+  throw new ApiProblem(422, "untrusted-card-identity", {
+    zh: "不接受用戶端自行聲稱的健保卡身分：請以本終端讀卡機讀卡（card-read）或驗證虛擬健保卡後帶入 evidenceId，或依紙本輸入身分證號並填寫理由（source: typed）",
+    en: "A card identity asserted by the client is not accepted: read the card at this terminal (card-read) or verify the virtual card and send its evidenceId, or type the ID from the paper with a reason (source: typed)",
+  });
+}
+
+function idempotencyKey(ctx: ApiContext, principal: Principal): string | undefined {
+  const key = ctx.get("idempotency-key");
+  if (!key) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new ApiProblem(400, "invalid-idempotency-key", {
+      zh: "Idempotency-Key 須為1–128個可見ASCII字元",
+      en: "Idempotency-Key must be 1–128 visible ASCII characters",
+    });
+  }
+  return `api:${principal.keyId}:${key}`;
+}
+
 export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
   const { service } = deps;
   return [
@@ -72,8 +114,9 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
       query: emptyQuerySchema,
       responses: { 200: { description: "The decision with its reasons", schema: decisionSchema } },
       async handler(ctx, { body, principal }) {
-        const decision = await service.check({ visitIdInput: body.visitId, card: body.card });
-        ctx.body = present(principal, decision, [body.card?.nationalId]);
+        const card = identityOf(deps, principal, body.card);
+        const decision = await service.check({ visitIdInput: body.visitId, card });
+        ctx.body = present(principal, decision, [card?.nationalId]);
       },
     }),
     defineRoute({
@@ -83,24 +126,37 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
       summary: "Dispense the checked refill (signed with the key's pharmacist)",
       description:
         "409 when the refill was dispensed already (here or elsewhere, D025), cancelled (D023), out of order or " +
-        "outside its window, or when another terminal is dispensing it right now; 422 when an override reason is " +
-        "missing. The problem carries the reasons and NHI codes.",
+        "outside its window, or when another terminal is dispensing it right now, and `decision-changed` when the " +
+        "decision named by `decisionToken` no longer holds (the fresh decision is in details.decision); 422 when an " +
+        "override reason or the patient's card is missing (card-needed), or the card identity is not evidence this " +
+        "server produced. A retry with the same Idempotency-Key returns the first success (201, repeated: true). " +
+        "The problem carries the reasons and NHI codes.",
       tag: "dispensing",
       roles: ROLES,
       body: { kind: "json", schema: dispenseBodySchema },
       query: emptyQuerySchema,
+      headers: {
+        "Idempotency-Key": {
+          description: "Names this confirmation: a retry with the same key returns the first success, never a refusal",
+          schema: z.string().max(128),
+        },
+      },
       errors: [409, 422, 503],
       responses: {
         201: { description: "Dispensed; the next refill's window when there is one", schema: dispenseResultSchema },
       },
       async handler(ctx, { body, principal, audit }) {
         const pharmacistId = requirePharmacist(principal);
+        const card = identityOf(deps, principal, body.card);
+        const confirmKey = idempotencyKey(ctx, principal);
         const result = await service.dispense({
           visitIdInput: body.visitId,
           refillNo: body.refillNo,
           pharmacistId,
           terminalId: principal.terminalId,
-          ...(body.card ? { card: body.card } : {}),
+          ...(card ? { card } : {}),
+          ...(body.decisionToken ? { decisionToken: body.decisionToken } : {}),
+          ...(confirmKey ? { confirmKey } : {}),
           ...(body.override ? { override: body.override } : {}),
           ...(body.days ? { days: body.days } : {}),
         });
@@ -126,7 +182,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
           // missing override reason is a 422 here (the problem code, e.g. nhi-unreachable, says why).
           const status = result.status === 403 ? 422 : result.status;
           throw refusal(status, result.reasons, {
-            ...(result.decision ? { decision: present(principal, result.decision, [body.card?.nationalId]) } : {}),
+            ...(result.decision ? { decision: present(principal, result.decision, [card?.nationalId]) } : {}),
           });
         }
         const d = result.dispensing;
@@ -154,7 +210,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
         }
         ctx.status = 201;
         ctx.set("Location", `/api/dispensings/${encodeURIComponent(d.id)}`);
-        ctx.body = present(principal, result, [body.card?.nationalId]);
+        ctx.body = present(principal, result, [card?.nationalId]);
       },
     }),
     defineRoute({

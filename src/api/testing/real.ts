@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import request from "supertest";
 import type { ScenarioCase } from "../../nhi/sandbox/index.js";
 import { createRxdesk, type Rxdesk } from "../../service/bootstrap.js";
-import type { CardIdentity } from "../../service/types.js";
 import type { AppOptions } from "../deps.js";
 import { createReportsExporter } from "../reports-exporter.js";
 import { virtualCardVerifier } from "../server.js";
@@ -46,16 +46,17 @@ export async function startRealApi(
   };
 }
 
-let cardSerial = 1;
-
-/** The card as the counter's reader would present it for a scenario's patient. */
-export function cardOf(c: ScenarioCase): CardIdentity {
-  return {
-    source: "ic-card",
-    nationalId: c.nationalId,
-    name: c.patientName,
-    birthDate: c.birthDate,
-    sex: c.nationalId[1] === "2" ? "F" : "M",
-    cardNumber: String(100000000000 + cardSerial++),
-  };
+/**
+ * Identity evidence as a counter produces it for a scenario's patient: the patient's virtual-card QR, verified with
+ * NHI through the API (POST /api/virtual-cards/verify) by the key's terminal. Returns what checks and dispensings name.
+ */
+export async function evidenceOf(h: RealApi, c: ScenarioCase, key = h.pharmacistKey): Promise<{ evidenceId: string }> {
+  const issued = await h.rx.sandbox!.issueVirtualCard({ nationalId: c.nationalId, name: c.patientName });
+  const res = await request(h.url)
+    .post("/api/virtual-cards/verify")
+    .set({ Authorization: `Bearer ${key}` })
+    .send({ token: issued.token });
+  if (res.status !== 200)
+    throw new Error(`virtual card verification failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { evidenceId: res.body.evidenceId as string };
 }
