@@ -109,6 +109,92 @@ describe("counter", () => {
     expect(app.service.callsOf("dispense")).toHaveLength(1);
   });
 
+  it("a chronic refill without a card is 需健保卡, and inserting the card re-decides by itself", async () => {
+    const service = new FakeService();
+    service.requireCard = true;
+    const app = renderApp({ service });
+    app.cards.send({ type: "reader-added", reader: "ACS ACR39U" });
+    await app.press(`${RX_OK}\r`);
+    let s = await app.waitFor("需 健 保 卡");
+    expect(s).not.toContain("可 調 劑");
+    expect(s).toContain("插卡或掃描虛擬健保卡即自動重判");
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "A123456789", name: "王小明" },
+    });
+    s = await app.waitFor("可 調 劑");
+    expect(s).toContain("健保卡相符");
+    expect(app.service.callsOf("check")).toHaveLength(2);
+    await app.press(KEY.f9);
+    await app.waitFor("已調劑");
+    expect(app.service.callsOf("dispense")).toMatchObject([
+      { card: { source: "ic-card", nationalId: "A123456789" }, decisionToken: "token-ic-card-A123456789" },
+    ]);
+  });
+
+  it("no card: F9 takes the ID typed from the paper with a reason, re-decides with it, and records it", async () => {
+    const service = new FakeService();
+    service.requireCard = true;
+    const app = renderApp({ service });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("需 健 保 卡");
+    await app.press(KEY.f9);
+    await app.waitFor("依處方箋輸入病人身分證號");
+    await app.press("A12345678X\r");
+    await app.waitFor("身分證號格式錯誤");
+    await app.press(KEY.ctrlU, "a123456789\r");
+    await app.waitFor("未讀卡理由");
+    await app.press(KEY.enter);
+    await app.waitFor("請輸入理由");
+    await app.press("病人忘記帶卡\r");
+    const s = await app.waitFor("可 調 劑");
+    expect(s).toContain("依紙本輸入：A12345****");
+    expect(s).toContain("依紙本輸入，未讀卡");
+    expect(app.service.callsOf("check").at(-1)).toMatchObject({
+      card: { source: "typed", nationalId: "A123456789", typedReason: "病人忘記帶卡" },
+    });
+    await app.press(KEY.f9);
+    await app.waitFor("已調劑");
+    expect(app.service.callsOf("dispense")).toMatchObject([{ card: { source: "typed", typedReason: "病人忘記帶卡" } }]);
+  });
+
+  it("a refusal on screen is re-decided when the card changes", async () => {
+    const service = new FakeService();
+    service.refuseNext = {
+      code: "no-card-chronic",
+      message: { zh: "慢箋須過健保卡", en: "chronic refills need the card" },
+    };
+    const app = renderApp({ service });
+    app.cards.send({ type: "reader-added", reader: "ACS ACR39U" });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press(KEY.f9);
+    await app.waitFor("未調劑");
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "A123456789", name: "王小明" },
+    });
+    await app.waitFor("健保卡相符");
+    await app.waitFor("F9 確認調劑");
+    await app.press(KEY.f9);
+    await app.waitFor("已調劑");
+  });
+
+  it("the mismatch banner names the card holder and the prescription's patient", async () => {
+    const app = renderApp();
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "F131104093", name: "陳大文" },
+    });
+    await app.press(`${RX_OK}\r`);
+    const s = await app.waitFor("健保卡與處方箋不是同一人");
+    expect(s).toContain("卡：陳大文 ／ 處方：王小明");
+    expect(s).toMatch(/病人 王小明 A123456789/);
+  });
+
   it("without reports installed, F8 says so instead of failing silently", async () => {
     const app = renderApp();
     await app.press(`${RX_OK}\r`);

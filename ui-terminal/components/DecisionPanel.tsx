@@ -6,7 +6,7 @@ import { Box, Text } from "ink";
 import { describeCorrections, formatVisitIdGrouped } from "../../src/domain/visit-id.js";
 import type { CardIdentity, Decision, DecisionReason } from "../../src/service/types.js";
 import { L, useT } from "../i18n.js";
-import { rocDate, rocDateTime } from "../text.js";
+import { maskId, rocDate, rocDateTime } from "../text.js";
 
 const SEVERITY_MARK: Record<DecisionReason["severity"], { mark: string; color: string }> = {
   block: { mark: "✕", color: "red" },
@@ -18,7 +18,13 @@ const SEVERITY_MARK: Record<DecisionReason["severity"], { mark: string; color: s
 export function outcomeStyle(outcome: Decision["outcome"]): { color: string; label: keyof typeof L } {
   if (outcome === "dispense") return { color: "green", label: "okToDispense" };
   if (outcome === "override") return { color: "yellow", label: "needsOverride" };
+  if (outcome === "card-needed") return { color: "cyan", label: "cardNeeded" };
   return { color: "red", label: "doNotDispense" };
+}
+
+/** A person as a glance-safe text: the name when known, otherwise the masked national ID. */
+function who(name: string | undefined, nationalId: string | undefined): string {
+  return name ?? (nationalId ? maskId(nationalId) : "?");
 }
 
 /** True when the card in the reader belongs to someone else than the prescription's patient. */
@@ -49,6 +55,16 @@ export function DecisionPanel({ decision, card, width }: { decision: Decision; c
     .toLowerCase();
   const redundant = t(decision.headline).replace(/\s+/g, "").toLowerCase().startsWith(big);
   const drugs = (p?.orders ?? []).filter((o) => o.drugCode);
+  // Earlier dispensings are history, shown as such (not as reasons).
+  const history = (p?.refills ?? [])
+    .filter((r) => r.state === "dispensed")
+    .map((r) =>
+      t(L.historyEntry, {
+        n: r.refillNo,
+        where: r.dispensedHere ? t(L.historyHere) : (r.dispensedBy ?? "?"),
+        at: rocDateTime(r.dispensedAt),
+      }),
+    );
   const drugText = drugs
     .map((o) => `${o.drugCode}${o.days ? ` ${o.days}d` : ""}${o.totalQuantity ? ` ×${o.totalQuantity}` : ""}`)
     .join("  ");
@@ -68,8 +84,8 @@ export function DecisionPanel({ decision, card, width }: { decision: Decision; c
       {mismatch ? (
         <Text backgroundColor="red" color="white" bold wrap="wrap">
           {t(L.cardMismatch, {
-            card: card?.name ?? card?.nationalId ?? "?",
-            rx: p?.patientName ?? p?.nationalId ?? "?",
+            card: who(card?.name, card?.nationalId ?? decision.evidence?.nationalId),
+            rx: who(p?.patientName, p?.nationalId),
           })}
         </Text>
       ) : null}
@@ -88,7 +104,8 @@ export function DecisionPanel({ decision, card, width }: { decision: Decision; c
             <Text color="gray">{t(L.patient)} </Text>
             {p.patientName ? <Text bold>{p.patientName} </Text> : null}
             {p.nationalId}
-            {card && !mismatch ? <Text color="green"> ✓ {t(L.cardMatches)}</Text> : null}
+            {card && !mismatch && card.source !== "typed" ? <Text color="green"> ✓ {t(L.cardMatches)}</Text> : null}
+            {card && !mismatch && card.source === "typed" ? <Text color="yellow"> ({t(L.typedEvidence)})</Text> : null}
             {!card ? <Text color="gray"> ({t(L.noCardInserted)})</Text> : null}
           </Text>
           <Text wrap="wrap">
@@ -116,6 +133,12 @@ export function DecisionPanel({ decision, card, width }: { decision: Decision; c
             ) : null}
           </Text>
         </>
+      ) : null}
+      {history.length > 0 ? (
+        <Text wrap="wrap">
+          <Text color="gray">{t(L.dispensedBefore)} </Text>
+          {history.join("；")}
+        </Text>
       ) : null}
       {decision.window ? (
         <Text wrap="wrap">

@@ -41,8 +41,10 @@ export function StatusBar({
   const summary = summarizeReader(card);
   const identity = currentCard(card);
   const reader = virtualCard ? (
-    <Text color="cyan" bold>
-      {t(L.readerVirtual, { name: virtualCard.name ?? maskId(virtualCard.nationalId) })}
+    <Text color={virtualCard.source === "typed" ? "yellow" : "cyan"} bold>
+      {virtualCard.source === "typed"
+        ? t(L.typedIdentity, { id: maskId(virtualCard.nationalId) })
+        : t(L.readerVirtual, { name: virtualCard.name ?? maskId(virtualCard.nationalId) })}
     </Text>
   ) : summary === "card" ? (
     <Text color="cyan" bold>

@@ -5,34 +5,19 @@
 import { Box, Text } from "ink";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Message } from "../../src/domain/message.js";
+import { checkNationalId } from "../../src/domain/national-id.js";
 import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
-import { describeCorrections, parseVisitId } from "../../src/domain/visit-id.js";
-import type {
-  CardIdentity,
-  Decision,
-  DecisionReason,
-  DispenseResult,
-  DispensingServiceApi,
-} from "../../src/service/types.js";
+import { parseVisitId } from "../../src/domain/visit-id.js";
+import type { CardIdentity, Decision, DispensingServiceApi } from "../../src/service/types.js";
 import { errorText, type UiActions } from "../actions.js";
 import { cardMismatch, DecisionPanel } from "../components/DecisionPanel.js";
+import { DonePanel } from "../components/DonePanel.js";
+import { PausedLine, PhaseLine } from "../components/PhaseLine.js";
 import { TextPrompt } from "../components/TextPrompt.js";
+import { identityKey, type Phase } from "../counter-phase.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
-import { columns, keepEnd, rocDate } from "../text.js";
-
-type Done = Extract<DispenseResult, { ok: true }>;
-
-type Phase =
-  | { kind: "idle" }
-  | { kind: "checking"; input: string }
-  | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string; stale?: boolean }
-  | { kind: "override"; decision: Decision; error?: string }
-  | { kind: "dispensing"; decision: Decision }
-  | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: string }
-  | { kind: "refused"; decision?: Decision; reasons: DecisionReason[]; stale?: boolean }
-  | { kind: "invalid"; input: string; message: Message }
-  | { kind: "error"; text: string };
+import { columns, keepEnd } from "../text.js";
 
 export interface CounterProps {
   service: DispensingServiceApi;
@@ -102,7 +87,7 @@ export function Counter({
       setPhase({ kind: "checking", input });
       try {
         const decision = await service.check({ visitIdInput: input, card: withCard });
-        if (my === seq.current) setPhase({ kind: "decided", decision, note, cardId: withCard?.nationalId });
+        if (my === seq.current) setPhase({ kind: "decided", decision, note, cardId: identityKey(withCard) });
       } catch (error) {
         if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
       }
@@ -110,11 +95,12 @@ export function Counter({
     [service, locale, setPhase],
   );
 
-  // A card put in, pulled or scanned while a decision is on screen: check again with it, so a person mismatch
-  // (or a match) shows at once. The decision remembers which card it was checked with.
-  const cardId = card?.nationalId;
+  // A card put in, pulled or scanned while a decision (or a refusal) is on screen: check again with it, so the
+  // decision always answers the card at hand. The decision remembers which identity it was checked with.
+  const cardId = identityKey(card);
   useEffect(() => {
-    if (phase.kind === "decided" && !phase.stale && phase.cardId !== cardId) void check(phase.decision.input, card);
+    if ((phase.kind !== "decided" && phase.kind !== "refused") || phase.stale || !phase.decision) return;
+    if (phase.cardId !== cardId) void check(phase.decision.input, card);
   }, [cardId, card, phase, check]);
 
   const dispense = async (decision: Decision, override?: string) => {
@@ -129,17 +115,30 @@ export function Counter({
         card,
         override: override ? { reason: override } : undefined,
         terminalId: "tui",
+        // The decision on screen, and this confirmation of it: a repeat returns the first success.
+        ...(decision.token
+          ? { decisionToken: decision.token, confirmKey: `tui:${decision.token}:${decision.checkedAt}` }
+          : {}),
       });
       if (my !== seq.current) return;
       if (result.ok) {
         setPhase({ kind: "done", decision, result });
         onVirtualCard?.(undefined); // single use: the next patient shows their own
+      } else if (result.decision && result.reasons[0]?.code === "decision-changed") {
+        // The decision changed since it was shown: show the fresh one, to be read and confirmed again.
+        setPhase({
+          kind: "decided",
+          decision: result.decision,
+          note: result.reasons[0].message,
+          cardId: identityKey(card),
+        });
       } else {
         // Refused at dispense time (stale screen, card missing, NHI said no …): show why, with the fresh decision.
         const fresh = result.decision ?? decision;
         const seen = new Set(result.reasons.map((r) => r.code));
         setPhase({
           kind: "refused",
+          cardId: identityKey(card),
           decision: fresh,
           reasons: [...result.reasons, ...fresh.reasons.filter((r) => !seen.has(r.code))],
         });
@@ -172,7 +171,8 @@ export function Counter({
   useKeys(
     1,
     (e) => {
-      if (phaseRef.current.kind === "override") return false; // the reason prompt has the keyboard
+      const prompting = ["override", "typed-id", "typed-reason"].includes(phaseRef.current.kind);
+      if (prompting) return false; // the prompt has the keyboard
       if (e.kind === "text") {
         setField((f) => f + e.text);
         setAside();
@@ -217,6 +217,7 @@ export function Counter({
           if (cardMismatch(now.decision, card)) setPhase({ ...now, note: t(L.blockedNoConfirm) });
           else if (now.decision.outcome === "dispense") void dispense(now.decision);
           else if (now.decision.outcome === "override") setPhase({ kind: "override", decision: now.decision });
+          else if (now.decision.outcome === "card-needed") setPhase({ kind: "typed-id", decision: now.decision });
           else setPhase({ ...now, note: t(L.blockedNoConfirm) });
           return true;
         }
@@ -242,7 +243,12 @@ export function Counter({
         <Text inverse> </Text>
       </Box>
       {paused ? <PausedLine phase={phase} /> : <PhaseLine phase={phase} />}
-      {!paused && (phase.kind === "decided" || phase.kind === "override" || phase.kind === "dispensing") ? (
+      {!paused &&
+      (phase.kind === "decided" ||
+        phase.kind === "override" ||
+        phase.kind === "dispensing" ||
+        phase.kind === "typed-id" ||
+        phase.kind === "typed-reason") ? (
         <DecisionPanel decision={phase.decision} card={card} width={width} />
       ) : null}
       {!paused && phase.kind === "refused" && phase.decision ? (
@@ -256,130 +262,39 @@ export function Counter({
         <TextPrompt
           label={t(L.overridePrompt)}
           error={phase.error}
-          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId: card?.nationalId })}
+          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId: identityKey(card) })}
           onSubmit={(reason) => {
             if (!reason.trim()) setPhase({ ...phase, error: t(L.reasonRequired) });
             else void dispense(phase.decision, reason.trim());
           }}
         />
       ) : null}
+      {phase.kind === "typed-id" ? (
+        <TextPrompt
+          label={t(L.typedIdPrompt)}
+          error={phase.error}
+          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId })}
+          onSubmit={(value) => {
+            const id = checkNationalId(value.trim().toUpperCase());
+            if (!id.valid) setPhase({ ...phase, error: t(id.reason) });
+            else setPhase({ kind: "typed-reason", decision: phase.decision, nationalId: id.nationalId });
+          }}
+        />
+      ) : null}
+      {phase.kind === "typed-reason" ? (
+        <TextPrompt
+          label={t(L.typedReasonPrompt)}
+          error={phase.error}
+          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId })}
+          onSubmit={(reason) => {
+            if (!reason.trim()) return setPhase({ ...phase, error: t(L.reasonRequired) });
+            // Back to the decision; the identity change re-checks it with the typed evidence.
+            setPhase({ kind: "decided", decision: phase.decision, cardId });
+            onVirtualCard?.({ source: "typed", nationalId: phase.nationalId, typedReason: reason.trim() });
+          }}
+        />
+      ) : null}
       {phase.kind === "done" ? <DonePanel phase={phase} width={width} dim={field.length > 0} /> : null}
-    </Box>
-  );
-}
-
-/** The decision on screen answered the previous input: say so instead of showing it as if it still held. */
-function PausedLine({ phase }: { phase: Extract<Phase, { kind: "decided" } | { kind: "refused" }> }) {
-  const { t } = useT();
-  const visitId = phase.decision?.originalVisitId ?? phase.decision?.input ?? "";
-  return (
-    <Text color="yellow" wrap="wrap">
-      {t(L.decisionPaused, { visitId })}
-    </Text>
-  );
-}
-
-function PhaseLine({ phase }: { phase: Phase }) {
-  const { t } = useT();
-  switch (phase.kind) {
-    case "idle":
-      return (
-        <Text color="gray" wrap="wrap">
-          {t(L.scanHint)}
-        </Text>
-      );
-    case "checking":
-      return <Text color="cyan">{t(L.checking)}</Text>;
-    case "dispensing":
-      return <Text color="cyan">{t(L.dispensing)}</Text>;
-    case "invalid":
-      return (
-        <Text color="red" bold wrap="wrap">
-          ✕ {t(phase.message)}
-        </Text>
-      );
-    case "error":
-      return (
-        <Text color="red" bold wrap="wrap">
-          ✕ {phase.text}
-        </Text>
-      );
-    case "decided": {
-      const hint =
-        phase.decision.outcome === "dispense"
-          ? t(L.confirmKey)
-          : phase.decision.outcome === "override"
-            ? t(L.overrideKey)
-            : "";
-      const corrected = phase.decision.corrections.length > 0 ? t(describeCorrections(phase.decision.corrections)) : "";
-      const note = typeof phase.note === "string" ? phase.note : phase.note ? t(phase.note) : "";
-      return (
-        <Text wrap="wrap">
-          {hint ? (
-            <Text inverse bold color={phase.decision.outcome === "dispense" ? "green" : "yellow"}>
-              {` ${hint} `}
-            </Text>
-          ) : null}
-          {note ? <Text color="red"> {note}</Text> : null}
-          {corrected ? <Text color="yellow"> {corrected}</Text> : null}
-        </Text>
-      );
-    }
-    case "override":
-      return <Text color="yellow">{t(L.overrideKey)}</Text>;
-    case "refused":
-      return (
-        <Text color="red" bold>
-          {t(L.dispenseRefused)}
-        </Text>
-      );
-    case "done":
-      return (
-        <Text color="gray" wrap="wrap">
-          {t(L.scanHint)}
-        </Text>
-      );
-  }
-}
-
-function DonePanel({ phase, width, dim }: { phase: Extract<Phase, { kind: "done" }>; width: number; dim: boolean }) {
-  const { t } = useT();
-  const d = phase.result.dispensing;
-  const next = phase.result.nextRefill;
-  const p = phase.decision.prescription;
-  return (
-    <Box flexDirection="column" borderStyle="double" borderColor={dim ? "gray" : "green"} paddingX={1} width={width}>
-      <Text color={dim ? "gray" : "green"} bold wrap="wrap">
-        ✓ {t(L.dispensed, { n: d.refillNo, visitId: d.visitId })}
-      </Text>
-      {p ? (
-        <Text wrap="wrap">
-          {p.patientName ?? ""} {p.nationalId} · {d.days}d
-        </Text>
-      ) : null}
-      {d.override ? <Text color="yellow">! {d.override.reason}</Text> : null}
-      {next ? (
-        <Text bold wrap="wrap">
-          {t(L.nextRefill, { n: next.refillNo, from: rocDate(next.window.from), to: rocDate(next.window.to) })}
-        </Text>
-      ) : (
-        <Text>{t(L.lastRefill)}</Text>
-      )}
-      {next ? (
-        <Text>
-          <Text inverse> F8 </Text> {t(L.slipKey).replace(/^F8\s*/, "")}
-        </Text>
-      ) : null}
-      {phase.slip ? (
-        <Text color="green" wrap="wrap">
-          {t(L.slipWritten, { path: phase.slip })}
-        </Text>
-      ) : null}
-      {phase.slipError ? (
-        <Text color="red" wrap="wrap">
-          {phase.slipError}
-        </Text>
-      ) : null}
     </Box>
   );
 }

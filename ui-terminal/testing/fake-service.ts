@@ -6,6 +6,7 @@ import { msg } from "../../src/domain/message.js";
 import type { RocDate, RocDateTime } from "../../src/domain/roc-date.js";
 import { parseVisitId } from "../../src/domain/visit-id.js";
 import type {
+  CardIdentity,
   Decision,
   DispensingServiceApi,
   DispensingView,
@@ -110,10 +111,12 @@ export class FakeService implements DispensingServiceApi {
     },
   ];
   slowCheck?: Promise<void>;
+  /** Chronic refills wait for identity evidence (card-needed), as the real service decides. */
+  requireCard = false;
   /** The next dispense is refused with this reason (as the service does at dispense time). */
   refuseNext?: { code: "no-card-chronic"; message: { zh: string; en: string } };
 
-  async check(input: { visitIdInput: string; card?: { nationalId: string } }): Promise<Decision> {
+  async check(input: { visitIdInput: string; card?: CardIdentity }): Promise<Decision> {
     this.calls.push({ method: "check", args: input });
     await this.slowCheck;
     const parsed = parseVisitId(input.visitIdInput);
@@ -125,6 +128,8 @@ export class FakeService implements DispensingServiceApi {
       corrections,
       nhiReachable: this.nhiReachable,
       checkedAt: "2024-04-10T02:00:00Z",
+      token: `token-${input.card?.source ?? "none"}-${input.card?.nationalId ?? ""}`,
+      ...(input.card ? { evidence: { source: input.card.source, nationalId: input.card.nationalId } } : {}),
     };
     const p = prescription(id);
     const mismatch =
@@ -170,6 +175,25 @@ export class FakeService implements DispensingServiceApi {
           },
         ],
         headline: msg("需覆核", "Override needed"),
+      };
+    }
+    if (this.requireCard && !input.card && mismatch.length === 0) {
+      return {
+        ...base,
+        outcome: "card-needed",
+        missingEvidence: "patient-card",
+        refillNo: 2,
+        prescription: p,
+        window: { from: d("1130407"), to: d("1130416") },
+        reasons: [
+          {
+            code: "no-card-chronic",
+            severity: "warning",
+            nhiCode: "D059",
+            message: msg("慢箋須過健保卡：請插入健保卡", "A chronic refill needs the card: insert it"),
+          },
+        ],
+        headline: msg("需健保卡", "Card needed"),
       };
     }
     return {

@@ -26,6 +26,7 @@ export const KEY = {
   up: "\u001b[A",
   down: "\u001b[B",
   backspace: "\u007f",
+  ctrlU: "\u0015",
 } as const;
 
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;

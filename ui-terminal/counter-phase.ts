@@ -1,0 +1,24 @@
+/** What the counter screen is doing: the phases of one scan, from the field to a dispensing. */
+import type { Message } from "../src/domain/message.js";
+import type { CardIdentity, Decision, DecisionReason, DispenseResult } from "../src/service/types.js";
+
+export type Done = Extract<DispenseResult, { ok: true }>;
+
+export type Phase =
+  | { kind: "idle" }
+  | { kind: "checking"; input: string }
+  | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string; stale?: boolean }
+  | { kind: "override"; decision: Decision; error?: string }
+  /** Card-not-shown path: the national ID from the paper, then the reason. */
+  | { kind: "typed-id"; decision: Decision; error?: string }
+  | { kind: "typed-reason"; decision: Decision; nationalId: string; error?: string }
+  | { kind: "dispensing"; decision: Decision }
+  | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: string }
+  | { kind: "refused"; decision?: Decision; reasons: DecisionReason[]; stale?: boolean; cardId?: string }
+  | { kind: "invalid"; input: string; message: Message }
+  | { kind: "error"; text: string };
+
+/** Which identity evidence a decision was checked with (a change re-checks it). */
+export function identityKey(card: CardIdentity | undefined): string | undefined {
+  return card ? `${card.source}:${card.nationalId}` : undefined;
+}
