@@ -14,3 +14,4 @@ export const NULL_VALUE = "NULL";
 export const ERROR_PREFIX = "錯誤原因:";
 export const BLOCK_SEPARATOR = "=".repeat(60);
 export const REPORT_NEWLINE = "\r\n";
+export const REPORT_TITLE = "健保卡就醫資料上傳檢核結果";

@@ -254,6 +254,29 @@ describe("formatCheckReport", () => {
     );
   });
 
+  it("with the received count: header and trailer counts that the reader checks against the blocks", () => {
+    const entries = [
+      { recordNo: 2, record: pharmacyAfRecord(), errors: [{ field: "M15", code: "AA" }] },
+      { recordNo: 4, record: chronicRefillRecord(), errors: [{ field: "M16", code: "D024" }] },
+    ];
+    const text = formatCheckReport(entries, { received: 5 });
+    expect(text.split("\r\n")[1]).toBe("接收筆數:[ 5 ]\t有效明細筆數:[ 4 ]\t無效明細筆數:[ 1 ]");
+    const report = readCheckReport(iconv.encode(text, "cp950"));
+    expect(report.summary).toEqual({ received: 5, valid: 4, invalid: 1, actualReceived: 5 });
+    expect(report.entries.map((e) => [e.recordNo, e.rejected])).toEqual([
+      [2, true],
+      [4, false],
+    ]);
+    expect(readCheckReport(formatCheckReport([], { received: 3 }))).toEqual({
+      entries: [],
+      summary: { received: 3, valid: 3, invalid: 0, actualReceived: 3 },
+    });
+    // One block lost in transfer: the counts no longer match and the report is refused.
+    const lost = text.replace(/第\[2\]筆[\s\S]*?={60}\r\n/, "");
+    expect(lost).not.toContain("第[2]筆");
+    expect(() => readCheckReport(lost)).toThrow(CheckReportRefusedError);
+  });
+
   it("an empty list is an empty report", () => {
     expect(formatCheckReport([])).toBe("");
     expect(
