@@ -3,7 +3,7 @@
  * the card watcher when pcscd is there, reports for slips and exports. Resolves when the pharmacist quits.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { render } from "ink";
 import { DEMO_PHARMACIST_ID, dataDirOf, rxdeskConfig } from "../src/config.js";
 import type { Locale } from "../src/domain/message.js";
