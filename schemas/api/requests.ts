@@ -136,6 +136,13 @@ export const dispenseBodySchema = z
       .optional()
       .meta({ description: "Required when the decision was `override` (NHI unreachable); the reason is audited" }),
     days: z.int().min(1).max(90).optional().meta({ description: "Days supplied now; defaults to M20" }),
+    j000Confirmation: z
+      .strictObject({ cloudRecordChecked: z.literal(true), prescriberAsked: z.literal(true) })
+      .optional()
+      .meta({
+        description:
+          "Required when M18 must be J000 (refill 2+, sequence number unknown): the pharmacist checked the NHI cloud medication record and asked the prescribing clinic (seed 004 §三(四)6)",
+      }),
   })
   .meta({
     id: "DispenseRequest",

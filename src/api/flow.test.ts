@@ -163,10 +163,17 @@ describe("dispensing flow over HTTP (real service)", () => {
         .send({ visitId: c.originalVisitId, refillNo: c.nextRefillNo, card, override: { reason: "x" } });
       expect(tooShort.status).toBe(400);
       const reason = "健保署VPN斷線，病人急需用藥";
-      const ok = await request(h.url)
+      const unconfirmed = await request(h.url)
         .post("/api/dispensings")
         .set(as(h.pharmacistKey))
         .send({ visitId: c.originalVisitId, refillNo: c.nextRefillNo, card, override: { reason } });
+      expect(unconfirmed.status).toBe(422);
+      expect(unconfirmed.body.code).toBe("j000-unconfirmed");
+      const j000Confirmation = { cloudRecordChecked: true, prescriberAsked: true };
+      const ok = await request(h.url)
+        .post("/api/dispensings")
+        .set(as(h.pharmacistKey))
+        .send({ visitId: c.originalVisitId, refillNo: c.nextRefillNo, card, override: { reason }, j000Confirmation });
       expect(ok.status, JSON.stringify(ok.body)).toBe(201);
       expect(ok.body.dispensing.pharmacistId).toBe(PHARMACIST_ID);
       const overrides = await h.audit.read({ type: "override" });

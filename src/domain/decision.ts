@@ -461,8 +461,8 @@ export function decide(input: DecisionInput): Decision {
         "j000-fallback",
         "warning",
         msg(
-          "查無原處方就醫序號（M18），將填J000並記錄原因；可先查詢健保雲端藥歷或洽原處方院所",
-          "The original sequence number (M18) is unknown: J000 will be used and logged; check the NHI cloud medication record or the clinic first if possible",
+          "查無原處方就醫序號（M18）：請先查健保雲端藥歷並洽原處方院所；皆無法取得時，確認調劑即表示兩項皆已查證，M18填J000並記錄藥師與時間",
+          "The original sequence number (M18) is unknown: check the NHI cloud medication record and ask the clinic first; when neither can supply it, confirming the dispensing states both were checked, and M18 = J000 is logged with the pharmacist and time",
         ),
         "J000",
       ),

@@ -27,7 +27,8 @@ export type ReasonCode =
   | "decision-changed"
   | "nhi-unreachable"
   | "j000-fallback"
-  | "abnormal-code-invalid";
+  | "abnormal-code-invalid"
+  | "j000-unconfirmed";
 
 export interface DecisionReason {
   code: ReasonCode;

@@ -98,6 +98,10 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   if (!own.ok) return { ok: false, status: 422, decision, reasons: [own.reason] };
   const { visitId, visitDateTime, abnormal, pass } = own.visit;
   const j000 = refillNo >= 2 && !status.originalSequenceNumber;
+  const confirmed = request.j000Confirmation;
+  if (j000 && !(confirmed?.cloudRecordChecked && confirmed.prescriberAsked)) {
+    return { ok: false, status: 403, decision, reasons: [j000ConfirmationRequired()] };
+  }
   const supplement = supplementProblem(request.supplement, status.originalVisitDateTime, visitDateTime);
   if (supplement) return { ok: false, status: 422, decision, reasons: [supplement] };
   const record = buildDispensingRecord({
@@ -231,6 +235,18 @@ function staleScreen(requested: number, due: number): DecisionReason {
       `The screen is out of date: the refill due now is ${due}, not ${requested}; check again`,
     ),
   );
+}
+
+function j000ConfirmationRequired(): DecisionReason {
+  return {
+    code: "j000-unconfirmed",
+    severity: "override",
+    nhiCode: "J000",
+    message: msg(
+      "M18填J000前，藥師須確認：已查健保雲端藥歷、已洽原處方院所，皆無法取得原處方就醫序號（健保署規定）",
+      "Before M18 = J000 the pharmacist confirms both checks NHI requires: the cloud medication record and the prescribing clinic could not supply the original sequence number",
+    ),
+  };
 }
 
 function overrideReasonRequired(): DecisionReason {

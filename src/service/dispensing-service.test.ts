@@ -153,13 +153,20 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(codes(after)).toContain("restored");
   });
 
-  it("uses J000 for M18 when the original sequence number is unknown, and logs why", async () => {
+  it("uses J000 for M18 only after the pharmacist confirms both checks, and logs who and when", async () => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.j000ClinicClosed;
     const card = h.card(c);
     const d = await h.service.check({ visitIdInput: c.originalVisitId, card });
     expect(d.outcome).toBe("dispense");
     expect(codes(d)).toContain("j000-fallback");
+    const request = { visitIdInput: c.originalVisitId, refillNo: 2, pharmacistId: PHARMACIST, card };
+    for (const j000Confirmation of [undefined, { cloudRecordChecked: true, prescriberAsked: false }]) {
+      const unconfirmed = await h.service.dispense({ ...request, ...(j000Confirmation ? { j000Confirmation } : {}) });
+      expect(unconfirmed.ok).toBe(false);
+      if (!unconfirmed.ok) expect(unconfirmed.reasons.map((x) => x.code)).toEqual(["j000-unconfirmed"]);
+    }
+    expect(await h.service.outboxEntries({})).toEqual([]);
     const r = await h.dispenseHere(c, 2);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -173,6 +180,10 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["j000"] });
     expect(log).toHaveLength(1);
     expect(log[0]!.reason).toMatch(/unknown/);
+    expect(log[0]!.pharmacistId).toBe(PHARMACIST);
+    expect(log[0]!.message.zh).toMatch(
+      new RegExp(`藥師 ${PHARMACIST} 於 \\d{3}/\\d{2}/\\d{2} .*確認已查健保雲端藥歷並洽原處方院所`),
+    );
     const run = await h.service.runOutbox();
     expect(run).toMatchObject({ uploaded: 1, accepted: 1, rejected: 0 });
   });

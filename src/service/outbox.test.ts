@@ -40,6 +40,7 @@ describe("upload outbox", () => {
         refillNo: d.refillNo!,
         pharmacistId: PHARMACIST,
         card: h.card(c),
+        j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true },
       });
       expect(r.ok).toBe(true);
     }
@@ -123,6 +124,7 @@ describe("upload outbox", () => {
         refillNo: d.refillNo!,
         pharmacistId: PHARMACIST,
         card: h.card(c),
+        j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true },
       });
       expect(r.ok).toBe(true);
     }

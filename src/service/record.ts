@@ -119,11 +119,10 @@ export async function commitDispensing(
         ...common,
         type: "j000",
         nhiCodes: [J000],
-        reason:
-          "original sequence number (M18) unknown: not on the prescription, not in NHI status, no earlier record here",
+        reason: `M18 unknown; pharmacist ${input.pharmacistId} confirmed at ${formatRocDateTime(visitDateTime)}: NHI cloud medication record checked, prescribing clinic asked`,
         message: msg(
-          `第${refillNo}次：查無原處方就醫序號（處方箋、健保署查詢、本藥局紀錄皆無），M18填J000`,
-          `Refill ${refillNo}: original sequence number unknown (not on the paper, in NHI's status or our records); M18 = J000`,
+          `第${refillNo}次：查無原處方就醫序號，M18填J000；藥師 ${input.pharmacistId} 於 ${formatRocDateTime(visitDateTime)} 確認已查健保雲端藥歷並洽原處方院所，皆無法取得`,
+          `Refill ${refillNo}: original sequence number unknown, M18 = J000; pharmacist ${input.pharmacistId} confirmed at ${formatRocDateTime(visitDateTime)} that the NHI cloud medication record and the prescribing clinic could not supply it`,
         ),
       });
     }

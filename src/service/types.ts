@@ -39,6 +39,11 @@ export interface DispenseRequest {
    * code (M13 on the H01=B record; default A020, see src/domain/abnormal-dispensing.ts).
    */
   override?: { reason: string; abnormalCode?: string };
+  /**
+   * J000 (M18 unknown on refill 2+): the pharmacist confirms the two checks seed 004 §三(四)6 requires, the NHI
+   * cloud medication record (健保雲端藥歷) and the prescribing clinic, both without the sequence number.
+   */
+  j000Confirmation?: { cloudRecordChecked: boolean; prescriberAsked: boolean };
   /** Days supplied this time; defaults to the prescription's M20. */
   days?: number;
   terminalId?: string;

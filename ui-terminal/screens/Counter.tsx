@@ -114,6 +114,10 @@ export function Counter({
         pharmacistId,
         card,
         override: override ? { reason: override } : undefined,
+        // The J000 warning on screen says what confirming means: cloud record and clinic both checked.
+        ...(decision.reasons.some((r) => r.code === "j000-fallback")
+          ? { j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true } }
+          : {}),
         terminalId: "tui",
         // The decision on screen, and this confirmation of it: a repeat returns the first success.
         ...(decision.token

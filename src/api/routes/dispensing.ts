@@ -158,6 +158,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
           ...(body.decisionToken ? { decisionToken: body.decisionToken } : {}),
           ...(confirmKey ? { confirmKey } : {}),
           ...(body.override ? { override: body.override } : {}),
+          ...(body.j000Confirmation ? { j000Confirmation: body.j000Confirmation } : {}),
           ...(body.days ? { days: body.days } : {}),
         });
         const who = {

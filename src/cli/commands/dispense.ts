@@ -71,6 +71,10 @@ export function register(program: Command): void {
     .option("--days <n>", "days supplied this time (default: the prescription's days)")
     .option("--supplement-at <yyyMMddHHmmss>", "補卡: the actual visit date-time when the card was not shown then")
     .option("--supplement-visit-id <id>", "補卡: the visit ID kept at that visit (omit: M52 = MISS)")
+    .option(
+      "--j000-confirmed",
+      "M18 = J000: you checked the NHI cloud medication record and asked the prescribing clinic, neither had it",
+    )
     .option("--check", "only check, do not dispense");
   addServiceOptions(cmd).action(
     async (
@@ -79,6 +83,7 @@ export function register(program: Command): void {
         pharmacist?: string;
         overrideReason?: string;
         abnormalCode?: string;
+        j000Confirmed?: boolean;
         nationalId?: string;
         cardNumber?: string;
         virtualCard?: boolean;
@@ -140,6 +145,7 @@ export function register(program: Command): void {
               }
             : {}),
           ...(days !== undefined ? { days } : {}),
+          ...(opts.j000Confirmed ? { j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true } } : {}),
           ...(opts.supplementAt
             ? {
                 supplement: {

@@ -123,8 +123,15 @@ export async function createHarness(
     service: first,
     counter: makeService,
     card,
+    // The pharmacist at this counter has done the J000 checks (cloud record, clinic) whenever they are needed.
     dispenseHere: (c, refillNo) =>
-      first.dispense({ visitIdInput: c.originalVisitId, refillNo, pharmacistId: PHARMACIST, card: card(c) }),
+      first.dispense({
+        visitIdInput: c.originalVisitId,
+        refillNo,
+        pharmacistId: PHARMACIST,
+        card: card(c),
+        j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true },
+      }),
     dispenseAtOther: (c, refillNo, days = c.daysPerRefill) =>
       dispenseAtOtherPharmacy(sandbox, other, c, { refillNo, days, at: now() }),
     async prescriberCancel(c, refillNo, h01 = "C") {
