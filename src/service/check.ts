@@ -90,10 +90,24 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
     local: localFacts(local.active),
     deletedVisitIds: local.deletedVisitIds,
     patientName: local.patientName,
-    institutionName: ctx.options.institutionName,
+    institutionName: namesFrom(ctx, nhi.reachable ? (nhi.result.found ? nhi.result.status : undefined) : nhi.cached),
   });
   decision.token = decisionToken(decision);
   return { decision, nhi, local };
+}
+
+/** Institution names: the configured lookup first, else the names NHI's status answer carries. */
+function namesFrom(
+  ctx: ServiceContext,
+  status: PrescriptionStatus | undefined,
+): ((code: string) => string | undefined) | undefined {
+  const known = new Map<string, string>();
+  if (status?.prescriberName) known.set(status.prescriberInstitutionCode, status.prescriberName);
+  for (const r of status?.refills ?? [])
+    if (r.dispensedBy && r.dispensedByName) known.set(r.dispensedBy, r.dispensedByName);
+  const lookup = ctx.options.institutionName;
+  if (known.size === 0) return lookup;
+  return (code) => lookup?.(code) ?? known.get(code);
 }
 
 /** NHI unreachable: our last stored copy of its status, and when NHI last said it. */

@@ -97,6 +97,25 @@ describe("NHI down at the counter (standalone sandbox)", { timeout: 180_000 }, (
   });
 });
 
+describe("another pharmacy's dispensing over HTTP", { timeout: 60_000 }, () => {
+  it("is named with the pharmacy's name and code from NHI's status answer", async () => {
+    const post = async (path: string, body: unknown) =>
+      (await (await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify(body) })).json()) as {
+        originalVisitId: string;
+      };
+    const patient = "A123456789";
+    const { originalVisitId } = await post("/v1/prescriptions", { prescriberCode: "3509990001", nationalId: patient });
+    await post(`/v1/prescriptions/${originalVisitId}/dispensings`, {
+      institutionCode: "5901017777",
+      institutionName: "街角藥局",
+      refillNo: 1,
+    });
+    const out = await rx("dispense", originalVisitId, "--nhi-url", url, "--national-id", patient, "--check");
+    expect(out.code).toBe(2);
+    expect(out.out).toContain("街角藥局 5901017777");
+  });
+});
+
 describe("NHI answers 200 with the wrong shape", { timeout: 120_000 }, () => {
   const m16 = "1BYFWZQ21QQXY3B54X0L";
 
