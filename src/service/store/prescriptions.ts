@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import type { PrescriptionRow } from "../../db/schema.js";
 import type { Message } from "../../domain/message.js";
-import { formatRocDateTime, type RocDateTime } from "../../domain/roc-date.js";
+import { dateFromRocDateTime, formatRocDateTime, type RocDateTime } from "../../domain/roc-date.js";
 import type { PrescriptionStatus } from "../../nhi/client.js";
 import type { RefillEventType } from "../types.js";
 import type { Db } from "./db.js";
@@ -89,14 +89,22 @@ export async function syncPrescriptionStatus(
               ? "deleted"
               : "dispensed";
       const when = formatRocDateTime(event.at);
+      // The institution by name and code where NHI names it: the prescriber (C/E) or the refill's dispenser.
+      const name =
+        event.type === "C" || event.type === "E"
+          ? status.prescriberName
+          : refill.dispensedBy === event.institutionCode
+            ? refill.dispensedByName
+            : undefined;
       const text = (event.type === "B" ? EVENT_TEXT.A : EVENT_TEXT[event.type])(
         refill.refillNo,
-        event.institutionCode,
+        name ? `${name}（${event.institutionCode}）` : event.institutionCode,
         when,
       );
       await addRefillEvent(db, {
         type,
-        at,
+        // When it happened at NHI, not when we learned of it: the log orders and dates events by this.
+        at: dateFromRocDateTime(event.at),
         originalVisitId: status.originalVisitId,
         refillNo: refill.refillNo,
         nationalId: status.nationalId,
