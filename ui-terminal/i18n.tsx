@@ -168,6 +168,7 @@ export const L = {
     uploaded: msg("已傳待查", "sent"),
     accepted: msg("已接受", "accepted"),
     rejected: msg("退件", "REJECTED"),
+    withdrawn: msg("已撤回", "withdrawn"),
   },
   event: {
     dispensed: msg("調劑", "dispensed"),

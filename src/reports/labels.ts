@@ -16,6 +16,13 @@ export const ENTRY_KIND_LABELS: Record<LogEntryKind, Message> = {
   missed: msg("逾期未領", "missed"),
 };
 
+/** An entry's label: another institution's dispensing or deletion says so (it is not ours). */
+export function entryKindLabel(e: { kind: LogEntryKind; elsewhere?: boolean }): Message {
+  if (e.elsewhere && e.kind === "dispensed") return msg("他院調劑", "dispensed elsewhere");
+  if (e.elsewhere && e.kind === "deleted") return msg("他院刪除(D)", "deleted elsewhere (D)");
+  return ENTRY_KIND_LABELS[e.kind];
+}
+
 export const REFILL_STATE_LABELS: Record<RefillSummaryState, Message> = {
   undispensed: msg("未調劑", "not dispensed"),
   dispensed: msg("已調劑", "dispensed"),
@@ -31,6 +38,7 @@ export const UPLOAD_STATE_LABELS: Record<UploadSummaryState, Message> = {
   uploaded: msg("已上傳", "uploaded"),
   accepted: msg("已接受", "accepted"),
   rejected: msg("被退回", "rejected"),
+  withdrawn: msg("上傳前已刪除", "withdrawn before upload"),
 };
 
 export const MASK_LABELS: Record<PatientMask, Message> = {

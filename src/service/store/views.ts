@@ -52,7 +52,8 @@ export function dispensingView(row: DispensingRow, latest: OutboxRow | undefined
     status: row.status as "active" | "deleted",
     j000: row.j000 === 1,
     upload: {
-      state: latest ? uploadState(latest.state) : "pending",
+      // Deleted before any upload, every entry superseded: withdrawn, not pending forever.
+      state: latest ? uploadState(latest.state) : row.status === "deleted" ? "withdrawn" : "pending",
       codes: latest
         ? rejectionsOf(latest).map((r) => ({ field: r.field, code: r.code, message: describeNhiCode(r.code).message }))
         : [],
