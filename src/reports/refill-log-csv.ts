@@ -4,7 +4,7 @@
  */
 import { formatRocDate, formatRocDateTime, rocDateTimeToIso } from "../domain/roc-date.js";
 import { csvLine, neutralizeFormula, UTF8_BOM } from "./csv.js";
-import { ENTRY_KIND_LABELS } from "./labels.js";
+import { entryKindLabel } from "./labels.js";
 import type { LogEntry, LogPrescription, RefillLogData } from "./model.js";
 
 export const REFILL_LOG_CSV_COLUMNS = [
@@ -54,7 +54,7 @@ function row(p: LogPrescription, e: LogEntry, data: RefillLogData): Record<Refil
     refill_no: e.refillNo !== undefined ? String(e.refillNo) : "",
     refill_count: p.refillCount ? String(p.refillCount) : "",
     event: e.kind,
-    event_label: ENTRY_KIND_LABELS[e.kind].zh,
+    event_label: entryKindLabel(e).zh,
     institution: scheduled ? "" : (e.institutionCode ?? data.pharmacy.institutionCode),
     here: scheduled ? "" : e.elsewhere ? "N" : "Y",
     pharmacist: e.pharmacistId ?? "",

@@ -22,6 +22,10 @@ import type {
 } from "../service/types.js";
 import { ReportError } from "./errors.js";
 import { groupBy } from "./group.js";
+import { isCounterBlock, isDuplicateBlock, isLateDuplicate, ORDER, reasonCodes } from "./refill-log-events.js";
+
+export { isCounterBlock, isDuplicateBlock, isLateDuplicate };
+
 import { patientLabel } from "./mask.js";
 import type {
   LogEntry,
@@ -79,37 +83,6 @@ export const UPLOAD_24H_TARGET = 0.9;
 const DAY_MS = 86_400_000;
 /** One year is the longest range a log covers (an owner's annual review). */
 export const MAX_RANGE_DAYS = 366;
-
-const DUPLICATE_CODES = new Set(["D025"]);
-const DUPLICATE_REASONS = new Set(["dispensed-here", "dispensed-elsewhere"]);
-
-function reasonCodes(e: RefillEventView): string[] {
-  return (e.reason ?? "").split(",").filter(Boolean);
-}
-
-/**
- * A refusal at the counter: the service logs it with the decision's reason codes (`dispensed-elsewhere,…`).
- * Blocked events without them are NHI findings after the fact (upload rejections, late D025, re-checks).
- */
-export function isCounterBlock(e: RefillEventView): boolean {
-  const codes = reasonCodes(e);
-  return e.type === "blocked" && codes.length > 0 && codes.every((c) => /^[a-z0-9]+(-[a-z0-9]+)*$/.test(c));
-}
-
-function hasDuplicateCode(e: RefillEventView): boolean {
-  return e.nhiCodes?.some((c) => DUPLICATE_CODES.has(c.replace(/^.*:/, ""))) ?? false;
-}
-
-/** A refusal at the counter because the refill had already been dispensed (here or elsewhere). */
-export function isDuplicateBlock(e: RefillEventView): boolean {
-  if (!isCounterBlock(e)) return false;
-  return hasDuplicateCode(e) || reasonCodes(e).some((c) => DUPLICATE_REASONS.has(c));
-}
-
-/** NHI told us after the dispensing that the refill was also dispensed elsewhere (D025 on upload or re-check). */
-export function isLateDuplicate(e: RefillEventView): boolean {
-  return e.type === "blocked" && !isCounterBlock(e) && hasDuplicateCode(e);
-}
 
 export function validateRange(from: RocDate, to: RocDate): void {
   const days = daysBetween(from, to);
@@ -334,7 +307,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         window: d.window,
       });
     }
-    entries.sort((a, b) => a.at.localeCompare(b.at));
+    entries.sort((a, b) => a.at.localeCompare(b.at) || ORDER[a.kind] - ORDER[b.kind]);
     const refills: RefillSummary[] = (p?.refills ?? []).map((r) => {
       const dueEntry = dues.find((d) => d.refillNo === r.refillNo);
       const summary: RefillSummary = {
@@ -382,7 +355,8 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   let pendingInTime = 0;
   let rejected = 0;
   for (const d of dispensings) {
-    if (!inRange(d.visitDateTime, from, to)) continue;
+    // Withdrawn before any upload: NHI never had it, so the 24-hour KPI does not count it either way.
+    if (!inRange(d.visitDateTime, from, to) || d.upload.state === "withdrawn") continue;
     const tm = timingOf(d);
     if (d.upload.state === "rejected") rejected++;
     if (tm.within24h === undefined) pendingInTime++;

@@ -5,7 +5,15 @@
 import type { Locale } from "../domain/message.js";
 import { formatRocDate, formatRocDateTime, type RocDate } from "../domain/roc-date.js";
 import { formatVisitIdGrouped } from "../domain/visit-id.js";
-import { ENTRY_KIND_LABELS, L, MASK_LABELS, REFILL_STATE_LABELS, t, UPLOAD_STATE_LABELS } from "./labels.js";
+import {
+  ENTRY_KIND_LABELS,
+  entryKindLabel,
+  L,
+  MASK_LABELS,
+  REFILL_STATE_LABELS,
+  t,
+  UPLOAD_STATE_LABELS,
+} from "./labels.js";
 import { formatPatient } from "./mask.js";
 import type { LogEntry, LogPrescription, RefillLogData, RefillSummary } from "./model.js";
 
@@ -114,7 +122,7 @@ function entryRow(e: LogEntry, locale: Locale): EventRowView {
   return {
     time: `${when.slice(0, 9)}\n${when.slice(10, 15)}`,
     refillNo: e.refillNo !== undefined ? String(e.refillNo) : "",
-    event: t(ENTRY_KIND_LABELS[e.kind], locale),
+    event: t(entryKindLabel(e), locale),
     where: where.join("\n"),
     days: e.days !== undefined ? String(e.days) : "",
     detail: detail.join("\n"),
