@@ -3,6 +3,7 @@
  * src/service/types.ts is the TypeScript side of the same shapes).
  */
 import { z } from "zod/v4";
+import { REASON_CODES } from "../../src/domain/reasons.js";
 import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
 import { UPLOAD_STATES } from "../../src/domain/upload-state.js";
 
@@ -29,7 +30,7 @@ export const refillWindowSchema = z.object({ from: rocDate, to: rocDate }).meta(
 
 export const reasonSchema = z
   .object({
-    code: z.string(),
+    code: z.enum(REASON_CODES).meta({ description: "One meaning each; see src/domain/reasons.ts" }),
     severity: z.enum(["block", "override", "warning", "info"]),
     nhiCode: z.string().optional(),
     message: messageSchema,

@@ -196,7 +196,7 @@ describe("decide", () => {
     expect(d.outcome).toBe("override");
     expect(d.nhiReachable).toBe(false);
     expect(d.reasons[0]!.message.zh).toContain("113/03/20 10:00:00");
-    expect(blocks(input({ nhi: { reachable: false } }))).toEqual(["nhi-unreachable"]);
+    expect(blocks(input({ nhi: { reachable: false } }))).toEqual(["unknown-offline"]);
   });
 
   it("warns about J000 for refill 2+ without M18, and SM00/MISS/D024 block", () => {

@@ -9,7 +9,7 @@ import { buildDeleteRecord, withDays } from "../domain/dispensing-record.js";
 import { msg } from "../domain/message.js";
 import { checkNationalId } from "../domain/national-id.js";
 import { correctionAllowed, correctionDeadline } from "../domain/refill-rules.js";
-import { dateFromRocDateTime, formatRocDate, type RocDateTime, rocDateFromDate } from "../domain/roc-date.js";
+import { dateFromRocDateTime, type RocDateTime, rocDateFromDate } from "../domain/roc-date.js";
 import type { UploadRecord } from "../nhi/format/record.js";
 import { fetchStatus, syncStatus } from "./check.js";
 import type { ServiceContext } from "./context.js";
@@ -27,12 +27,7 @@ export function deleteDispensing(ctx: ServiceContext, request: DeleteRequest): P
     const pharmacistId = requireReasonAndPharmacist(request.pharmacistId, request.reason);
     const row = await liveDispensing(ctx, request.dispensingId);
     const laterHere = await laterLiveRefillsHere(ctx.db, row.original_visit_id, row.refill_no);
-    if (laterHere.length > 0) {
-      const n = laterHere.join(",");
-      throw new Rejection(409, [
-        block("out-of-order", msg(`請先刪除較後之第${n}次調劑紀錄`, `Delete the later refill ${n} first`)),
-      ]);
-    }
+    if (laterHere.length > 0) throw new Rejection(409, [block("later-refill-here", { later: laterHere })]);
     // D035: a later refill executed elsewhere (NHI's view, or our last copy of it when NHI is down).
     const fetched = await fetchStatus(ctx, row.original_visit_id);
     if (fetched.reachable && fetched.result.found) await syncStatus(ctx, fetched.result.status, ctx.now());
@@ -45,21 +40,14 @@ export function deleteDispensing(ctx: ServiceContext, request: DeleteRequest): P
     const e = elsewhere[0];
     if (e) {
       throw new Rejection(409, [
-        block(
-          "dispensed-elsewhere",
-          msg(
-            `不可刪除：其後之第${e.refill_no}次已由 ${e.dispensed_by} 調劑（D035）`,
-            `Cannot delete: the later refill ${e.refill_no} was dispensed by ${e.dispensed_by} (D035)`,
-          ),
-          "D035",
-        ),
+        block("later-refill-elsewhere", { refillNo: e.refill_no, by: e.dispensed_by ?? "?" }, "D035"),
       ]);
     }
     const now = ctx.now();
     const reason = request.reason.trim();
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await markDeleted(trx, row.id, now, reason))) {
-        throw new Rejection(409, [block("dispensed-here", msg("此紀錄已被刪除", "This record was already deleted"))]);
+        throw new Rejection(409, [block("record-deleted", {})]);
       }
       // Never sent: withdraw it. Sent (or maybe sent): queue H01=D.
       const entries = await liveEntriesOf(trx, row.id);
@@ -104,16 +92,7 @@ export function correctDispensing(ctx: ServiceContext, request: CorrectRequest):
     const now = ctx.now();
     const visitDateTime = row.visit_date_time as RocDateTime;
     if (!correctionAllowed(visitDateTime, rocDateFromDate(now))) {
-      const deadline = formatRocDate(correctionDeadline(visitDateTime));
-      throw new Rejection(422, [
-        block(
-          "after-window",
-          msg(
-            `已逾更正期限（就醫次月底 ${deadline}），不可再以同一就醫識別碼更正上傳；請於費用申報時處理或洽健保署分區業務組`,
-            `Past the correction deadline (end of the month after the visit, ${deadline}): the record can no longer be re-uploaded with the same visit ID; handle it in the monthly claim or ask the NHI regional office`,
-          ),
-        ),
-      ]);
+      throw new Rejection(422, [block("correction-deadline-passed", { deadline: correctionDeadline(visitDateTime) })]);
     }
     const prescription = await prescriptionRow(ctx.db, row.original_visit_id);
     const days = request.days ?? row.days;
@@ -131,9 +110,7 @@ export function correctDispensing(ctx: ServiceContext, request: CorrectRequest):
         at: now,
       });
       if (!stored) {
-        throw new Rejection(409, [
-          block("dispensed-here", msg("紀錄已被他人修改，請重新查詢", "The record changed meanwhile; reload it")),
-        ]);
+        throw new Rejection(409, [block("record-changed")]);
       }
       // A correction not yet sent simply replaces the waiting one (last write wins anyway).
       await withdrawUnsent(trx, row.id, row.data_format);
@@ -173,15 +150,10 @@ function amendment(ctx: ServiceContext, row: DispensingRow, at: Date, pharmacist
 async function liveDispensing(ctx: ServiceContext, id: string): Promise<DispensingRow> {
   const row = await findDispensing(ctx.db, id);
   if (!row) {
-    throw new Rejection(404, [block("invalid-visit-id", msg(`查無調劑紀錄 ${id}`, `No dispensing record ${id}`))]);
+    throw new Rejection(404, [block("no-such-dispensing", { id })]);
   }
   if (row.status !== "active") {
-    throw new Rejection(409, [
-      block(
-        "dispensed-here",
-        msg(`此調劑紀錄已於 ${row.deleted_at} 刪除`, `This dispensing record was deleted at ${row.deleted_at}`),
-      ),
-    ]);
+    throw new Rejection(409, [block("record-deleted", { deletedAt: row.deleted_at })]);
   }
   return row;
 }
@@ -189,15 +161,10 @@ async function liveDispensing(ctx: ServiceContext, id: string): Promise<Dispensi
 function requireReasonAndPharmacist(pharmacistId: string, reason: string): string {
   const pharmacist = checkNationalId(pharmacistId ?? "");
   if (!pharmacist.valid) {
-    throw new Rejection(422, [
-      block(
-        "person-mismatch",
-        msg(`藥師身分證號無效：${pharmacist.reason.zh}`, `Invalid pharmacist ID: ${pharmacist.reason.en}`),
-      ),
-    ]);
+    throw new Rejection(422, [block("invalid-pharmacist-id", { detail: pharmacist.reason })]);
   }
   if (!reason || reason.trim().length === 0) {
-    throw new Rejection(422, [block("invalid-visit-id", msg("請填寫原因", "A reason is required"))]);
+    throw new Rejection(422, [block("reason-required")]);
   }
   return pharmacist.nationalId;
 }

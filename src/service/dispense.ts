@@ -9,17 +9,17 @@ import { checkCounterAbnormalCode } from "../domain/abnormal-dispensing.js";
 import { daysSuppliedAllowed, maxDaysSupplied } from "../domain/days-supplied.js";
 import { alreadyDispensed } from "../domain/decision.js";
 import { buildDispensingRecord } from "../domain/dispensing-record.js";
-import { msg } from "../domain/message.js";
 import { checkNationalId } from "../domain/national-id.js";
+import { reason } from "../domain/reason-text.js";
 import { refillWindow } from "../domain/refill-rules.js";
-import { formatRocDateTime, type RocDate, type RocDateTime } from "../domain/roc-date.js";
+import type { RocDate, RocDateTime } from "../domain/roc-date.js";
 import type { PrescriptionStatus } from "../nhi/client.js";
 import { validateRecord } from "../nhi/format/validate.js";
 import { evaluate, logBlocked } from "./check.js";
 import type { ServiceContext } from "./context.js";
 import { ownVisit } from "./own-visit.js";
 import { getDispensing } from "./queries.js";
-import { block, CONFLICT_CODES } from "./reasons.js";
+import { block, isConflict } from "./reasons.js";
 import { commitDispensing } from "./record.js";
 import { dispensingByConfirmKey, liveDispensingOfRefill } from "./store/dispensings.js";
 import { supplementProblem } from "./supplement.js";
@@ -28,11 +28,8 @@ import type { Decision, DecisionReason, DispenseRequest, DispenseResult } from "
 export async function dispense(ctx: ServiceContext, request: DispenseRequest): Promise<DispenseResult> {
   const pharmacist = checkNationalId(request.pharmacistId ?? "");
   if (!pharmacist.valid) {
-    const reason = block(
-      "person-mismatch",
-      msg(`藥師身分證號無效：${pharmacist.reason.zh}`, `Invalid pharmacist ID: ${pharmacist.reason.en}`),
-    );
-    return { ok: false, status: 422, reasons: [reason] };
+    const reasons = [block("invalid-pharmacist-id", { detail: pharmacist.reason })];
+    return { ok: false, status: 422, reasons };
   }
   // A confirmation that already succeeded (a second F9, a retried POST) gets its first success again.
   const repeated = await repeatedConfirm(ctx, request.confirmKey);
@@ -60,7 +57,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   if (decision.outcome === "block") {
     await logBlocked(ctx, decision, pharmacist.nationalId);
     const reasons = decision.reasons.filter((r) => r.severity === "block");
-    const conflict = reasons.some((r) => CONFLICT_CODES.has(r.code));
+    const conflict = reasons.some((r) => isConflict(r));
     return { ok: false, status: conflict ? 409 : 422, decision, reasons };
   }
   const status = nhi.reachable ? (nhi.result.found ? nhi.result.status : undefined) : nhi.cached;
@@ -69,15 +66,25 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   }
   const refillNo = decision.refillNo;
   if (request.refillNo !== refillNo) {
-    return { ok: false, status: 409, decision, reasons: [staleScreen(request.refillNo, refillNo)] };
+    return {
+      ok: false,
+      status: 409,
+      decision,
+      reasons: [block("stale-decision", { requested: request.refillNo, due: refillNo })],
+    };
   }
   const overrideReason = request.override?.reason?.trim();
   if (decision.outcome === "override" && !overrideReason) {
-    return { ok: false, status: 403, decision, reasons: [overrideReasonRequired()] };
+    return {
+      ok: false,
+      status: 403,
+      decision,
+      reasons: [reason("nhi-unreachable", "override", { during: "confirm" })],
+    };
   }
   const cause = checkCounterAbnormalCode(request.override?.abnormalCode);
   if (!cause.valid)
-    return { ok: false, status: 422, decision, reasons: [block("abnormal-code-invalid", cause.reason)] };
+    return { ok: false, status: 422, decision, reasons: [block("abnormal-code-invalid", { detail: cause.reason })] };
   const days = request.days ?? status.daysPerRefill;
   if (!daysSuppliedAllowed(days, status)) {
     return { ok: false, status: 422, decision, reasons: [daysSuppliedProblem(days, status)] };
@@ -123,14 +130,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
     ...(request.supplement ? { supplement: request.supplement } : {}),
   });
   const incomplete = validateRecord(record, 1, { pharmacy: true }).map((f) =>
-    block(
-      "not-uploaded",
-      msg(
-        `上傳資料不完整：${f.field ?? ""} ${f.code} ${f.message.zh}`,
-        `Upload record incomplete: ${f.field ?? ""} ${f.code} ${f.message.en}`,
-      ),
-      f.code,
-    ),
+    block("record-incomplete", { field: f.field, code: f.code, detail: f.message }, f.code),
   );
   if (incomplete.length > 0) return { ok: false, status: 422, decision, reasons: incomplete };
 
@@ -183,16 +183,11 @@ async function lostRace(
 ): Promise<DispenseResult> {
   const again = await evaluate(ctx, { visitIdInput: request.visitIdInput, card: request.card });
   const winner = await liveDispensingOfRefill(ctx.db, status.originalVisitId, refillNo);
-  const when = winner && formatRocDateTime(winner.visit_date_time as RocDateTime);
-  const reason = block(
-    "dispensed-here",
-    winner
-      ? msg(
-          `第${refillNo}次剛由本藥局另一櫃台調劑（${when}，藥師 ${winner.pharmacist_id}）`,
-          `Refill ${refillNo} was just dispensed at another counter here (${when}, pharmacist ${winner.pharmacist_id})`,
-        )
-      : msg(`第${refillNo}次剛被另一櫃台調劑`, `Refill ${refillNo} was just dispensed at another counter`),
-  );
+  const reason = block("dispensed-here", {
+    refillNo,
+    justNow: true,
+    ...(winner ? { at: winner.visit_date_time as RocDateTime, pharmacistId: winner.pharmacist_id } : {}),
+  });
   await logBlocked(ctx, { ...again.decision, outcome: "block", reasons: [reason] }, pharmacistId);
   return { ok: false, status: 409, decision: again.decision, reasons: [reason] };
 }
@@ -218,53 +213,14 @@ async function repeatedConfirm(
 }
 
 function decisionChanged(): DecisionReason {
-  return block(
-    "decision-changed",
-    msg(
-      "確認的判斷已不是目前的判斷（處方狀態、健保卡或時間已變）：請看新的判斷後再確認",
-      "The decision being confirmed no longer holds (the prescription, the card or the time changed): read the fresh decision and confirm again",
-    ),
-  );
-}
-
-function staleScreen(requested: number, due: number): DecisionReason {
-  return block(
-    requested < due ? "dispensed-here" : "out-of-order",
-    msg(
-      `畫面資料已過時：目前應調劑第${due}次，而非第${requested}次；請重新查詢`,
-      `The screen is out of date: the refill due now is ${due}, not ${requested}; check again`,
-    ),
-  );
+  return block("decision-changed");
 }
 
 function j000ConfirmationRequired(): DecisionReason {
-  return {
-    code: "j000-unconfirmed",
-    severity: "override",
-    nhiCode: "J000",
-    message: msg(
-      "M18填J000前，藥師須確認：已查健保雲端藥歷、已洽原處方院所，皆無法取得原處方就醫序號（健保署規定）",
-      "Before M18 = J000 the pharmacist confirms both checks NHI requires: the cloud medication record and the prescribing clinic could not supply the original sequence number",
-    ),
-  };
-}
-
-function overrideReasonRequired(): DecisionReason {
-  return {
-    code: "nhi-unreachable",
-    severity: "override",
-    message: msg(
-      "無法連線健保署：須由藥師確認異常原因（預設A020網路故障）並填寫理由後才能調劑（異常上傳H01=B）",
-      "NHI cannot be reached: a pharmacist must confirm the cause (default A020, network failure) and give a reason before dispensing (abnormal upload H01=B)",
-    ),
-  };
+  return reason("j000-unconfirmed", "override", undefined, "J000");
 }
 
 /** Days supplied outside 1 … the prescription's limit (shared with corrections). */
 export function daysSuppliedProblem(days: number, p: { chronic: boolean; daysPerRefill: number }): DecisionReason {
-  const max = maxDaysSupplied(p);
-  return block(
-    "total-days-over-90",
-    msg(`給藥日份須為1～${max}日（輸入${days}）`, `Days supplied must be 1 to ${max} (got ${days})`),
-  );
+  return block("days-supplied-out-of-range", { max: maxDaysSupplied(p), days });
 }

@@ -242,6 +242,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     });
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.status).toBe(422);
+    if (!p.ok) expect(p.reasons.map((x) => x.code)).toEqual(["invalid-pharmacist-id"]);
     const stale = await h.service.dispense({
       visitIdInput: c.originalVisitId,
       refillNo: 2,
@@ -288,6 +289,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
       reason: "x",
     });
     expect(again.ok).toBe(false);
+    if (!again.ok) expect(again.reasons.map((x) => x.code)).toEqual(["record-deleted"]);
     const run = await h.service.runOutbox();
     expect(run).toMatchObject({ uploaded: 1, accepted: 1, rejected: 0 });
     const entries = await h.service.outboxEntries();
@@ -325,6 +327,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     if (!del.ok) {
       expect(del.status).toBe(409);
       expect(del.reasons[0]!.nhiCode).toBe("D035");
+      expect(del.reasons[0]!.code).toBe("later-refill-elsewhere");
     }
     expect((await h.service.getDispensing(r1.dispensing.id))?.status).toBe("active");
   });
@@ -360,6 +363,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     if (!late.ok) {
       expect(late.status).toBe(422);
       expect(late.reasons[0]!.message.zh).toContain("115/04/30");
+      expect(late.reasons[0]!.code).toBe("correction-deadline-passed");
     }
     expect((await h.service.getDispensing(r.dispensing.id))?.days).toBe(21);
   });
@@ -510,7 +514,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
       supplement: { actualVisitDateTime: o.originalVisitDateTime },
     });
     expect(late.ok).toBe(false);
-    if (!late.ok) expect(late.reasons[0]!.code).toBe("after-window");
+    if (!late.ok) expect(late.reasons[0]!.code).toBe("supplement-too-late");
   });
 
   it.each([2, 8])("lets exactly one of %i concurrent counters dispense the same refill", async (n) => {

@@ -3,7 +3,7 @@
  * offline visit ID from the local control software (H01=B, the abnormal code of the cause the pharmacist
  * confirms). A failure here is the caller's refusal, never a half-made record.
  */
-import { msg } from "../domain/message.js";
+import { reason } from "../domain/reason-text.js";
 import type { RocDateTime } from "../domain/roc-date.js";
 import type { CardPass, PrescriptionStatus } from "../nhi/client.js";
 import type { ServiceContext } from "./context.js";
@@ -48,14 +48,7 @@ export async function ownVisit(
         return {
           ok: false,
           needsOverride: true,
-          reason: {
-            code: "nhi-unreachable",
-            severity: "override",
-            message: msg(
-              "過卡時健保署連線中斷：須由藥師確認異常原因（預設A020網路故障）並填寫理由後以異常上傳調劑",
-              "NHI went away during the card pass: dispense as abnormal with the cause's code (default A020, network failure) and a pharmacist's reason",
-            ),
-          },
+          reason: reason("nhi-unreachable", "override", { during: "card-pass" }),
         };
       }
       abnormal = true;
@@ -71,13 +64,7 @@ export async function ownVisit(
     return {
       ok: false,
       needsOverride: false,
-      reason: block(
-        "nhi-unreachable",
-        msg(
-          "讀卡機控制軟體無法產生異常就醫識別碼（API 1.54），無法建立紀錄；請檢查讀卡機控制軟體",
-          "The card reader control software could not issue an offline visit ID (API 1.54), so no record can be made; check the control software",
-        ),
-      ),
+      reason: block("control-software-unavailable"),
     };
   }
 }

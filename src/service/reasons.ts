@@ -1,21 +1,16 @@
-/** Building the reasons a refusal gives, and the refusal that amend operations throw to their caller. */
-import type { Message } from "../domain/message.js";
-import type { DecisionReason, ReasonCode } from "./types.js";
+/** Blocking reasons with the catalogue's words, and the refusal that amend operations throw to their caller. */
+import { type ReasonArgs, reason } from "../domain/reason-text.js";
+import { type ReasonCode, reasonKind } from "../domain/reasons.js";
+import type { DecisionReason } from "./types.js";
 
-export function block(code: ReasonCode, message: Message, nhiCode?: string): DecisionReason {
-  return nhiCode ? { code, severity: "block", nhiCode, message } : { code, severity: "block", message };
+export function block<C extends ReasonCode>(code: C, ...args: ReasonArgs<C>): DecisionReason {
+  return reason(code, "block", ...args);
 }
 
-/** Reasons that mean "the state changed or forbids it now" rather than "the request is wrong". */
-export const CONFLICT_CODES: ReadonlySet<ReasonCode> = new Set([
-  "dispensed-here",
-  "dispensed-elsewhere",
-  "cancelled",
-  "out-of-order",
-  "before-window",
-  "after-window",
-  "refills-exhausted",
-]);
+/** True when a blocking reason means "the state changed or forbids it now" rather than "the request is wrong". */
+export function isConflict(r: DecisionReason): boolean {
+  return reasonKind(r.code) === "conflict";
+}
 
 export class Rejection extends Error {
   constructor(
