@@ -5,8 +5,8 @@
  */
 import { rocDateFromDate } from "../domain/roc-date.js";
 import type { Rxdesk } from "../service/bootstrap.js";
+import { reportStore } from "../service/store/period.js";
 import type { RefillLogSource } from "./refill-log-data.js";
-import { reportStore } from "./report-store.js";
 import type { SlipSource } from "./slip-data.js";
 
 export function reportSourceFor(rx: Pick<Rxdesk, "service" | "dispensing">): RefillLogSource & SlipSource {

@@ -1,14 +1,15 @@
 /** Read-only queries: dispensings, prescriptions with their refills, refills due, the refill log, the upload queue. */
+
 import type { DispensingRow } from "../db/schema.js";
 import { prescriptionView, refillFacts } from "../domain/decision.js";
-import { nextRefill, windowFor, windowPosition } from "../domain/refill-rules.js";
 import { type RocDate, rocDateFromDate } from "../domain/roc-date.js";
 import { parseVisitId } from "../domain/visit-id.js";
 import type { ServiceContext } from "./context.js";
 import { findDispensing, recentDispensingRows } from "./store/dispensings.js";
 import { refillLogRows } from "./store/events.js";
 import { type LocalState, localFacts } from "./store/local-state.js";
-import { chronicPrescriptionIdsDispensedHere, prescriptionIdsOfPatient } from "./store/prescriptions.js";
+import { reportStore } from "./store/period.js";
+import { prescriptionIdsOfPatient } from "./store/prescriptions.js";
 import { dispensingView, eventView, latestOutbox } from "./store/views.js";
 import type { DispensingView, PrescriptionView, RefillDue, RefillEventView, RefillLogQuery } from "./types.js";
 
@@ -57,30 +58,9 @@ export async function patientPrescriptions(ctx: ServiceContext, nationalId: stri
 }
 
 /** Next refills of chronic prescriptions dispensed here whose window overlaps the dates asked, earliest first. */
-export async function refillsDue(ctx: ServiceContext, query: { from: RocDate; to: RocDate }): Promise<RefillDue[]> {
-  const today = rocDateFromDate(ctx.now());
-  const due: RefillDue[] = [];
-  for (const originalVisitId of await chronicPrescriptionIdsDispensedHere(ctx.db)) {
-    const local = await ctx.localState(originalVisitId);
-    if (!local.status) continue;
-    const facts = factsOf(ctx, { ...local, status: local.status });
-    const next = nextRefill(facts, local.status.refillCount);
-    if (!next || next.state === "cancelled") continue;
-    const window = windowFor(facts, next.refillNo);
-    if (!window) continue;
-    if (window.to < query.from || window.from > query.to) continue;
-    const position = windowPosition(window, today);
-    const item: RefillDue = {
-      originalVisitId,
-      nationalId: local.status.nationalId,
-      refillNo: next.refillNo,
-      window,
-      state: position === "after" ? "missed" : position === "inside" ? "due" : "upcoming",
-    };
-    if (local.patientName) item.patientName = local.patientName;
-    due.push(item);
-  }
-  return due.sort((a, b) => (a.window.from < b.window.from ? -1 : a.window.from > b.window.from ? 1 : 0));
+/** Refills whose window meets the range, read from the prescriptions dispensed shortly before it (set-based). */
+export function refillsDue(ctx: ServiceContext, query: { from: RocDate; to: RocDate }): Promise<RefillDue[]> {
+  return reportStore(ctx.db, ctx.pharmacy.institutionCode, () => rocDateFromDate(ctx.now())).refillsDue(query);
 }
 
 export async function refillLog(ctx: ServiceContext, query: RefillLogQuery): Promise<RefillEventView[]> {

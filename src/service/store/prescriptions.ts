@@ -192,25 +192,6 @@ export async function prescriptionIdsOfPatient(db: Db, nationalId: string): Prom
   return rows.map((r) => r.original_visit_id);
 }
 
-/** Chronic prescriptions (M16) with at least one live dispensing here: the ones whose next refill may be due. */
-export async function chronicPrescriptionIdsDispensedHere(db: Db): Promise<string[]> {
-  const rows = await db
-    .selectFrom("prescriptions")
-    .select("original_visit_id")
-    .where("chronic", "=", 1)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("dispensings")
-          .select(sql`1`.as("x"))
-          .whereRef("dispensings.original_visit_id", "=", "prescriptions.original_visit_id")
-          .where("dispensings.status", "=", "active"),
-      ),
-    )
-    .execute();
-  return rows.map((r) => r.original_visit_id);
-}
-
 /** Later refills NHI lists as dispensed by another institution (D035 when deleting an earlier one). */
 export function laterRefillsDispensedElsewhere(
   db: Db,

@@ -1,18 +1,18 @@
 /**
- * The report read model: the queries a refill log runs, each bounded by the report's dates and answered in a fixed
+ * Queries over a period (refill logs, refills due): the queries a report runs, each bounded by the report's dates and answered in a fixed
  * number of statements (set-based, never one per row), so a month costs the same on a young pharmacy's database as
  * on one with millions of older dispensings. Every query here has an index (migration "report indexes").
  */
 import type { Kysely } from "kysely";
-import type { Database } from "../db/schema.js";
-import { prescriptionView, refillFacts } from "../domain/decision.js";
-import { nextRefill, windowFor, windowPosition } from "../domain/refill-rules.js";
-import { addDays, type RocDate } from "../domain/roc-date.js";
-import { type LocalDispensing, localFacts } from "../service/store/local-state.js";
-import { cachedStatus } from "../service/store/prescriptions.js";
-import { dispensingView, outboxView } from "../service/store/views.js";
-import type { DispensingView, OutboxEntryView, PrescriptionView, RefillDue } from "../service/types.js";
-import { groupBy } from "./group.js";
+import type { Database } from "../../db/schema.js";
+import { prescriptionView, refillFacts } from "../../domain/decision.js";
+import { nextRefill, windowFor, windowPosition } from "../../domain/refill-rules.js";
+import { addDays, type RocDate } from "../../domain/roc-date.js";
+import { groupBy } from "../../reports/group.js";
+import type { DispensingView, OutboxEntryView, PrescriptionView, RefillDue } from "../types.js";
+import { type LocalDispensing, localFacts } from "./local-state.js";
+import { cachedStatus } from "./prescriptions.js";
+import { dispensingView, outboxView } from "./views.js";
 
 type Db = Kysely<Database>;
 /**
