@@ -30,7 +30,7 @@ function input(over: Omit<Partial<DecisionInput>, "today"> & { today?: string } 
     card: { source: "ic-card", nationalId: "A123456789" },
     now: new Date("2024-03-21T02:00:00Z"),
     today: (over.today ?? "1130321") as RocDate,
-    ourInstitutionCode: US,
+    pharmacyCode: US,
     nhi: { reachable: true, result: { found: true, status: status() } },
     local: [],
     ...over,

@@ -45,7 +45,7 @@ export interface DecisionInput {
   card?: CardIdentity;
   now: Date;
   today: RocDate;
-  ourInstitutionCode: string;
+  pharmacyCode: string;
   nhi: NhiFacts;
   /** Our active dispensings for this original visit ID. */
   local: readonly LocalDispensingFact[];
@@ -61,7 +61,7 @@ export interface DecisionInput {
 export function refillFacts(
   status: PrescriptionStatus,
   local: readonly LocalDispensingFact[],
-  ourInstitutionCode: string,
+  pharmacyCode: string,
   deletedVisitIds: readonly string[] = [],
 ): RefillFact[] {
   const facts: RefillFact[] = [];
@@ -72,7 +72,7 @@ export function refillFacts(
         refillNo: n,
         state: "dispensed",
         here: true,
-        dispensedBy: ourInstitutionCode,
+        dispensedBy: pharmacyCode,
         dispensedAt: mine.visitDateTime,
         pharmacistId: mine.pharmacistId,
         days: mine.days,
@@ -86,7 +86,7 @@ export function refillFacts(
     }
     const ourDeleted =
       remote.state === "dispensed" &&
-      remote.dispensedBy === ourInstitutionCode &&
+      remote.dispensedBy === pharmacyCode &&
       (remote.dispensedVisitId === undefined || deletedVisitIds.includes(remote.dispensedVisitId));
     if (ourDeleted) {
       facts.push({ refillNo: n, state: "undispensed", restored: remote.restored });
@@ -96,7 +96,7 @@ export function refillFacts(
       refillNo: n,
       state: remote.state,
       restored: remote.restored,
-      here: remote.state === "dispensed" && remote.dispensedBy === ourInstitutionCode,
+      here: remote.state === "dispensed" && remote.dispensedBy === pharmacyCode,
       dispensedBy: remote.dispensedBy,
       dispensedAt: remote.dispensedAt,
       days: remote.days ?? (remote.state === "dispensed" ? status.daysPerRefill : undefined),
@@ -231,7 +231,7 @@ export function decide(input: DecisionInput): Decision {
     reasons.push(reason("nhi-unreachable", "override", { during: "check", cachedAt: input.nhi.cachedAt }));
   }
 
-  const facts = refillFacts(status, input.local, input.ourInstitutionCode, input.deletedVisitIds);
+  const facts = refillFacts(status, input.local, input.pharmacyCode, input.deletedVisitIds);
   // The card holder's name names the prescription's patient only when the card is that patient's.
   const sameCard = input.card?.nationalId === status.nationalId ? input.card : undefined;
   const prescription = prescriptionView(status, facts, input.patientName ?? sameCard?.name);

@@ -6,6 +6,7 @@
  * of `days` days dispensed on day P lasts P … P+days−1, so the window is P+days−10 … P+days−1 (both inclusive).
  * NHI's exact day arithmetic is unverified (domain.md §10.5); this is the common pharmacy reading.
  */
+import type { RefillState } from "./prescription.js";
 import { addDays, type RocDate, type RocDateTime } from "./roc-date.js";
 
 export const WINDOW_DAYS_BEFORE_RUN_OUT = 10;
@@ -20,12 +21,10 @@ export interface RefillWindow {
   to: RocDate;
 }
 
-export type RefillFactState = "undispensed" | "dispensed" | "cancelled";
-
 /** What is known about one refill after merging our own dispensings with NHI's status. */
 export interface RefillFact {
   refillNo: number;
-  state: RefillFactState;
+  state: RefillState;
   /** Cancelled by C and restored by E. */
   restored?: boolean;
   /** Dispensed by us (an active dispensing in our database). */

@@ -85,7 +85,7 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
     card: input.card,
     now,
     today: rocDateFromDate(now),
-    ourInstitutionCode: ctx.pharmacy.institutionCode,
+    pharmacyCode: ctx.pharmacy.institutionCode,
     nhi,
     local: localFacts(local.active),
     deletedVisitIds: local.deletedVisitIds,

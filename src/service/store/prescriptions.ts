@@ -39,7 +39,7 @@ export async function syncPrescriptionStatus(
   db: Db,
   status: PrescriptionStatus,
   at: Date,
-  ourInstitutionCode: string,
+  pharmacyCode: string,
 ): Promise<void> {
   const iso = at.toISOString();
   await upsertPatient(db, at, { nationalId: status.nationalId, birthDate: status.birthDate });
@@ -79,7 +79,7 @@ export async function syncPrescriptionStatus(
       .onConflict((oc) => oc.columns(["original_visit_id", "refill_no"]).doUpdateSet(r))
       .execute();
     for (const event of refill.events) {
-      if (event.institutionCode === ourInstitutionCode && event.type !== "C" && event.type !== "E") continue;
+      if (event.institutionCode === pharmacyCode && event.type !== "C" && event.type !== "E") continue;
       const type: RefillEventType =
         event.type === "C"
           ? "cancelled"
