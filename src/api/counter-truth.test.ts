@@ -82,6 +82,8 @@ describe("counter truth over HTTP", () => {
       refillNo: bare.body.refillNo,
       card,
       decisionToken: res.body.details.decision.token,
+      // This case needs J000: the pharmacist checked the cloud medication record and asked the clinic.
+      j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true },
     });
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
   });
