@@ -5,7 +5,7 @@
  */
 import type { Decision } from "./decision-result.js";
 import type { CardIdentity } from "./identity.js";
-import { type Message, msg } from "./message.js";
+import { msg } from "./message.js";
 import type { PrescriptionOrder, PrescriptionStatus, PrescriptionStatusResult } from "./prescription.js";
 import type { PrescriptionView, RefillView } from "./prescription-view.js";
 import { reason } from "./reason-text.js";
@@ -16,12 +16,11 @@ import {
   MAX_TOTAL_DAYS,
   nextRefill,
   type RefillFact,
-  type RefillWindow,
   totalDays,
   windowFor,
   windowPosition,
 } from "./refill-rules.js";
-import { formatRocDate, formatRocDateTime, type RocDate, type RocDateTime } from "./roc-date.js";
+import type { RocDate, RocDateTime } from "./roc-date.js";
 import { describeCorrections, type VisitIdParseResult } from "./visit-id.js";
 
 /** One of our own active dispensings of the prescription. */

@@ -2,7 +2,6 @@
  * Prescriptions as NHI last described them (prescriptions, nhi_refills): the status sync, the stored copy rebuilt
  * when NHI is unreachable, and the lists the refill queries start from.
  */
-import { sql } from "kysely";
 import type { PrescriptionRow } from "../../db/schema.js";
 import type { Message } from "../../domain/message.js";
 import { dateFromRocDateTime, formatRocDateTime, type RocDateTime } from "../../domain/roc-date.js";
