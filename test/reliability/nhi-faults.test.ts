@@ -76,10 +76,10 @@ describe("NHI faults over HTTP", () => {
     // A prescription never seen here cannot be decided without NHI, and the counter says why.
     const unknown = await rx.service.check({ visitIdInput: seeded.cases.cancelledRestored.originalVisitId });
     expect(unknown).toMatchObject({ nhiReachable: false, outcome: "block" });
-    expect(unknown.reasons.map((r) => r.code)).toContain("nhi-unreachable");
+    expect(unknown.reasons.map((r) => r.code)).toContain("unknown-offline");
     // Known ones are decided from local data and dispensed with an override reason.
     for (const c of cases) {
-      const decision = await rx.service.check({ visitIdInput: c.originalVisitId });
+      const decision = await rx.service.check({ visitIdInput: c.originalVisitId, card: counter.card(c) });
       expect(decision).toMatchObject({ nhiReachable: false, outcome: "override" });
       const result = await counter.dispense(c);
       expect(result.ok, JSON.stringify(result)).toBe(true);

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CardIdentity } from "../../../src/domain/identity.js";
 import {
   createSandbox,
   type Sandbox,
@@ -24,6 +25,8 @@ export interface HttpCounter {
   sandbox: Sandbox;
   tap: NhiTap;
   seeded: SeededScenarios;
+  /** The identity the counter's reader produces for the case's patient. */
+  card(c: ScenarioCase): CardIdentity;
   /** Checks, then dispenses the case's next refill with the patient's card (with an override reason when the
    * decision asks for one). */
   dispense(c: ScenarioCase, refillNo?: number): Promise<DispenseResult>;
@@ -46,7 +49,7 @@ export async function startHttpCounter(name: string): Promise<HttpCounter> {
     pharmacy: COUNTER_PHARMACY,
     outbox: { baseBackoffMs: 1, maxBackoffMs: 1, leaseMs: 1, timeoutMs: NHI_TIMEOUT_MS },
   });
-  const card = (c: ScenarioCase) => ({
+  const card = (c: ScenarioCase): CardIdentity => ({
     source: "ic-card" as const,
     nationalId: c.nationalId,
     cardNumber: "000012345678",
@@ -57,6 +60,7 @@ export async function startHttpCounter(name: string): Promise<HttpCounter> {
     sandbox,
     tap,
     seeded,
+    card,
     async dispense(c, refillNo = c.nextRefillNo) {
       const decision = await rx.service.check({ visitIdInput: c.originalVisitId, card: card(c) });
       return rx.service.dispense({
