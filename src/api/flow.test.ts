@@ -6,6 +6,8 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { maskNationalId } from "../domain/national-id.js";
+import { addDays, rocDateFromDate } from "../domain/roc-date.js";
+import { dispenseAtOtherPharmacy } from "../service/testing/harness.js";
 import { PHARMACIST_ID } from "./testing/harness.js";
 import { evidenceOf, type RealApi, startRealApi } from "./testing/real.js";
 
@@ -234,22 +236,44 @@ describe("dispensing flow over HTTP (real service)", () => {
     expect(badId.status).toBe(400);
   });
 
-  it("lists refills due in the next 7 or 14 days with their windows", async () => {
+  it("lists refills due in the next 7 or 14 days (or a range) with their windows", async () => {
     for (const days of [7, 14]) {
       const res = await request(h.url).get(`/api/refills/due?days=${days}`).set(as(h.pharmacistKey));
       expect(res.status).toBe(200);
       expect(res.body.from).toMatch(/^\d{7}$/);
       expect(Number(res.body.to) > Number(res.body.from)).toBe(true);
-      for (const item of res.body.items) {
-        expect(item.window.from <= item.window.to).toBe(true);
-        expect(item.nationalId).toMatch(/^[A-Z]\d{2}\*{4}\d{3}$/);
-      }
     }
-    const owner = await request(h.url).get("/api/refills/due?days=14").set(as(h.ownerKey));
+    // Refill 2 of the chronic prescription dispensed above opens 18 days after refill 1.
+    const from = rocDateFromDate(new Date());
+    const range = `/api/refills/due?from=${from}&to=${addDays(from, 30)}`;
+    const res = await request(h.url).get(range).set(as(h.pharmacistKey));
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const item of res.body.items) {
+      expect(item.window.from <= item.window.to).toBe(true);
+      expect(item.nationalId).toMatch(/^[A-Z]\d{2}\*{4}\d{3}$/);
+    }
+    const owner = await request(h.url).get(range).set(as(h.ownerKey));
+    expect(owner.body.items.length).toBe(res.body.items.length);
     for (const item of owner.body.items) expect(item.nationalId).toMatch(/^[A-Z]\d{9}$/);
   });
 
   it("shows the upload outbox, uploads on demand and retries an entry", async () => {
+    // A record NHI rejects: another pharmacy dispenses the one-off while this counter cannot ask NHI.
+    const c = h.cases.oneOff;
+    expect(
+      (await request(h.url).post("/api/checks").set(as(h.pharmacistKey)).send({ visitId: c.originalVisitId })).status,
+    ).toBe(200);
+    await dispenseAtOtherPharmacy(h.rx.sandbox!, h.rx.demo!.otherPharmacyCode, c, { refillNo: 1, at: new Date() });
+    h.rx.sandbox!.faults.set({ drop: true, only: ["prescriptionStatus", "passCard"] });
+    try {
+      const late = await request(h.url)
+        .post("/api/dispensings")
+        .set(as(h.pharmacistKey))
+        .send({ visitId: c.originalVisitId, refillNo: 1, card: cardOf(c), override: { reason: "健保署連線中斷" } });
+      expect(late.status).toBe(201);
+    } finally {
+      h.rx.sandbox!.faults.clear();
+    }
     const before = await request(h.url).get("/api/outbox").set(as(h.pharmacistKey));
     expect(before.status).toBe(200);
     expect(before.body.entries.length).toBeGreaterThan(0);
@@ -258,14 +282,15 @@ describe("dispensing flow over HTTP (real service)", () => {
     expect(run.status).toBe(200);
     expect(run.body).toMatchObject({ uploaded: expect.any(Number), failed: expect.any(Number) });
     const after = await request(h.url).get("/api/outbox").set(as(h.pharmacistKey));
-    for (const entry of after.body.entries) {
-      for (const rejection of entry.rejections) {
-        expect(rejection.code).toBeTruthy();
-        expect(rejection.advice.zh.length).toBeGreaterThan(0);
-      }
+    const rejections = after.body.entries.flatMap((e: { rejections: unknown[] }) => e.rejections);
+    expect(rejections.length, "rejections in the outbox").toBeGreaterThan(0);
+    for (const rejection of rejections) {
+      expect(rejection.code).toBeTruthy();
+      expect(rejection.advice.zh.length).toBeGreaterThan(0);
     }
     const rejected = await request(h.url).get("/api/outbox?state=rejected").set(as(h.pharmacistKey));
     expect(rejected.status).toBe(200);
+    expect(rejected.body.entries.length).toBeGreaterThan(0);
     for (const entry of rejected.body.entries) expect(entry.state).toBe("rejected");
     const entry = after.body.entries[0];
     const retry = await request(h.url).post(`/api/outbox/${entry.id}/retry`).set(as(h.pharmacistKey));
