@@ -53,7 +53,9 @@ describe("API bodies", () => {
   });
   afterAll(async () => h.close());
 
-  it("any body gets success or a 4xx problem with zh-TW and English text, never a 500", async () => {
+  it("any body gets success or a 4xx problem with zh-TW and English text, never a 500", {
+    timeout: sized(900_000, 60_000),
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ROUTES), body, async (route, text) => {
         const key = route.key === "owner" ? h.ownerKey : h.pharmacistKey;

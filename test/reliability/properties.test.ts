@@ -27,6 +27,8 @@ import { buildUploadXml, parseUploadXml } from "../../src/nhi/format/xml.js";
 import { sized } from "./testing/mode.js";
 
 const RUNS = { numRuns: sized(10_000, 200) };
+/** Some properties need minutes at 10,000 cases on a busy machine. */
+const LONG = { timeout: sized(600_000, 60_000) };
 
 // --- generators -----------------------------------------------------------------------------------------------
 
@@ -179,7 +181,7 @@ describe("ROC dates", () => {
   });
 });
 
-describe("upload XML", () => {
+describe("upload XML", LONG, () => {
   it("build → parse gives back the records; a cut document never passes as fewer records", () => {
     fc.assert(
       fc.property(fc.array(uploadRecord, { minLength: 1, maxLength: 3 }), fc.nat(), (records, cutAt) => {
@@ -204,7 +206,7 @@ describe("upload XML", () => {
   });
 });
 
-describe("check-result reports", () => {
+describe("check-result reports", LONG, () => {
   it("a report NHI writes reads back with every record number and code; a cut one never yields a partial record", () => {
     fc.assert(
       fc.property(reportEntries, fc.nat(), (entries, cutAt) => {
@@ -239,7 +241,7 @@ describe("check-result reports", () => {
   });
 });
 
-describe("card profile bytes", () => {
+describe("card profile bytes", LONG, () => {
   it("a valid profile round-trips; any 57 bytes decode to a valid identity or a card error", () => {
     const profile = fc.record({
       cardNumber: fc.stringMatching(/^\d{12}$/),
