@@ -264,12 +264,13 @@ describe("dispensing flow over HTTP (real service)", () => {
       (await request(h.url).post("/api/checks").set(as(h.pharmacistKey)).send({ visitId: c.originalVisitId })).status,
     ).toBe(200);
     await dispenseAtOtherPharmacy(h.rx.sandbox!, h.rx.demo!.otherPharmacyCode, c, { refillNo: 1, at: new Date() });
+    const card = await evidenceOf(h, c);
     h.rx.sandbox!.faults.set({ drop: true, only: ["prescriptionStatus", "passCard"] });
     try {
       const late = await request(h.url)
         .post("/api/dispensings")
         .set(as(h.pharmacistKey))
-        .send({ visitId: c.originalVisitId, refillNo: 1, card: cardOf(c), override: { reason: "健保署連線中斷" } });
+        .send({ visitId: c.originalVisitId, refillNo: 1, card, override: { reason: "健保署連線中斷" } });
       expect(late.status).toBe(201);
     } finally {
       h.rx.sandbox!.faults.clear();
