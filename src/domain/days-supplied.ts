@@ -2,7 +2,7 @@
  * Days supplied (給藥日份) for one dispensing: 1 up to the prescription's days per refill (M20); a chronic refill
  * supplies at most 30 days at a time. One rule for dispensing and for correcting a record.
  */
-import { MAX_DAYS_PER_CHRONIC_DISPENSING } from "./refill-rules.js";
+import { MAX_DAYS_PER_CHRONIC_DISPENSING } from "./limits.js";
 
 export interface DaysPerRefill {
   chronic: boolean;

@@ -5,6 +5,7 @@
  */
 import type { Decision } from "./decision-result.js";
 import type { CardIdentity } from "./identity.js";
+import { MAX_TOTAL_DAYS } from "./limits.js";
 import { msg } from "./message.js";
 import type { PrescriptionOrder, PrescriptionStatus, PrescriptionStatusResult } from "./prescription.js";
 import type { PrescriptionView, RefillView } from "./prescription-view.js";
@@ -13,7 +14,6 @@ import type { DecisionReason } from "./reasons.js";
 import {
   exceedsTotalDays,
   laterDispensed,
-  MAX_TOTAL_DAYS,
   nextRefill,
   type RefillFact,
   totalDays,

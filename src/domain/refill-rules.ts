@@ -6,13 +6,9 @@
  * of `days` days dispensed on day P lasts P … P+days−1, so the window is P+days−10 … P+days−1 (both inclusive).
  * NHI's exact day arithmetic is unverified (domain.md §10.5); this is the common pharmacy reading.
  */
+import { MAX_TOTAL_DAYS, WINDOW_DAYS_BEFORE_RUN_OUT } from "./limits.js";
 import type { RefillState } from "./prescription.js";
 import { addDays, type RocDate, type RocDateTime } from "./roc-date.js";
-
-export const WINDOW_DAYS_BEFORE_RUN_OUT = 10;
-export const MAX_TOTAL_DAYS = 90;
-export const MAX_DAYS_PER_CHRONIC_DISPENSING = 30;
-export const CHRONIC_REFILL_COUNT = { min: 2, max: 4 } as const;
 
 export interface RefillWindow {
   /** First day refill n may be dispensed (10 days before the previous supply runs out). */

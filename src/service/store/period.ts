@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 import { prescriptionView, refillFacts } from "../../domain/decision.js";
+import { MAX_DAYS_PER_DISPENSING, WINDOW_DAYS_BEFORE_RUN_OUT } from "../../domain/limits.js";
 import { nextRefill, windowFor, windowPosition } from "../../domain/refill-rules.js";
 import { addDays, type RocDate } from "../../domain/roc-date.js";
 import { groupBy } from "../../reports/group.js";
@@ -20,8 +21,8 @@ type Db = Kysely<Database>;
  * told us, elsewhere) between from − 89 and to + 9 days (window = P + N − 10 … P + N − 1 with 1 ≤ N ≤ 90).
  */
 function dueCandidates(db: Db, from: RocDate, to: RocDate) {
-  const earliest = `${addDays(from, 1 - MAX_DAYS)}000000`;
-  const latest = `${addDays(to, WINDOW_LEAD_DAYS - 1)}235959`;
+  const earliest = `${addDays(from, 1 - MAX_DAYS_PER_DISPENSING)}000000`;
+  const latest = `${addDays(to, WINDOW_DAYS_BEFORE_RUN_OUT - 1)}235959`;
   return db
     .selectFrom("dispensings")
     .select("original_visit_id")
@@ -42,10 +43,6 @@ type IdSource = readonly string[] | ReturnType<typeof dueCandidates>;
 
 /** At most this many IDs go into one IN list (SQLite's and PostgreSQL's parameter limits are far above it). */
 const CHUNK = 900;
-/** The longest supply one dispensing may cover (the dispensings table's CHECK). */
-const MAX_DAYS = 90;
-/** A refill window opens 10 days before the previous supply runs out. */
-const WINDOW_LEAD_DAYS = 10;
 
 interface LoadedPrescription {
   view: PrescriptionView;
