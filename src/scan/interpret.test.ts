@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeLocation, interpretCodes, type RawCode } from "./interpret.js";
+import { describeLocation } from "./geometry.js";
+import { interpretCodes, type RawCode } from "./interpret.js";
 
 const A = "1BYFWZQ21QQXY3B54X0L";
 const B = "7K3M9PQ2RX4T8VW5YZ6H";

@@ -7,18 +7,9 @@
 import { type Message, msg } from "../domain/message.js";
 import { isVirtualCardToken } from "../domain/virtual-card-token.js";
 import { describeCorrections, parseVisitId, type VisitIdCorrection } from "../domain/visit-id.js";
+import { type Box, boxOf, type Corners, describeLocation, gap, longestSide, unionBox } from "./geometry.js";
 
-export interface Point {
-  x: number;
-  y: number;
-}
-
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box, Corners, Point } from "./geometry.js";
 
 /** "1d" for linear barcodes (Code 128, Code 39…), "qr" for QR codes, "text" for what was typed or wedge-scanned. */
 export type CodeForm = "1d" | "qr" | "text";
@@ -28,7 +19,7 @@ export interface RawCode {
   /** zxing format name: "Code128", "Code39", "QRCode"… */
   format: string;
   text: string;
-  corners?: { topLeft: Point; topRight: Point; bottomRight: Point; bottomLeft: Point };
+  corners?: Corners;
 }
 
 export type CodeMeaning =
@@ -119,44 +110,6 @@ export function formOf(format: string): CodeForm {
   return /QR/i.test(format) ? "qr" : "1d";
 }
 
-function boxOf(corners: NonNullable<RawCode["corners"]>): Box {
-  const xs = [corners.topLeft.x, corners.topRight.x, corners.bottomRight.x, corners.bottomLeft.x];
-  const ys = [corners.topLeft.y, corners.topRight.y, corners.bottomRight.y, corners.bottomLeft.y];
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
-}
-
-function unionBox(boxes: Box[]): Box | undefined {
-  if (boxes.length === 0) return undefined;
-  const x = Math.min(...boxes.map((b) => b.x));
-  const y = Math.min(...boxes.map((b) => b.y));
-  const right = Math.max(...boxes.map((b) => b.x + b.width));
-  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
-  return { x, y, width: right - x, height: bottom - y };
-}
-
-/** Thirds of the page: 「頁面左上」 / "top left of the page". */
-export function describeLocation(box: Box, image: { width: number; height: number }): Message {
-  const cx = (box.x + box.width / 2) / image.width;
-  const cy = (box.y + box.height / 2) / image.height;
-  const col = cx < 1 / 3 ? 0 : cx < 2 / 3 ? 1 : 2;
-  const row = cy < 1 / 3 ? 0 : cy < 2 / 3 ? 1 : 2;
-  const zhPlaces = [
-    ["左上", "上方中間", "右上"],
-    ["左側中間", "中央", "右側中間"],
-    ["左下", "下方中間", "右下"],
-  ];
-  const enRow = ["top", "middle", "bottom"][row]!;
-  const enCol = ["left", "centre", "right"][col]!;
-  const zh = `頁面${zhPlaces[row]![col]!}`;
-  const en = row === 1 && col === 1 ? "centre of the page" : `${enRow} ${enCol} of the page`;
-  return msg(
-    `${zh}（x=${Math.round(box.x)}, y=${Math.round(box.y)}）`,
-    `${en} (x=${Math.round(box.x)}, y=${Math.round(box.y)})`,
-  );
-}
-
 /** What one scanned or typed text is: a visit ID (with corrections), a virtual-card token, or neither (and why). */
 export function meaningOf(text: string): CodeMeaning {
   if (isVirtualCardToken(text)) return { kind: "virtual-card", token: text.trim() };
@@ -180,17 +133,6 @@ export function meaningOf(text: string): CodeMeaning {
     };
   }
   return { kind: "other", reason: parsed.reason };
-}
-
-/** Gap between two boxes (0 when they overlap). */
-function gap(a: Box, b: Box): number {
-  const dx = Math.max(0, Math.max(a.x, b.x) - Math.min(a.x + a.width, b.x + b.width));
-  const dy = Math.max(0, Math.max(a.y, b.y) - Math.min(a.y + a.height, b.y + b.height));
-  return Math.hypot(dx, dy);
-}
-
-function longestSide(boxes: Box[]): number {
-  return Math.max(0, ...boxes.map((b) => Math.max(b.width, b.height)));
 }
 
 interface Group {
