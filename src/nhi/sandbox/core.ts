@@ -15,7 +15,7 @@ import type {
   UploadReceipt,
   VirtualCardResult,
 } from "../client.js";
-import type { CheckContext, CheckError, Mutation } from "./central-checks.js";
+import type { CheckContext, Mutation } from "./central-checks.js";
 import { checkDocument, type UploadDoc } from "./check-document.js";
 import { type ControlSoftwareBackend, createControlSoftware, simulatedCardNumber } from "./control-software.js";
 import type { UploadRecord } from "./format-bridge.js";
