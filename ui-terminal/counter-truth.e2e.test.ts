@@ -1,0 +1,135 @@
+/**
+ * Issue 14's situations at the real counter: `rxdesk ui` in tmux (80×24) on a fresh data folder with the demo
+ * prescriptions, and the patients' virtual cards put into and pulled from the vpcd reader mid-flow (pcscd).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCardFixtures } from "../src/card/virtual-card/fixture.js";
+import { RemoteVirtualCard } from "../src/card/virtual-card/remote.js";
+import { type DemoCase, demoList } from "../src/demo/cases.js";
+import { createRxdesk } from "../src/service/bootstrap.js";
+import { ensurePcscd, lockReader, waitForCard } from "../test/support/pcscd.js";
+import { startTmuxUi, type TmuxUi } from "../test/support/tmux-ui.js";
+
+const READER = "Virtual PCD 00 01";
+const PORT = 35964;
+
+let dataDir: string;
+let cases: Record<string, DemoCase>;
+let ui: TmuxUi;
+let card: RemoteVirtualCard | undefined;
+let releaseReader: (() => void) | undefined;
+
+async function insert(profile: string, name: string): Promise<void> {
+  card = RemoteVirtualCard.fromFixture(loadCardFixtures().get(profile)!, { port: PORT });
+  await card.insert();
+  await ui.waitScreen(`健保卡：${name}`);
+}
+
+async function pull(): Promise<void> {
+  await card?.remove();
+  card = undefined;
+  await ui.waitScreen("讀卡機就緒");
+}
+
+beforeAll(async () => {
+  expect(spawnSync("tmux", ["-V"]).status, "tmux must be installed (scripts/setup.sh)").toBe(0);
+  dataDir = mkdtempSync(join(tmpdir(), "rxdesk-ui-truth-"));
+  const rx = await createRxdesk({ dataDir, demo: true });
+  cases = Object.fromEntries(demoList(rx.demo!).map((c) => [c.scenario, c]));
+  await rx.close();
+  expect(await ensurePcscd()).toContain(READER);
+  releaseReader = await lockReader(READER);
+  await waitForCard(READER, false, 10_000);
+  ui = startTmuxUi({ dataDir, reader: READER, name: "ui-truth" });
+  await ui.waitScreen("讀卡機就緒");
+}, 180_000);
+
+afterAll(async () => {
+  await card?.remove();
+  releaseReader?.();
+  ui?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("counter truth in a terminal", () => {
+  it("1: a chronic refill scanned before the card is 需健保卡; the card going in re-decides by itself", async () => {
+    const fresh = cases.chronicFresh!;
+    ui.scan(fresh.visitId);
+    let s = await ui.waitScreen("需 健 保 卡");
+    expect(s).not.toContain("可 調 劑");
+    expect(s).not.toContain("F9 確認調劑");
+    await insert(fresh.cardProfile, fresh.patientName);
+    s = await ui.waitScreen("F9 確認調劑");
+    expect(s).toContain("可 調 劑");
+    expect(s).toContain("✓ 健保卡相符");
+    await pull();
+    s = await ui.waitScreen("需 健 保 卡");
+  }, 90_000);
+
+  it("2: another person's card names both people; the patient line is the prescription's patient", async () => {
+    const oneOff = cases.oneOff!;
+    await insert("citizen-wang", "王小明");
+    ui.scan(oneOff.visitId);
+    const s = await ui.waitScreen("健保卡與處方箋不是同一人");
+    expect(s).toContain("卡：王小明");
+    expect(s).not.toMatch(/處方：王小明/);
+    expect(s).toMatch(new RegExp(`病人 .*${oneOff.patientNationalId}`));
+    expect(s).toContain("不 可 調 劑");
+    await pull();
+  }, 90_000);
+
+  it("4: a keystroke sets the decision aside and F9 does nothing until Enter", async () => {
+    const oneOff = cases.oneOff!;
+    ui.scan(oneOff.visitId);
+    await ui.waitScreen("F9 確認調劑");
+    ui.key("-l", "KGZW");
+    let s = await ui.waitScreen("輸入中");
+    expect(s).not.toContain("F9 確認調劑");
+    ui.key("F9");
+    await new Promise((r) => setTimeout(r, 1500));
+    s = ui.screen();
+    expect(s).not.toContain("已調劑");
+    ui.key("Escape", "Escape");
+  }, 90_000);
+
+  it("3: two F9 in a burst dispense once and the success stays on screen", async () => {
+    const oneOff = cases.oneOff!;
+    ui.scan(oneOff.visitId);
+    await ui.waitScreen("F9 確認調劑");
+    ui.key("F9", "F9");
+    const s = await ui.waitScreen("已調劑");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ui.screen()).not.toContain("未調劑");
+    expect(s).toContain("已調劑");
+  }, 90_000);
+
+  it("5: refills dispensed elsewhere are history, not a duplicate alarm", async () => {
+    const elsewhere = cases.dispensedElsewhere!;
+    await insert(elsewhere.cardProfile, elsewhere.patientName);
+    ui.scan(elsewhere.visitId);
+    const s = await ui.waitScreen("不 可 調 劑");
+    expect(s).toContain("已領");
+    expect(s).toContain("尚未到可調劑期間");
+    expect(s).not.toContain("D025");
+    await pull();
+  }, 90_000);
+
+  it("6: no card: F9 takes the ID typed from the paper with a reason", async () => {
+    const j000 = cases.j000ClinicClosed!;
+    ui.scan(j000.visitId);
+    await ui.waitScreen("需 健 保 卡");
+    ui.key("F9");
+    await ui.waitScreen("依處方箋輸入病人身分證號");
+    ui.scan(j000.patientNationalId);
+    await ui.waitScreen("未讀卡理由");
+    ui.scan("病人忘記帶卡");
+    const s = await ui.waitScreen("F9 確認調劑");
+    expect(s).toContain("依紙本輸入");
+    ui.key("F9");
+    await ui.waitScreen("已調劑");
+  }, 90_000);
+});
