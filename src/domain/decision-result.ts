@@ -23,7 +23,7 @@ export interface Decision {
   evidence?: { source: CardIdentity["source"]; nationalId: string };
   /**
    * Names this decision (input, evidence, refill, outcome, reasons, refill states): a confirm that carries it is
-   * refused with the fresh decision (409) when the decision would now differ.
+   * refused with the fresh decision (a conflict) when the decision would now differ.
    */
   token?: string;
   /** The refill this dispensing would be (1-based). */

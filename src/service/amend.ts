@@ -27,7 +27,7 @@ export function deleteDispensing(ctx: ServiceContext, request: DeleteRequest): P
     const pharmacistId = requireReasonAndPharmacist(request.pharmacistId, request.reason);
     const row = await liveDispensing(ctx, request.dispensingId);
     const laterHere = await laterLiveRefillsHere(ctx.db, row.original_visit_id, row.refill_no);
-    if (laterHere.length > 0) throw new Rejection(409, [block("later-refill-here", { later: laterHere })]);
+    if (laterHere.length > 0) throw new Rejection("conflict", [block("later-refill-here", { later: laterHere })]);
     // D035: a later refill executed elsewhere (NHI's view, or our last copy of it when NHI is down).
     const fetched = await fetchStatus(ctx, row.original_visit_id);
     if (fetched.reachable && fetched.result.found) await syncStatus(ctx, fetched.result.status, ctx.now());
@@ -39,7 +39,7 @@ export function deleteDispensing(ctx: ServiceContext, request: DeleteRequest): P
     );
     const e = elsewhere[0];
     if (e) {
-      throw new Rejection(409, [
+      throw new Rejection("conflict", [
         block("later-refill-elsewhere", { refillNo: e.refill_no, by: e.dispensed_by ?? "?" }, "D035"),
       ]);
     }
@@ -47,7 +47,7 @@ export function deleteDispensing(ctx: ServiceContext, request: DeleteRequest): P
     const reason = request.reason.trim();
     await ctx.db.transaction().execute(async (trx) => {
       if (!(await markDeleted(trx, row.id, now, reason))) {
-        throw new Rejection(409, [block("record-deleted", {})]);
+        throw new Rejection("conflict", [block("record-deleted", {})]);
       }
       // Never sent: withdraw it. Sent (or maybe sent): queue H01=D.
       const entries = await liveEntriesOf(trx, row.id);
@@ -92,12 +92,14 @@ export function correctDispensing(ctx: ServiceContext, request: CorrectRequest):
     const now = ctx.now();
     const visitDateTime = row.visit_date_time as RocDateTime;
     if (!correctionAllowed(visitDateTime, rocDateFromDate(now))) {
-      throw new Rejection(422, [block("correction-deadline-passed", { deadline: correctionDeadline(visitDateTime) })]);
+      throw new Rejection("invalid", [
+        block("correction-deadline-passed", { deadline: correctionDeadline(visitDateTime) }),
+      ]);
     }
     const prescription = await prescriptionRow(ctx.db, row.original_visit_id);
     const days = request.days ?? row.days;
     const limits = { chronic: prescription.chronic === 1, daysPerRefill: prescription.days_per_refill };
-    if (!daysSuppliedAllowed(days, limits)) throw new Rejection(422, [daysSuppliedProblem(days, limits)]);
+    if (!daysSuppliedAllowed(days, limits)) throw new Rejection("invalid", [daysSuppliedProblem(days, limits)]);
     const record = withDays(JSON.parse(row.record_json) as UploadRecord, days);
     const reason = request.reason.trim();
     await ctx.db.transaction().execute(async (trx) => {
@@ -110,7 +112,7 @@ export function correctDispensing(ctx: ServiceContext, request: CorrectRequest):
         at: now,
       });
       if (!stored) {
-        throw new Rejection(409, [block("record-changed")]);
+        throw new Rejection("conflict", [block("record-changed")]);
       }
       // A correction not yet sent simply replaces the waiting one (last write wins anyway).
       await withdrawUnsent(trx, row.id, row.data_format);
@@ -150,10 +152,10 @@ function amendment(ctx: ServiceContext, row: DispensingRow, at: Date, pharmacist
 async function liveDispensing(ctx: ServiceContext, id: string): Promise<DispensingRow> {
   const row = await findDispensing(ctx.db, id);
   if (!row) {
-    throw new Rejection(404, [block("no-such-dispensing", { id })]);
+    throw new Rejection("not-found", [block("no-such-dispensing", { id })]);
   }
   if (row.status !== "active") {
-    throw new Rejection(409, [block("record-deleted", { deletedAt: row.deleted_at })]);
+    throw new Rejection("conflict", [block("record-deleted", { deletedAt: row.deleted_at })]);
   }
   return row;
 }
@@ -161,10 +163,10 @@ async function liveDispensing(ctx: ServiceContext, id: string): Promise<Dispensi
 function requireReasonAndPharmacist(pharmacistId: string, reason: string): string {
   const pharmacist = checkNationalId(pharmacistId ?? "");
   if (!pharmacist.valid) {
-    throw new Rejection(422, [block("invalid-pharmacist-id", { detail: pharmacist.reason })]);
+    throw new Rejection("invalid", [block("invalid-pharmacist-id", { detail: pharmacist.reason })]);
   }
   if (!reason || reason.trim().length === 0) {
-    throw new Rejection(422, [block("reason-required")]);
+    throw new Rejection("invalid", [block("reason-required")]);
   }
   return pharmacist.nationalId;
 }
@@ -173,7 +175,7 @@ async function refusalsAsResult(fn: () => Promise<MutationResult>): Promise<Muta
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof Rejection) return { ok: false, status: error.status, reasons: error.reasons };
+    if (error instanceof Rejection) return { ok: false, kind: error.kind, reasons: error.reasons };
     throw error;
   }
 }

@@ -13,19 +13,19 @@ async function blockedCount(): Promise<number> {
 }
 
 describe("confirming a decision", () => {
-  it("a chronic refill without a card is card-needed: never dispensed, refused 422, nothing logged as blocked", async () => {
+  it("a chronic refill without a card is card-needed: never dispensed, refused as invalid, nothing logged as blocked", async () => {
     h = await createHarness("sqlite");
     const c = h.scenarios.cases.chronicFresh;
     const d = await h.service.check({ visitIdInput: c.originalVisitId });
     expect(d.outcome).toBe("card-needed");
     expect(d.missingEvidence).toBe("patient-card");
     const r = await h.service.dispense({ visitIdInput: c.originalVisitId, refillNo: 1, pharmacistId: PHARMACIST });
-    expect(r).toMatchObject({ ok: false, status: 422, reasons: [{ code: "no-card-chronic", severity: "block" }] });
+    expect(r).toMatchObject({ ok: false, kind: "invalid", reasons: [{ code: "no-card-chronic", severity: "block" }] });
     expect(await blockedCount()).toBe(0);
     expect(await h.service.recentDispensings(5)).toEqual([]);
   });
 
-  it("a token from another moment is refused with the fresh decision (409) and logs no refusal", async () => {
+  it("a token from another moment is refused with the fresh decision (a conflict) and logs no refusal", async () => {
     h = await createHarness("sqlite");
     const c = h.scenarios.cases.chronicFresh;
     const card = h.card(c);
@@ -40,7 +40,7 @@ describe("confirming a decision", () => {
       card,
       decisionToken: without.token,
     });
-    expect(stale).toMatchObject({ ok: false, status: 409, reasons: [{ code: "decision-changed" }] });
+    expect(stale).toMatchObject({ ok: false, kind: "conflict", reasons: [{ code: "decision-changed" }] });
     expect(!stale.ok && stale.decision?.token).toBe(withCard.token);
     expect(await blockedCount()).toBe(0);
     const ok = await h.service.dispense({

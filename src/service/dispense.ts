@@ -29,7 +29,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   const pharmacist = checkNationalId(request.pharmacistId ?? "");
   if (!pharmacist.valid) {
     const reasons = [block("invalid-pharmacist-id", { detail: pharmacist.reason })];
-    return { ok: false, status: 422, reasons };
+    return { ok: false, kind: "invalid", reasons };
   }
   // A confirmation that already succeeded (a second F9, a retried POST) gets its first success again.
   const repeated = await repeatedConfirm(ctx, request.confirmKey);
@@ -41,34 +41,34 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
     const duplicate = alreadyDispensed({ ...asked, here: asked.dispensedHere }, ctx.options.institutionName);
     const refused: Decision = { ...decision, outcome: "block", reasons: [duplicate] };
     await logBlocked(ctx, refused, pharmacist.nationalId);
-    return { ok: false, status: 409, decision, reasons: [duplicate] };
+    return { ok: false, kind: "conflict", decision, reasons: [duplicate] };
   }
   // The decision being confirmed is not the one that holds now: no dispensing, and no refusal logged — the
   // pharmacist sees the fresh decision and decides again.
   if (request.decisionToken && request.decisionToken !== decision.token) {
-    return { ok: false, status: 409, decision, reasons: [decisionChanged()] };
+    return { ok: false, kind: "conflict", decision, reasons: [decisionChanged()] };
   }
   if (decision.outcome === "card-needed") {
     const reasons = decision.reasons
       .filter((r) => r.code === "no-card-chronic")
       .map((r) => ({ ...r, severity: "block" as const }));
-    return { ok: false, status: 422, decision, reasons };
+    return { ok: false, kind: "invalid", decision, reasons };
   }
   if (decision.outcome === "block") {
     await logBlocked(ctx, decision, pharmacist.nationalId);
     const reasons = decision.reasons.filter((r) => r.severity === "block");
     const conflict = reasons.some((r) => isConflict(r));
-    return { ok: false, status: conflict ? 409 : 422, decision, reasons };
+    return { ok: false, kind: conflict ? "conflict" : "invalid", decision, reasons };
   }
   const status = nhi.reachable ? (nhi.result.found ? nhi.result.status : undefined) : nhi.cached;
   if (!status || !decision.originalVisitId || decision.refillNo === undefined) {
-    return { ok: false, status: 422, decision, reasons: decision.reasons };
+    return { ok: false, kind: "invalid", decision, reasons: decision.reasons };
   }
   const refillNo = decision.refillNo;
   if (request.refillNo !== refillNo) {
     return {
       ok: false,
-      status: 409,
+      kind: "conflict",
       decision,
       reasons: [block("stale-decision", { requested: request.refillNo, due: refillNo })],
     };
@@ -77,17 +77,22 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   if (decision.outcome === "override" && !overrideReason) {
     return {
       ok: false,
-      status: 403,
+      kind: "override",
       decision,
       reasons: [reason("nhi-unreachable", "override", { during: "confirm" })],
     };
   }
   const cause = checkCounterAbnormalCode(request.override?.abnormalCode);
   if (!cause.valid)
-    return { ok: false, status: 422, decision, reasons: [block("abnormal-code-invalid", { detail: cause.reason })] };
+    return {
+      ok: false,
+      kind: "invalid",
+      decision,
+      reasons: [block("abnormal-code-invalid", { detail: cause.reason })],
+    };
   const days = request.days ?? status.daysPerRefill;
   if (!daysSuppliedAllowed(days, status)) {
-    return { ok: false, status: 422, decision, reasons: [daysSuppliedProblem(days, status)] };
+    return { ok: false, kind: "invalid", decision, reasons: [daysSuppliedProblem(days, status)] };
   }
 
   const now = ctx.now();
@@ -100,17 +105,17 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   });
   if (!own.ok && own.needsOverride) {
     const asOverride: Decision = { ...decision, outcome: "override", nhiReachable: false };
-    return { ok: false, status: 403, decision: asOverride, reasons: [own.reason] };
+    return { ok: false, kind: "override", decision: asOverride, reasons: [own.reason] };
   }
-  if (!own.ok) return { ok: false, status: 422, decision, reasons: [own.reason] };
+  if (!own.ok) return { ok: false, kind: "invalid", decision, reasons: [own.reason] };
   const { visitId, visitDateTime, abnormal, pass } = own.visit;
   const j000 = refillNo >= 2 && !status.originalSequenceNumber;
   const confirmed = request.j000Confirmation;
   if (j000 && !(confirmed?.cloudRecordChecked && confirmed.prescriberAsked)) {
-    return { ok: false, status: 403, decision, reasons: [j000ConfirmationRequired()] };
+    return { ok: false, kind: "override", decision, reasons: [j000ConfirmationRequired()] };
   }
   const supplement = supplementProblem(request.supplement, status.originalVisitDateTime, visitDateTime);
-  if (supplement) return { ok: false, status: 422, decision, reasons: [supplement] };
+  if (supplement) return { ok: false, kind: "invalid", decision, reasons: [supplement] };
   const record = buildDispensingRecord({
     dataFormat: abnormal ? "B" : "A",
     pharmacyCode: ctx.pharmacy.institutionCode,
@@ -132,7 +137,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   const incomplete = validateRecord(record, 1, { pharmacy: true }).map((f) =>
     block("record-incomplete", { field: f.field, code: f.code, detail: f.message }, f.code),
   );
-  if (incomplete.length > 0) return { ok: false, status: 422, decision, reasons: incomplete };
+  if (incomplete.length > 0) return { ok: false, kind: "invalid", decision, reasons: incomplete };
 
   const id = randomUUID();
   try {
@@ -189,7 +194,7 @@ async function lostRace(
     ...(winner ? { at: winner.visit_date_time as RocDateTime, pharmacistId: winner.pharmacist_id } : {}),
   });
   await logBlocked(ctx, { ...again.decision, outcome: "block", reasons: [reason] }, pharmacistId);
-  return { ok: false, status: 409, decision: again.decision, reasons: [reason] };
+  return { ok: false, kind: "conflict", decision: again.decision, reasons: [reason] };
 }
 
 /** The first success of a confirmation already made, with the next refill's window as it was then. */

@@ -121,7 +121,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
       card: h.card(c),
     });
     expect(attempt.ok).toBe(false);
-    if (!attempt.ok) expect(attempt.status).toBe(409);
+    if (!attempt.ok) expect(attempt.kind).toBe("conflict");
   });
 
   it("reflects the prescriber's C and E: restored refill 3 dispensable, events in the refill log", async () => {
@@ -241,7 +241,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
       card: h.card(c),
     });
     expect(p.ok).toBe(false);
-    if (!p.ok) expect(p.status).toBe(422);
+    if (!p.ok) expect(p.kind).toBe("invalid");
     if (!p.ok) expect(p.reasons.map((x) => x.code)).toEqual(["invalid-pharmacist-id"]);
     const stale = await h.service.dispense({
       visitIdInput: c.originalVisitId,
@@ -250,7 +250,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
       card: h.card(c),
     });
     expect(stale.ok).toBe(false);
-    if (!stale.ok) expect(stale.status).toBe(409);
+    if (!stale.ok) expect(stale.kind).toBe("conflict");
     expect(await h.db.db.selectFrom("dispensings").select("id").execute()).toEqual([]);
   });
 
@@ -325,7 +325,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     });
     expect(del.ok).toBe(false);
     if (!del.ok) {
-      expect(del.status).toBe(409);
+      expect(del.kind).toBe("conflict");
       expect(del.reasons[0]!.nhiCode).toBe("D035");
       expect(del.reasons[0]!.code).toBe("later-refill-elsewhere");
     }
@@ -361,7 +361,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     });
     expect(late.ok).toBe(false);
     if (!late.ok) {
-      expect(late.status).toBe(422);
+      expect(late.kind).toBe("invalid");
       expect(late.reasons[0]!.message.zh).toContain("115/04/30");
       expect(late.reasons[0]!.code).toBe("correction-deadline-passed");
     }
@@ -386,7 +386,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     expect(d.reasons.find((r) => r.code === "nhi-unreachable")?.message.en).toMatch(/local data only/);
     const noReason = await h.dispenseHere(c, 2);
     expect(noReason.ok).toBe(false);
-    if (!noReason.ok) expect(noReason.status).toBe(403);
+    if (!noReason.ok) expect(noReason.kind).toBe("override");
     const r = await h.service.dispense({
       visitIdInput: c.originalVisitId,
       refillNo: 2,
@@ -530,7 +530,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     for (const r of results.filter((x) => !x.ok)) {
-      if (!r.ok) expect(r.status).toBe(409);
+      if (!r.ok) expect(r.kind).toBe("conflict");
     }
     const rows = await h.db.db.selectFrom("dispensings").select("id").execute();
     expect(rows).toHaveLength(1);

@@ -1,6 +1,6 @@
 /** Blocking reasons with the catalogue's words, and the refusal that amend operations throw to their caller. */
 import { type ReasonArgs, reason } from "../domain/reason-text.js";
-import { type ReasonCode, reasonKind } from "../domain/reasons.js";
+import { type ReasonCode, type ReasonKind, reasonKind } from "../domain/reasons.js";
 import type { DecisionReason } from "./types.js";
 
 export function block<C extends ReasonCode>(code: C, ...args: ReasonArgs<C>): DecisionReason {
@@ -14,7 +14,7 @@ export function isConflict(r: DecisionReason): boolean {
 
 export class Rejection extends Error {
   constructor(
-    readonly status: 404 | 409 | 422,
+    readonly kind: ReasonKind,
     readonly reasons: DecisionReason[],
   ) {
     super(reasons.map((r) => r.message.en).join("; "));

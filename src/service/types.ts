@@ -6,7 +6,7 @@ import type { Decision } from "../domain/decision-result.js";
 import type { CardIdentity } from "../domain/identity.js";
 import type { Message } from "../domain/message.js";
 import type { PrescriptionView } from "../domain/prescription-view.js";
-import type { DecisionReason } from "../domain/reasons.js";
+import type { DecisionReason, ReasonKind } from "../domain/reasons.js";
 import type { RefillEventType } from "../domain/refill-log.js";
 import type { RefillWindow } from "../domain/refill-rules.js";
 import type { RocDate, RocDateTime } from "../domain/roc-date.js";
@@ -25,7 +25,7 @@ export interface DispenseRequest {
   visitIdInput: string;
   /** Must match the decision's refill; guards against a stale screen. */
   refillNo: number;
-  /** The token of the decision being confirmed: refused (409, fresh decision) when the decision changed. */
+  /** The token of the decision being confirmed: refused (a conflict, with the fresh decision) when the decision changed. */
   decisionToken?: string;
   /**
    * Names this confirmation (the API's Idempotency-Key, the counter's decision on screen): a repeat of a confirmation
@@ -81,7 +81,7 @@ export type DispenseResult =
       /** This confirmation had already succeeded: the first success, returned again. */
       repeated?: boolean;
     }
-  | { ok: false; status: 409 | 422 | 403; decision?: Decision; reasons: DecisionReason[] };
+  | { ok: false; kind: ReasonKind; decision?: Decision; reasons: DecisionReason[] };
 
 export interface DeleteRequest {
   dispensingId: string;
@@ -98,7 +98,7 @@ export interface CorrectRequest {
 
 export type MutationResult =
   | { ok: true; dispensing: DispensingView }
-  | { ok: false; status: 404 | 409 | 422; reasons: DecisionReason[] };
+  | { ok: false; kind: ReasonKind; reasons: DecisionReason[] };
 
 export interface RefillDue {
   originalVisitId: string;

@@ -212,7 +212,7 @@ export class FakeService implements DispensingServiceApi {
     if (this.refuseNext) {
       const reason = { ...this.refuseNext, severity: "block" as const, nhiCode: "D059" };
       this.refuseNext = undefined;
-      return { ok: false as const, status: 422 as const, reasons: [reason] };
+      return { ok: false as const, kind: "invalid" as const, reasons: [reason] };
     }
     const view: DispensingView = {
       id: `disp${this.dispensings.length + 1}`,
@@ -239,7 +239,7 @@ export class FakeService implements DispensingServiceApi {
   async deleteDispensing(request: Parameters<DispensingServiceApi["deleteDispensing"]>[0]) {
     this.calls.push({ method: "deleteDispensing", args: request });
     const found = this.dispensings.find((x) => x.id === request.dispensingId);
-    if (!found) return { ok: false as const, status: 404 as const, reasons: [] };
+    if (!found) return { ok: false as const, kind: "not-found" as const, reasons: [] };
     found.status = "deleted";
     return { ok: true as const, dispensing: found };
   }
@@ -247,7 +247,7 @@ export class FakeService implements DispensingServiceApi {
   async correctDispensing(request: Parameters<DispensingServiceApi["correctDispensing"]>[0]) {
     this.calls.push({ method: "correctDispensing", args: request });
     const found = this.dispensings.find((x) => x.id === request.dispensingId);
-    if (!found) return { ok: false as const, status: 404 as const, reasons: [] };
+    if (!found) return { ok: false as const, kind: "not-found" as const, reasons: [] };
     if (request.days) found.days = request.days;
     return { ok: true as const, dispensing: found };
   }

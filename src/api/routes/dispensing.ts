@@ -17,6 +17,7 @@ import type { CardIdentity, DecisionReason, MutationResult } from "../../service
 import { auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
 import { type Principal, ROLES } from "../keys.js";
+import { outcomeStatus } from "../outcome-status.js";
 import { present } from "../present.js";
 import { ApiProblem, problems } from "../problem.js";
 import { type AnyRoute, type ApiContext, defineRoute } from "../route.js";
@@ -55,8 +56,8 @@ function mutationOutcome(ctx: ApiContext, principal: Principal, result: Mutation
     ctx.body = present(principal, result.dispensing);
     return;
   }
-  if (result.status === 404) throw problems.notFound({ zh: "找不到這筆調劑紀錄", en: "No such dispensing" });
-  throw refusal(result.status, result.reasons, {});
+  if (result.kind === "not-found") throw problems.notFound({ zh: "找不到這筆調劑紀錄", en: "No such dispensing" });
+  throw refusal(outcomeStatus(result.kind), result.reasons, {});
 }
 
 const idParams = { id: idParamSchema };
@@ -174,15 +175,12 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
             data: {
               visitIdInput: body.visitId,
               refillNo: body.refillNo,
-              status: result.status === 403 ? 422 : result.status,
+              status: outcomeStatus(result.kind),
               reasons: result.reasons.map((r) => r.code),
               nhiCodes: nhiCodes(result.reasons),
             },
           });
-          // The service answers 403 when an override is needed; over HTTP 403 means "your role may not", so a
-          // missing override reason is a 422 here (the problem code, e.g. nhi-unreachable, says why).
-          const status = result.status === 403 ? 422 : result.status;
-          throw refusal(status, result.reasons, {
+          throw refusal(outcomeStatus(result.kind), result.reasons, {
             ...(result.decision ? { decision: present(principal, result.decision, [card?.nationalId]) } : {}),
           });
         }

@@ -59,7 +59,7 @@ export function createFakeService(): DispensingServiceApi & { dispensings: Dispe
       if (decision.outcome !== "dispense" || decision.refillNo !== request.refillNo) {
         return {
           ok: false,
-          status: 409,
+          kind: "conflict",
           decision,
           reasons: [
             {
@@ -89,13 +89,13 @@ export function createFakeService(): DispensingServiceApi & { dispensings: Dispe
     },
     async deleteDispensing(request) {
       const found = dispensings.find((d) => d.id === request.dispensingId);
-      if (!found) return { ok: false, status: 404, reasons: [] };
+      if (!found) return { ok: false, kind: "not-found", reasons: [] };
       found.status = "deleted";
       return { ok: true, dispensing: found };
     },
     async correctDispensing(request) {
       const found = dispensings.find((d) => d.id === request.dispensingId);
-      if (!found) return { ok: false, status: 404, reasons: [] };
+      if (!found) return { ok: false, kind: "not-found", reasons: [] };
       if (request.days) found.days = request.days;
       return { ok: true, dispensing: found };
     },

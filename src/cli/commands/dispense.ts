@@ -178,7 +178,7 @@ export function register(program: Command): void {
             for (const r of result.reasons) process.stderr.write(`${r.code}: ${localize(r.message, locale)}\n`);
           }
         }
-        process.exitCode = result.ok ? 0 : result.status === 403 ? 3 : 2;
+        process.exitCode = result.ok ? 0 : result.kind === "override" ? 3 : 2;
       } finally {
         await rx.close();
       }
