@@ -6,6 +6,7 @@ import { z } from "zod/v4";
 import { REASON_CODES } from "../../src/domain/reasons.js";
 import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
 import { UPLOAD_STATES } from "../../src/domain/upload-state.js";
+import { problemCodeSchema } from "./problem-codes.js";
 
 export const messageSchema = z
   .object({ zh: z.string(), en: z.string() })
@@ -16,7 +17,7 @@ export const problemSchema = z
     type: z.string().meta({ example: "urn:rxdesk:problem:forbidden" }),
     title: z.string(),
     status: z.int(),
-    code: z.string(),
+    code: problemCodeSchema,
     message: messageSchema,
     nhiCodes: z.array(z.string()).optional().meta({ description: "NHI error codes that apply (D025, D023 …)" }),
     details: z.unknown().optional(),

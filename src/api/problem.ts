@@ -2,13 +2,14 @@
  * The one error shape every API response uses (RFC 9457 style, with zh-TW + English messages):
  * `{ type, title, status, code, message: {zh,en}, nhiCodes?, details? }`.
  */
+import type { ProblemCode } from "../../schemas/api/problem-codes.js";
 import { type Message, msg } from "../domain/message.js";
 
 export interface ProblemBody {
   type: string;
   title: string;
   status: number;
-  code: string;
+  code: ProblemCode;
   message: Message;
   nhiCodes?: string[];
   details?: unknown;
@@ -46,7 +47,7 @@ export function statusTitle(status: number): string {
 export class ApiProblem extends Error {
   override readonly name = "ApiProblem";
   readonly status: number;
-  readonly code: string;
+  readonly code: ProblemCode;
   readonly text: Message;
   readonly nhiCodes?: string[];
   readonly details?: unknown;
@@ -54,7 +55,7 @@ export class ApiProblem extends Error {
 
   constructor(
     status: number,
-    code: string,
+    code: ProblemCode,
     text: Message,
     extra: { nhiCodes?: string[]; details?: unknown; headers?: Record<string, string> } = {},
   ) {
