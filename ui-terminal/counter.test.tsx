@@ -99,6 +99,38 @@ describe("counter", () => {
     expect(app.service.callsOf("dispense")).toHaveLength(1);
   });
 
+  it("a re-decision that answers while the pharmacist types stays set aside", async () => {
+    const service = new FakeService();
+    const app = renderApp({ service });
+    app.cards.send({ type: "reader-added", reader: "ACS ACR39U" });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("F9 確認調劑");
+    // The card put in re-decides; its answer is held until a key has been typed.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = false;
+    const check = service.check.bind(service);
+    service.check = async (input) => {
+      started = true;
+      await gate;
+      return check(input);
+    };
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "A123456789", name: "王小明" },
+    });
+    await vi.waitFor(() => expect(started).toBe(true));
+    await app.press("K");
+    release();
+    const s = await app.waitFor("輸入中");
+    expect(s).not.toContain("F9 確認調劑");
+    await app.press(KEY.f9);
+    expect(app.service.callsOf("dispense")).toEqual([]);
+  });
+
   it("two F9 in one burst dispense once and keep the success on screen", async () => {
     const app = renderApp();
     await app.press(`${RX_OK}\r`);

@@ -87,7 +87,9 @@ export function Counter({
       setPhase({ kind: "checking", input });
       try {
         const decision = await service.check({ visitIdInput: input, card: withCard });
-        if (my === seq.current) setPhase({ kind: "decided", decision, note, cardId: identityKey(withCard) });
+        // An answer that arrives while something new is being typed answers the previous input: set it aside.
+        if (my === seq.current)
+          setPhase({ kind: "decided", decision, note, cardId: identityKey(withCard), stale: fieldRef.current !== "" });
       } catch (error) {
         if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
       }
