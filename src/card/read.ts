@@ -129,12 +129,15 @@ export async function readCardIn(
   try {
     return await readOnce(client, status, commandTimeoutMs);
   } catch (error) {
+    if (!(error instanceof CardError)) throw error;
+    // A card pulled while it answered leaves a cut-off answer: say it was removed, not that the card is broken.
     // A card swapped faster than the reader polls (pcscd still reports the old one) fails its first command with
     // "transaction failed": give the reader a moment to notice the new card and try once more.
-    if (!(error instanceof CardError) || error.code !== "transmit-failed") throw error;
+    if (error.code !== "transmit-failed" && error.code !== "short-response") throw error;
     await sleep(RETRY_AFTER_MS);
     const fresh = await client.status(status.reader);
     if (!fresh.present) throw cardErrors.cardRemoved(status.reader, error.detail);
+    if (error.code === "short-response") throw error;
     return readOnce(client, fresh, commandTimeoutMs);
   }
 }
