@@ -137,6 +137,7 @@ export function Counter({
           decision: result.decision,
           note: result.reasons[0].message,
           cardId: identityKey(card),
+          stale: fieldRef.current !== "",
         });
       } else {
         // Refused at dispense time (stale screen, card missing, NHI said no …): show why, with the fresh decision.
@@ -147,6 +148,7 @@ export function Counter({
           cardId: identityKey(card),
           decision: fresh,
           reasons: [...result.reasons, ...fresh.reasons.filter((r) => !seen.has(r.code))],
+          stale: fieldRef.current !== "",
         });
       }
     } catch (error) {

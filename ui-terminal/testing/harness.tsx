@@ -107,3 +107,12 @@ export function assertFits(frame: string, width = 80, height = 23): void {
     if (columns(line) > width) throw new Error(`line is ${columns(line)} columns (> ${width}): ${line}`);
   }
 }
+
+/** A promise held until `release()`: lets a test type while a service call is in flight. */
+export function gate(): { wait: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const wait = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { wait, release };
+}
