@@ -29,7 +29,7 @@ import { percentile, report } from "./lib.js";
 const ROWS = Number(process.env.RXDESK_BENCH_ROWS ?? 1_000_000);
 const CHECKS = 400;
 const COMMITS = 2000;
-const PHARMACY = { institutionCode: "5901012345", name: "bench" };
+const PHARMACY = { pharmacyCode: "5901012345", name: "bench" };
 const PHARMACIST = "B123456780";
 
 const dir = mkdtempSync(join(tmpdir(), "rxdesk-bench-"));
@@ -125,7 +125,7 @@ async function generate(rows: number, extraPrescriptions: number): Promise<void>
 function recordFor(m16: string, visitId: string, at: RocDateTime) {
   return buildDispensingRecord({
     dataFormat: "A",
-    pharmacyCode: PHARMACY.institutionCode,
+    pharmacyCode: PHARMACY.pharmacyCode,
     pharmacistId: PHARMACIST,
     nationalId: "A123456789",
     birthDate: "0650101",
@@ -200,7 +200,7 @@ async function rawCommits(
         iso,
         m16,
         "A123456789",
-        PHARMACY.institutionCode,
+        PHARMACY.pharmacyCode,
         PHARMACIST,
         "第1次於本藥局調劑",
         "Refill 1 dispensed here",
@@ -225,7 +225,7 @@ async function ourCommits(service: DispensingService, m16s: string[], offset: nu
     await commitDispensing(service.db, {
       id: randomUUID(),
       now,
-      pharmacyCode: PHARMACY.institutionCode,
+      pharmacyCode: PHARMACY.pharmacyCode,
       pharmacistId: PHARMACIST,
       prescription: {
         originalVisitId: m16,
@@ -249,8 +249,8 @@ async function main(): Promise<void> {
   const opened = await openDatabase({ engine: "sqlite", file });
   const emptyDb = await openDatabase({ engine: "sqlite", file: join(dir, "empty.sqlite3") });
   const sandbox = await createSandbox();
-  await sandbox.registerInstitution({ code: PHARMACY.institutionCode, kind: "pharmacy", name: PHARMACY.name });
-  const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.institutionCode });
+  await sandbox.registerInstitution({ code: PHARMACY.pharmacyCode, kind: "pharmacy", name: PHARMACY.name });
+  const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.pharmacyCode });
   const service = new DispensingService({ db: opened.db, engine: "sqlite", nhi: sandbox.client, pharmacy: PHARMACY });
   const emptyService = new DispensingService({
     db: emptyDb.db,

@@ -19,7 +19,7 @@ import { shipped } from "./lib.js";
 
 export const HISTORY_DISPENSINGS = Number(process.env.RXDESK_BENCH_HISTORY ?? 1_000_000);
 export const MONTH_DISPENSINGS = 3000;
-export const INSTITUTION_CODE = "5901012345";
+export const PHARMACY_CODE = "5901012345";
 export const PHARMACIST_ID = "B123456780";
 /** The busy month (Taiwan time) and the year around it. */
 export const MONTH = {
@@ -71,7 +71,7 @@ async function fill(config: Parameters<typeof import("../src/db/open.js").openDa
   const { openDatabase } = await shipped<typeof import("../src/db/open.js")>("src/db/open.ts");
   const db = await openDatabase(config);
   try {
-    const common = { institutionCode: INSTITUTION_CODE, pharmacistId: PHARMACIST_ID };
+    const common = { pharmacyCode: PHARMACY_CODE, pharmacistId: PHARMACIST_ID };
     if (history > 0) {
       await insertHistory(db.db, db.engine, {
         ...common,

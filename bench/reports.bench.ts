@@ -19,8 +19,8 @@ import {
   type BenchDatabase,
   benchDatabase,
   HISTORY_DISPENSINGS,
-  INSTITUTION_CODE,
   MONTH,
+  PHARMACY_CODE,
   QUIET_DAY,
   runDir,
   YEAR,
@@ -64,7 +64,7 @@ function runCli(db: BenchDatabase, c: Case): Run {
   const stats = join(db.dataDir, "time.txt");
   const args = ["-f", "%e %M", "-o", stats, process.execPath, join(root, "bin", "rxdesk.mjs"), "report", "refill-log"];
   args.push("--from", c.from, "--to", c.to, "--format", c.format, "--out", out, "--data-dir", db.dataDir);
-  args.push("--pharmacy-code", INSTITUTION_CODE);
+  args.push("--pharmacy-code", PHARMACY_CODE);
   const result = spawnSync("/usr/bin/time", args, { env: { ...process.env, ...db.env }, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`rxdesk report failed (${result.status}): ${result.stderr}`);
   const [seconds, kb] = readFileSync(stats, "utf8").trim().split(/\s+/).slice(-2).map(Number);

@@ -31,7 +31,7 @@ describe("configuration", () => {
     expect(config).toEqual({
       dataDir: resolve("/srv/rx-data"),
       databaseUrl: "postgres:///rxdesk?host=/var/run/postgresql",
-      pharmacy: { institutionCode: "5901099999", name: "健康藥局", phone: undefined, address: "台北市" },
+      pharmacy: { pharmacyCode: "5901099999", name: "健康藥局", phone: undefined, address: "台北市" },
       pharmacistId: "E123456783",
       logLevel: "warn",
     });

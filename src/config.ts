@@ -50,12 +50,12 @@ export interface RxdeskConfig {
   /** Absolute path of the data folder. */
   dataDir: string;
   databaseUrl: string | undefined;
-  pharmacy: { institutionCode: string; name: string; phone: string | undefined; address: string | undefined };
+  pharmacy: { pharmacyCode: string; name: string; phone: string | undefined; address: string | undefined };
   pharmacistId: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
-export const DEMO_PHARMACY = { institutionCode: "5901012345", name: "rxdesk 示範藥局" } as const;
+export const DEMO_PHARMACY = { pharmacyCode: "5901012345", name: "rxdesk 示範藥局" } as const;
 /** The terminal UI's pharmacist when none is configured (a demo ID). */
 export const DEMO_PHARMACIST_ID = "B223456782";
 
@@ -77,7 +77,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     dataDir: resolve(cwd, e.RXDESK_DATA_DIR ?? "data"),
     databaseUrl: e.RXDESK_DATABASE_URL,
     pharmacy: {
-      institutionCode: e.RXDESK_PHARMACY_CODE ?? DEMO_PHARMACY.institutionCode,
+      pharmacyCode: e.RXDESK_PHARMACY_CODE ?? DEMO_PHARMACY.pharmacyCode,
       name: e.RXDESK_PHARMACY_NAME ?? DEMO_PHARMACY.name,
       phone: e.RXDESK_PHARMACY_PHONE,
       address: e.RXDESK_PHARMACY_ADDRESS,

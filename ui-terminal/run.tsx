@@ -54,8 +54,8 @@ async function startCards(reader?: string): Promise<{ source?: CardSource; stop(
 
 export function reportActions(rx: Rxdesk, dataDir: string, nhiUrl?: string): UiActions {
   const pharmacy = {
-    name: rx.pharmacy.name ?? rx.pharmacy.institutionCode,
-    institutionCode: rx.pharmacy.institutionCode,
+    name: rx.pharmacy.name ?? rx.pharmacy.pharmacyCode,
+    pharmacyCode: rx.pharmacy.pharmacyCode,
   };
   let nhi: NhiClient | undefined = rx.sandbox?.client;
   return {
@@ -65,7 +65,7 @@ export function reportActions(rx: Rxdesk, dataDir: string, nhiUrl?: string): UiA
         nhi = createHttpNhiClient(nhiUrl);
       }
       if (!nhi) throw new Error("no NHI client");
-      const r = await nhi.verifyVirtualCard({ institutionCode: rx.pharmacy.institutionCode }, token);
+      const r = await nhi.verifyVirtualCard({ institutionCode: rx.pharmacy.pharmacyCode }, token);
       if (!r.valid) return { ok: false, message: r.message };
       return {
         ok: true,

@@ -42,8 +42,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function virtualCardVerifier(nhi: NhiClient, institutionCode: string): VirtualCardVerifier {
-  return { verify: (token) => nhi.verifyVirtualCard({ institutionCode }, token) };
+export function virtualCardVerifier(nhi: NhiClient, pharmacyCode: string): VirtualCardVerifier {
+  return { verify: (token) => nhi.verifyVirtualCard({ institutionCode: pharmacyCode }, token) };
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
@@ -69,12 +69,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       scanner: await loadScanner(),
       virtualCards: virtualCardVerifier(
         options.nhiUrl ? createHttpNhiClient(options.nhiUrl) : rx.sandbox!.client,
-        rx.pharmacy.institutionCode,
+        rx.pharmacy.pharmacyCode,
       ),
       // The full source reads whole months (the service's outbox listing stops at 1,000 entries).
       reports: createReportsExporter(reportSourceFor(rx), {
         name: rx.pharmacy.name ?? "",
-        institutionCode: rx.pharmacy.institutionCode,
+        pharmacyCode: rx.pharmacy.pharmacyCode,
       }),
       ...(options.limits ? { limits: options.limits } : {}),
       info: { nhi: options.nhiUrl ? { mode: "remote", url: options.nhiUrl } : { mode: "sandbox" } },

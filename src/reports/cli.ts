@@ -54,13 +54,13 @@ export class ReportCliError extends Error {
 export async function openRxdesk(options: ServiceOptions): Promise<ReportContext> {
   const pharmacy: Partial<PharmacyInfo> = {};
   if (options.pharmacyName) pharmacy.name = options.pharmacyName;
-  if (options.pharmacyCode) pharmacy.institutionCode = options.pharmacyCode;
+  if (options.pharmacyCode) pharmacy.pharmacyCode = options.pharmacyCode;
   const rx = await createRxdesk({ dataDir: options.dataDir, dbFile: options.db, demo: options.demo, pharmacy });
   return {
     service: reportSourceFor(rx),
     pharmacy: {
-      name: rx.pharmacy.name ?? rx.pharmacy.institutionCode,
-      institutionCode: rx.pharmacy.institutionCode,
+      name: rx.pharmacy.name ?? rx.pharmacy.pharmacyCode,
+      pharmacyCode: rx.pharmacy.pharmacyCode,
       phone: options.pharmacyPhone ?? rxdeskConfig().pharmacy.phone,
       address: rxdeskConfig().pharmacy.address,
     },

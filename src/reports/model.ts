@@ -13,7 +13,7 @@ export type PatientMask = "full" | "masked" | "initials";
 export interface PharmacyInfo {
   name: string;
   /** M05, the pharmacy's institution code. */
-  institutionCode: string;
+  pharmacyCode: string;
   phone?: string;
   address?: string;
 }

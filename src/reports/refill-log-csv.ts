@@ -55,7 +55,7 @@ function row(p: LogPrescription, e: LogEntry, data: RefillLogData): Record<Refil
     refill_count: p.refillCount ? String(p.refillCount) : "",
     event: e.kind,
     event_label: entryKindLabel(e).zh,
-    institution: scheduled ? "" : (e.institutionCode ?? data.pharmacy.institutionCode),
+    institution: scheduled ? "" : (e.institutionCode ?? data.pharmacy.pharmacyCode),
     here: scheduled ? "" : e.elsewhere ? "N" : "Y",
     pharmacist: e.pharmacistId ?? "",
     days: e.days !== undefined ? String(e.days) : "",

@@ -256,7 +256,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
     (d) => d.originalVisitId,
   );
 
-  const isOurs = (code: string | undefined) => !code || code === pharmacy.institutionCode;
+  const isOurs = (code: string | undefined) => !code || code === pharmacy.pharmacyCode;
   // Unless the owner asked for full identities, no national ID leaves the builder in clear, message text included.
   const hideId = mask === "full" ? (id: string) => id : maskNationalId;
   const hideIds = mask === "full" ? (text: string) => text : maskNationalIdsInText;

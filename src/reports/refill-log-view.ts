@@ -178,7 +178,7 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
           span: 2,
         };
   const generated = formatRocDateTime(data.generatedAt);
-  const pharmacy = `${data.pharmacy.name} (${data.pharmacy.institutionCode})`;
+  const pharmacy = `${data.pharmacy.name} (${data.pharmacy.pharmacyCode})`;
   return {
     title: t(L.refillLogTitle, locale),
     headerLines: [

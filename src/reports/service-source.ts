@@ -12,7 +12,7 @@ import type { SlipSource } from "./slip-data.js";
 export function reportSourceFor(rx: Pick<Rxdesk, "service" | "dispensing">): RefillLogSource & SlipSource {
   const service = rx.service;
   const { db, pharmacy, now } = rx.dispensing;
-  const store = reportStore(db, pharmacy.institutionCode, () => rocDateFromDate(now()));
+  const store = reportStore(db, pharmacy.pharmacyCode, () => rocDateFromDate(now()));
   return {
     refillLog: (query) => service.refillLog(query),
     refillsDue: (query) => store.refillsDue(query),

@@ -35,7 +35,7 @@ export function deleteDispensing(ctx: ServiceContext, request: DeleteRequest): P
       ctx.db,
       row.original_visit_id,
       row.refill_no,
-      ctx.pharmacy.institutionCode,
+      ctx.pharmacy.pharmacyCode,
     );
     const e = elsewhere[0];
     if (e) {
@@ -146,7 +146,7 @@ export function correctDispensing(ctx: ServiceContext, request: CorrectRequest):
 
 /** What the refill-log entry of an amendment says besides its type and text: who changed which record, and why. */
 function amendment(ctx: ServiceContext, row: DispensingRow, at: Date, pharmacistId: string, reason: string) {
-  return { ...aboutDispensing(row, at), institutionCode: ctx.pharmacy.institutionCode, pharmacistId, reason };
+  return { ...aboutDispensing(row, at), institutionCode: ctx.pharmacy.pharmacyCode, pharmacistId, reason };
 }
 
 async function liveDispensing(ctx: ServiceContext, id: string): Promise<DispensingRow> {

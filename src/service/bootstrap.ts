@@ -74,7 +74,7 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
   const now = options.now ?? (() => new Date());
   const configured = rxdeskConfig().pharmacy;
   const pharmacy: PharmacyIdentity = {
-    institutionCode: configured.institutionCode,
+    pharmacyCode: configured.pharmacyCode,
     name: configured.name,
     ...options.pharmacy,
   };
@@ -95,14 +95,14 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
       nhi = createHttpNhiClient(options.nhiUrl, {
         timeoutMs: options.nhiTimeoutMs ?? 10_000,
         controlSoftwareFile: join(dataDir, "card-control-software.json"),
-        institutionCode: pharmacy.institutionCode,
+        institutionCode: pharmacy.pharmacyCode,
         now,
       });
     } else {
       const file = options.sandboxFile ?? join(dataDir, "nhi-sandbox.sqlite3");
       sandbox = await createSandbox({ ...(file === ":memory:" ? {} : { file }), now });
-      if (!sandbox.institution(pharmacy.institutionCode)) {
-        await sandbox.registerInstitution({ code: pharmacy.institutionCode, kind: "pharmacy", name: pharmacy.name });
+      if (!sandbox.institution(pharmacy.pharmacyCode)) {
+        await sandbox.registerInstitution({ code: pharmacy.pharmacyCode, kind: "pharmacy", name: pharmacy.name });
       }
       nhi = sandbox.client;
     }
@@ -114,16 +114,16 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
         demo = JSON.parse(stored) as SeededScenarios;
       } else {
         if (sandbox) {
-          demo = await sandbox.seedScenarios({ pharmacyCode: pharmacy.institutionCode, now: now() });
+          demo = await sandbox.seedScenarios({ pharmacyCode: pharmacy.pharmacyCode, now: now() });
         } else if (options.nhiUrl) {
           const base = options.nhiUrl.replace(/\/+$/, "");
           await postJson(`${base}/v1/institutions`, {
-            code: pharmacy.institutionCode,
+            code: pharmacy.pharmacyCode,
             kind: "pharmacy",
             name: pharmacy.name,
           });
           demo = (await postJson(`${base}/v1/scenarios`, {
-            pharmacyCode: pharmacy.institutionCode,
+            pharmacyCode: pharmacy.pharmacyCode,
           })) as SeededScenarios;
         }
         if (demo) {

@@ -56,7 +56,7 @@ export async function syncStatus(ctx: ServiceContext, status: PrescriptionStatus
   const stored = await storedStatusJson(ctx.db, status.originalVisitId);
   ctx.lastSeen.set(status.originalVisitId, now);
   if (stored === JSON.stringify(status)) return;
-  await ctx.db.transaction().execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.institutionCode));
+  await ctx.db.transaction().execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.pharmacyCode));
 }
 
 /** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
@@ -74,7 +74,7 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
       if (local.prescription?.nhi_status_json !== JSON.stringify(status)) {
         await ctx.db
           .transaction()
-          .execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.institutionCode));
+          .execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.pharmacyCode));
         local = await ctx.localState(parsed.visitId, false);
       }
     }
@@ -85,7 +85,7 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
     card: input.card,
     now,
     today: rocDateFromDate(now),
-    pharmacyCode: ctx.pharmacy.institutionCode,
+    pharmacyCode: ctx.pharmacy.pharmacyCode,
     nhi,
     local: localFacts(local.active),
     deletedVisitIds: local.deletedVisitIds,
@@ -134,7 +134,7 @@ export async function logBlocked(ctx: ServiceContext, decision: Decision, pharma
     refillNo: decision.refillNo,
     nationalId: decision.prescription.nationalId,
     prescriberInstitutionCode: decision.prescription.prescriberInstitutionCode,
-    institutionCode: ctx.pharmacy.institutionCode,
+    institutionCode: ctx.pharmacy.pharmacyCode,
     pharmacistId,
     reason: blocks.map((r) => r.code).join(","),
     nhiCodes: blocks.flatMap((r) => (r.nhiCode ? [r.nhiCode] : [])),

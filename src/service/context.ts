@@ -19,7 +19,7 @@ import {
 
 export interface PharmacyIdentity {
   /** Our institution code (M05). */
-  institutionCode: string;
+  pharmacyCode: string;
   name?: string;
 }
 
@@ -69,7 +69,7 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     db,
     nhi: options.nhi,
     pharmacy: options.pharmacy,
-    caller: { institutionCode: options.pharmacy.institutionCode },
+    caller: { institutionCode: options.pharmacy.pharmacyCode },
     now: options.now ?? (() => new Date()),
     timeoutMs: options.nhiTimeoutMs ?? 10_000,
     options,

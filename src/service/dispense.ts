@@ -118,7 +118,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   if (supplement) return { ok: false, kind: "invalid", decision, reasons: [supplement] };
   const record = buildDispensingRecord({
     dataFormat: abnormal ? "B" : "A",
-    pharmacyCode: ctx.pharmacy.institutionCode,
+    pharmacyCode: ctx.pharmacy.pharmacyCode,
     pharmacistId: pharmacist.nationalId,
     nationalId: status.nationalId,
     birthDate: request.card?.birthDate ?? status.birthDate,
@@ -146,7 +146,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
       {
         id,
         now,
-        pharmacyCode: ctx.pharmacy.institutionCode,
+        pharmacyCode: ctx.pharmacy.pharmacyCode,
         pharmacistId: pharmacist.nationalId,
         prescription: status,
         refillNo,

@@ -33,7 +33,7 @@ export async function recentDispensings(ctx: ServiceContext, limit: number): Pro
 
 /** Each refill's state, merging NHI's last status with our own dispensings. */
 function factsOf(ctx: ServiceContext, local: LocalState & { status: NonNullable<LocalState["status"]> }) {
-  return refillFacts(local.status, localFacts(local.active), ctx.pharmacy.institutionCode, local.deletedVisitIds);
+  return refillFacts(local.status, localFacts(local.active), ctx.pharmacy.pharmacyCode, local.deletedVisitIds);
 }
 
 async function viewOfPrescription(ctx: ServiceContext, originalVisitId: string) {
@@ -60,7 +60,7 @@ export async function patientPrescriptions(ctx: ServiceContext, nationalId: stri
 /** Next refills of chronic prescriptions dispensed here whose window overlaps the dates asked, earliest first. */
 /** Refills whose window meets the range, read from the prescriptions dispensed shortly before it (set-based). */
 export function refillsDue(ctx: ServiceContext, query: { from: RocDate; to: RocDate }): Promise<RefillDue[]> {
-  return reportStore(ctx.db, ctx.pharmacy.institutionCode, () => rocDateFromDate(ctx.now())).refillsDue(query);
+  return reportStore(ctx.db, ctx.pharmacy.pharmacyCode, () => rocDateFromDate(ctx.now())).refillsDue(query);
 }
 
 export async function refillLog(ctx: ServiceContext, query: RefillLogQuery): Promise<RefillEventView[]> {

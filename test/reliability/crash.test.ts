@@ -90,8 +90,8 @@ describe("SIGKILL at every step of dispensing and uploading", () => {
     // A fresh NHI for every step: a chronic refill and a one-off, dispensed in one counter session.
     const sandbox = await createSandbox();
     const listening = await sandbox.listen(0);
-    await sandbox.registerInstitution({ code: COUNTER_PHARMACY.institutionCode, kind: "pharmacy" });
-    const seeded = await sandbox.seedScenarios({ pharmacyCode: COUNTER_PHARMACY.institutionCode });
+    await sandbox.registerInstitution({ code: COUNTER_PHARMACY.pharmacyCode, kind: "pharmacy" });
+    const seeded = await sandbox.seedScenarios({ pharmacyCode: COUNTER_PHARMACY.pharmacyCode });
     const cases: ScenarioCase[] = [seeded.cases.chronicFresh, seeded.cases.oneOff];
     const tap = await startNhiTap(listening.url);
     try {
@@ -129,14 +129,14 @@ describe("SIGKILL at every step of dispensing and uploading", () => {
         // NHI treats as the same record (M15); otherwise it arrives exactly once.
         expect(arrivals, d.visit_id).toBe(step === "after-upload-before-receipt" ? 2 : 1);
         const status = await sandbox.central.prescriptionStatus(
-          { institutionCode: COUNTER_PHARMACY.institutionCode },
+          { institutionCode: COUNTER_PHARMACY.pharmacyCode },
           d.original_visit_id,
         );
         expect(status.found).toBe(true);
         const refill = status.found ? status.status.refills.find((r) => r.refillNo === d.refill_no) : undefined;
         expect(refill).toMatchObject({
           state: "dispensed",
-          dispensedBy: COUNTER_PHARMACY.institutionCode,
+          dispensedBy: COUNTER_PHARMACY.pharmacyCode,
           dispensedVisitId: d.visit_id,
         });
       }

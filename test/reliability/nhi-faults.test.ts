@@ -33,7 +33,7 @@ function endFault(counter: HttpCounter): void {
 
 async function dispensedAtNhiBy(counter: HttpCounter, c: ScenarioCase, refillNo: number): Promise<string | undefined> {
   const atNhi = await counter.sandbox.central.prescriptionStatus(
-    { institutionCode: COUNTER_PHARMACY.institutionCode },
+    { institutionCode: COUNTER_PHARMACY.pharmacyCode },
     c.originalVisitId,
   );
   return atNhi.found ? atNhi.status.refills[refillNo - 1]?.dispensedBy : undefined;
@@ -100,7 +100,7 @@ describe("NHI faults over HTTP", () => {
     expect(await rx.service.outboxStatus()).toMatchObject({ waiting: 0, rejected: 0, accepted: 2 });
     for (const entry of await rx.service.outboxEntries()) expect(counter.tap.arrivals.get(entry.visitId)).toBe(1);
     for (const c of cases)
-      expect(await dispensedAtNhiBy(counter, c, c.nextRefillNo)).toBe(COUNTER_PHARMACY.institutionCode);
+      expect(await dispensedAtNhiBy(counter, c, c.nextRefillNo)).toBe(COUNTER_PHARMACY.pharmacyCode);
   });
 
   it("upload answer dropped after NHI took it: the record is sent again and NHI keeps it once", async () => {
@@ -115,7 +115,7 @@ describe("NHI faults over HTTP", () => {
     expect(await rx.service.outboxStatus()).toMatchObject({ waiting: 0, rejected: 0, accepted: 2 });
     for (const entry of await rx.service.outboxEntries()) expect(counter.tap.arrivals.get(entry.visitId)).toBe(2);
     for (const c of cases)
-      expect(await dispensedAtNhiBy(counter, c, c.nextRefillNo)).toBe(COUNTER_PHARMACY.institutionCode);
+      expect(await dispensedAtNhiBy(counter, c, c.nextRefillNo)).toBe(COUNTER_PHARMACY.pharmacyCode);
   });
 
   it.each(REPORT_FAULTS)("a report rejecting part of a batch ($name): rejections surface with codes", async (fault) => {
@@ -146,7 +146,7 @@ describe("NHI faults over HTTP", () => {
     expect(rejected?.rejections.map((r) => r.code)).toContain("D025");
     expect(rejected?.rejections[0]?.message.zh.length).toBeGreaterThan(0);
     expect(rejected?.rejections[0]?.advice.en.length).toBeGreaterThan(0);
-    expect(await dispensedAtNhiBy(counter, oneOff, 1)).toBe(COUNTER_PHARMACY.institutionCode);
+    expect(await dispensedAtNhiBy(counter, oneOff, 1)).toBe(COUNTER_PHARMACY.pharmacyCode);
     expect(await dispensedAtNhiBy(counter, late, 1)).toBe(seeded.otherPharmacyCode);
     // The counter goes on: the next scan is decided with NHI again.
     const next = await rx.service.check({ visitIdInput: seeded.cases.cancelledRestored.originalVisitId });

@@ -43,9 +43,9 @@ describe.runIf(FULL_RUN)("soak: 4 counters dispensing and uploading", () => {
   }, async () => {
     const sandbox = await createSandbox();
     const nhi = await sandbox.listen(0);
-    await sandbox.registerInstitution({ code: COUNTER_PHARMACY.institutionCode, kind: "pharmacy" });
+    await sandbox.registerInstitution({ code: COUNTER_PHARMACY.pharmacyCode, kind: "pharmacy" });
     const clinic = await startPrescriber(sandbox);
-    const env = { ...process.env, RXDESK_PHARMACY_CODE: COUNTER_PHARMACY.institutionCode };
+    const env = { ...process.env, RXDESK_PHARMACY_CODE: COUNTER_PHARMACY.pharmacyCode };
     const keys: string[] = [];
     for (let i = 1; i <= COUNTERS; i++) {
       const created = await runRxdesk(

@@ -18,7 +18,7 @@ export interface HistoryOptions {
   dispensings: number;
   start: Date;
   end: Date;
-  institutionCode: string;
+  pharmacyCode: string;
   pharmacistId: string;
   refillCount?: number;
   /** Refills of each prescription dispensed (≤ refillCount). */
@@ -150,7 +150,7 @@ async function insertRows(db: Kysely<Database>, engine: Engine, options: History
     sql`INSERT INTO ${into} ${body} FROM ${rows} ORDER BY i`.execute(db);
   await copy(
     sql`nhi_refills (original_visit_id, refill_no, state, restored, dispensed_by, dispensed_at, dispensed_visit_id, days, updated_at)`,
-    sql`SELECT m16, refill_no, 'dispensed', 0, ${lit(options.institutionCode)}, roc, visit_id, ${lit(days)}, iso`,
+    sql`SELECT m16, refill_no, 'dispensed', 0, ${lit(options.pharmacyCode)}, roc, visit_id, ${lit(days)}, iso`,
   );
   await copy(
     sql`dispensings (id, visit_id, original_visit_id, refill_no, visit_date_time, pharmacist_id, national_id, days, status, data_format, j000, record_json, revision, created_at, updated_at)`,
@@ -165,7 +165,7 @@ async function insertRows(db: Kysely<Database>, engine: Engine, options: History
   await copy(
     sql`refill_events (id, at, type, original_visit_id, refill_no, national_id, prescriber_institution_code, institution_code, pharmacist_id, message_zh, message_en)`,
     sql`SELECT 'e' || id, iso, 'dispensed', m16, refill_no, national_id, '3501200000', ${lit(
-      options.institutionCode,
+      options.pharmacyCode,
     )}, ${lit(options.pharmacistId)}, '第' || refill_no || '次調劑', 'Refill ' || refill_no || ' dispensed'`,
   );
   await sql`DROP TABLE ${rows}`.execute(db);

@@ -41,7 +41,7 @@ export function ownerRoutes(deps: RouteDeps): AnyRoute[] {
         outboxEntries: (f) => service.outboxEntries(f),
         getDispensing: (id) => service.getDispensing(id),
       },
-      { name: "", institutionCode: "" },
+      { name: "", pharmacyCode: "" },
       deps.now,
       [],
     );

@@ -25,10 +25,10 @@ export async function startRealApi(
   const rx = await createRxdesk({ dataDir: dir, demo: true });
   const api = await startApi({
     service: rx.service,
-    virtualCards: virtualCardVerifier(rx.sandbox!.client, rx.pharmacy.institutionCode),
+    virtualCards: virtualCardVerifier(rx.sandbox!.client, rx.pharmacy.pharmacyCode),
     reports: createReportsExporter(rx.service, {
       name: rx.pharmacy.name ?? "",
-      institutionCode: rx.pharmacy.institutionCode,
+      pharmacyCode: rx.pharmacy.pharmacyCode,
     }),
     ...extra,
     dir,

@@ -45,7 +45,7 @@ describe.each<EngineName>(["sqlite", "postgres"])("report store on %s", (engine)
     const today = () => rocDateFromDate(h!.now());
     const measure = async () => {
       const counter = new Counter();
-      const store = reportStore(h!.db.db.withPlugin(counter), PHARMACY.institutionCode, today);
+      const store = reportStore(h!.db.db.withPlugin(counter), PHARMACY.pharmacyCode, today);
       const due = await store.refillsDue(range);
       return { due, queries: counter.queries, rows: counter.rows };
     };
@@ -54,7 +54,7 @@ describe.each<EngineName>(["sqlite", "postgres"])("report store on %s", (engine)
     expect(before.queries).toBe(3);
 
     // Years of older history, half of it with refills never collected (missed long ago).
-    const history = { institutionCode: PHARMACY.institutionCode, pharmacistId: PHARMACIST, dispensings: 900 };
+    const history = { pharmacyCode: PHARMACY.pharmacyCode, pharmacistId: PHARMACIST, dispensings: 900 };
     await insertHistory(h.db.db, engine, {
       ...history,
       prefix: "H",
@@ -80,13 +80,13 @@ describe.each<EngineName>(["sqlite", "postgres"])("report store on %s", (engine)
       prefix: "M",
       dispensings: 1200,
       dispensed: 1,
-      institutionCode: PHARMACY.institutionCode,
+      pharmacyCode: PHARMACY.pharmacyCode,
       pharmacistId: PHARMACIST,
       start: new Date("2026-02-01T00:00:00+08:00"),
       end: new Date("2026-03-01T00:00:00+08:00"),
     });
     const counter = new Counter();
-    const store = reportStore(h.db.db.withPlugin(counter), PHARMACY.institutionCode, () => "1150310" as RocDate);
+    const store = reportStore(h.db.db.withPlugin(counter), PHARMACY.pharmacyCode, () => "1150310" as RocDate);
     const feb = { from: "1150201" as RocDate, to: "1150228" as RocDate };
     const dispensings = await store.dispensings(feb);
     expect(dispensings).toHaveLength(1200);

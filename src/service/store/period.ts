@@ -53,7 +53,7 @@ interface LoadedPrescription {
 async function loadPrescriptions(
   db: Db,
   ids: IdSource,
-  institutionCode: string,
+  pharmacyCode: string,
 ): Promise<Map<string, LoadedPrescription>> {
   const [rows, dispensings, refills] = await Promise.all([
     db
@@ -85,7 +85,7 @@ async function loadPrescriptions(
     const facts = refillFacts(
       status,
       localFacts(own.filter((d) => d.status === "active")),
-      institutionCode,
+      pharmacyCode,
       own.filter((d) => d.status === "deleted").map((d) => d.visit_id),
     );
     loaded.set(row.original_visit_id, { view: prescriptionView(status, facts, patient_name ?? undefined), facts });
@@ -110,7 +110,7 @@ export interface ReportStore {
   refillsDue(range: { from: RocDate; to: RocDate }): Promise<RefillDue[]>;
 }
 
-export function reportStore(db: Db, institutionCode: string, today: () => RocDate): ReportStore {
+export function reportStore(db: Db, pharmacyCode: string, today: () => RocDate): ReportStore {
   const inRange = (range: { from: RocDate; to: RocDate }) =>
     db
       .selectFrom("dispensings")
@@ -122,7 +122,7 @@ export function reportStore(db: Db, institutionCode: string, today: () => RocDat
     async prescriptions(ids) {
       const found = new Map<string, PrescriptionView>();
       for (const part of chunks([...new Set(ids)])) {
-        const loaded = await loadPrescriptions(db, part, institutionCode);
+        const loaded = await loadPrescriptions(db, part, pharmacyCode);
         for (const [id, p] of loaded) found.set(id, p.view);
       }
       return found;
@@ -164,7 +164,7 @@ export function reportStore(db: Db, institutionCode: string, today: () => RocDat
 
     async refillsDue({ from, to }) {
       // Older and newer history is never read: only the prescriptions dispensed shortly before the range.
-      const loaded = await loadPrescriptions(db, dueCandidates(db, from, to), institutionCode);
+      const loaded = await loadPrescriptions(db, dueCandidates(db, from, to), pharmacyCode);
       const now = today();
       const due: RefillDue[] = [];
       for (const [id, { view, facts }] of loaded) {

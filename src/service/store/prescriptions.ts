@@ -196,7 +196,7 @@ export function laterRefillsDispensedElsewhere(
   db: Db,
   originalVisitId: string,
   refillNo: number,
-  institutionCode: string,
+  pharmacyCode: string,
 ) {
   return db
     .selectFrom("nhi_refills")
@@ -204,6 +204,6 @@ export function laterRefillsDispensedElsewhere(
     .where("original_visit_id", "=", originalVisitId)
     .where("refill_no", ">", refillNo)
     .where("state", "=", "dispensed")
-    .where("dispensed_by", "!=", institutionCode)
+    .where("dispensed_by", "!=", pharmacyCode)
     .execute();
 }

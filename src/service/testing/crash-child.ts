@@ -12,8 +12,8 @@ const [file, mode] = process.argv.slice(2);
 if (!file) throw new Error("usage: crash-child.ts <db file> [hang|finish]");
 const db = await openDatabase({ engine: "sqlite", file });
 const sandbox = await createSandbox();
-await sandbox.registerInstitution({ code: PHARMACY.institutionCode, kind: "pharmacy", name: PHARMACY.name });
-const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.institutionCode });
+await sandbox.registerInstitution({ code: PHARMACY.pharmacyCode, kind: "pharmacy", name: PHARMACY.name });
+const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.pharmacyCode });
 const c = scenarios.cases.chronicFresh;
 const service = new DispensingService({
   db: db.db,

@@ -23,7 +23,7 @@ import {
 import { DispensingService, type DispensingServiceOptions } from "../dispensing-service.js";
 import type { CardIdentity, DispenseResult } from "../types.js";
 
-export const PHARMACY = { institutionCode: "5901012345", name: "測試藥局" };
+export const PHARMACY = { pharmacyCode: "5901012345", name: "測試藥局" };
 export const PHARMACIST = "B123456780";
 export const DAY = 86_400_000;
 
@@ -71,8 +71,8 @@ export async function createHarness(
   }
   const sandbox = await createSandbox({ now });
   cleanups.push(() => sandbox.close());
-  await sandbox.registerInstitution({ code: PHARMACY.institutionCode, kind: "pharmacy", name: PHARMACY.name });
-  const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.institutionCode, now: now() });
+  await sandbox.registerInstitution({ code: PHARMACY.pharmacyCode, kind: "pharmacy", name: PHARMACY.name });
+  const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.pharmacyCode, now: now() });
   const services: DispensingService[] = [];
   const makeService = async (): Promise<DispensingService> => {
     const db = await openDatabase(dbConfig);

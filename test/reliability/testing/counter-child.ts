@@ -29,7 +29,7 @@ const db = await openDatabase({ engine: "sqlite", file });
 const service = new DispensingService({
   db: db.db,
   engine: "sqlite",
-  nhi: createHttpNhiClient(nhiUrl, { timeoutMs: 10_000, institutionCode: COUNTER_PHARMACY.institutionCode }),
+  nhi: createHttpNhiClient(nhiUrl, { timeoutMs: 10_000, institutionCode: COUNTER_PHARMACY.pharmacyCode }),
   pharmacy: COUNTER_PHARMACY,
   // A claim left by a killed run is taken over at once; failed uploads are retried at once.
   outbox: { leaseMs: 1, baseBackoffMs: 1, maxBackoffMs: 1 },

@@ -39,8 +39,8 @@ export async function startHttpCounter(name: string): Promise<HttpCounter> {
   const dir = mkdtempSync(join(tmpdir(), `rxdesk-reliability-${name}-`));
   const sandbox = await createSandbox();
   const listening = await sandbox.listen(0);
-  await sandbox.registerInstitution({ code: COUNTER_PHARMACY.institutionCode, kind: "pharmacy" });
-  const seeded = await sandbox.seedScenarios({ pharmacyCode: COUNTER_PHARMACY.institutionCode });
+  await sandbox.registerInstitution({ code: COUNTER_PHARMACY.pharmacyCode, kind: "pharmacy" });
+  const seeded = await sandbox.seedScenarios({ pharmacyCode: COUNTER_PHARMACY.pharmacyCode });
   const tap = await startNhiTap(listening.url);
   const rx = await createRxdesk({
     dataDir: dir,
