@@ -107,6 +107,23 @@ describe("rxdesk report refill-log", () => {
     expect(stderr.text).toMatch(/排版 4\/4/);
   });
 
+  it("narrows the log to a patient by part of the name or by national ID", async () => {
+    const patients = async (...filter: string[]) => {
+      const args = ["refill-log", "--from", "1130301", "--to", "1130331", "--format", "csv", "--mask", "full"];
+      const { stdout, exitCode } = await rxdesk(...args, ...filter);
+      expect(exitCode).toBe(0);
+      const rows = parseCsv(stdout.text).slice(1);
+      return [...new Set(rows.map((r) => r[5]).filter(Boolean))].sort();
+    };
+    expect(await patients()).toEqual(["張家豪", "林志明", "王小明", "陳美玲"]);
+    expect(await patients("--patient", "明")).toEqual(["林志明", "王小明"]);
+    expect(await patients("--patient", "明", "--national-id", "a123456789")).toEqual(["王小明"]);
+    const bad = await rxdesk("refill-log", "--from", "1130301", "--to", "1130331", "--national-id", "A123456780");
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.text).toContain("--national-id：身分證號檢查碼錯誤");
+    expect(bad.stderr.text).toContain("--national-id: National ID checksum does not match");
+  });
+
   it("rejects a bad date in both languages without opening the service or writing anything", async () => {
     const out = join(dir, "bad.pdf");
     const { stderr, exitCode } = await rxdesk("refill-log", "--from", "113/02/30", "--to", "113/03/31", "--out", out);

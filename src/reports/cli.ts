@@ -9,13 +9,14 @@ import { dirname, join } from "node:path";
 import { type Command, Option } from "commander";
 import { rxdeskConfig } from "../config.js";
 import type { Locale, Message } from "../domain/message.js";
+import { checkNationalId } from "../domain/national-id.js";
 import { formatRocDate, parseHumanDate, type RocDate } from "../domain/roc-date.js";
 import { createRxdesk } from "../service/bootstrap.js";
 import { ReportError } from "./errors.js";
 import { PATIENT_MASKS } from "./mask.js";
 import type { PatientMask, PharmacyInfo, ReportProgress, SlipSize } from "./model.js";
 import { renderRefillLogCsv } from "./refill-log-csv.js";
-import { buildRefillLogData, type RefillLogSource } from "./refill-log-data.js";
+import { buildRefillLogData, type RefillLogFilter, type RefillLogSource } from "./refill-log-data.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
 import { reportSourceFor } from "./service-source.js";
 import { buildSlipData, type SlipSource } from "./slip-data.js";
@@ -119,6 +120,23 @@ function progressPrinter(stderr: NodeJS.WritableStream & { isTTY?: boolean }, lo
   return { listener, end };
 }
 
+/** The patient filters: part of a name, and a national ID checked before anything is opened. */
+function patientFilter(opts: { patient?: string; nationalId?: string }): RefillLogFilter {
+  const filter: RefillLogFilter = {};
+  if (opts.patient?.trim()) filter.patientName = opts.patient.trim();
+  if (opts.nationalId !== undefined) {
+    const checked = checkNationalId(opts.nationalId);
+    if (!checked.valid) {
+      throw new ReportCliError({
+        zh: `--national-id：${checked.reason.zh}`,
+        en: `--national-id: ${checked.reason.en}`,
+      });
+    }
+    filter.nationalId = checked.nationalId;
+  }
+  return filter;
+}
+
 function serviceOptions(cmd: Command): Command {
   return cmd
     .option("--data-dir <dir>", "rxdesk data folder (default: the service's)")
@@ -164,7 +182,8 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
           .default("masked"),
       )
       .addOption(new Option("--lang <lang>", "language of the PDF").choices(["zh", "zh-TW", "en"]).default("zh"))
-      .option("--patient <name>", "only the prescriptions of patients whose name contains this"),
+      .option("--patient <name>", "only the prescriptions of patients whose name contains this")
+      .option("--national-id <id>", "only the prescriptions of the patient with this national ID"),
   ).action(
     async (
       opts: ServiceOptions & {
@@ -175,12 +194,14 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
         mask: PatientMask;
         lang: string;
         patient?: string;
+        nationalId?: string;
       },
     ) => {
       const locale = localeOf(opts.lang);
       await run(locale, async () => {
         const from = parseDateOption(opts.from, { zh: "開始", en: "--from" });
         const to = parseDateOption(opts.to, { zh: "結束", en: "--to" });
+        const filter = patientFilter(opts);
         if (opts.format === "pdf" && !opts.out && stdout.isTTY) {
           throw new ReportCliError({
             zh: "PDF 不能直接輸出到終端機，請加上 --out 檔名",
@@ -195,7 +216,7 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
             to,
             pharmacy: ctx.pharmacy,
             mask: opts.mask,
-            ...(opts.patient ? { filter: { patientName: opts.patient } } : {}),
+            filter,
             now: now(),
             onProgress: progress.listener,
           });

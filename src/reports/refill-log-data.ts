@@ -165,10 +165,12 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
 
   const filter = options.filter ?? {};
   const nationalIdFilter = filter.nationalId?.trim().toUpperCase();
+  const nameFilter = filter.patientName?.trim();
   let events = await source.refillLog({
     from,
     to,
     ...(nationalIdFilter ? { nationalId: nationalIdFilter } : {}),
+    ...(nameFilter ? { patientName: nameFilter } : {}),
     ...(filter.prescriberInstitutionCode ? { prescriberInstitutionCode: filter.prescriberInstitutionCode } : {}),
     ...(filter.types?.length ? { types: filter.types } : {}),
   });
@@ -215,7 +217,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         }
       });
   progress?.({ phase: "prescriptions", done: candidateIds.length, total: candidateIds.length });
-  const narrowed = Boolean(nationalIdFilter || filter.prescriberInstitutionCode || filter.patientName?.trim());
+  const narrowed = Boolean(nationalIdFilter || filter.prescriberInstitutionCode || nameFilter);
   const wanted = (id: string) => {
     if (!narrowed) return true;
     const p = prescriptionById.get(id);
@@ -223,8 +225,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
     if (nationalIdFilter && p.nationalId !== nationalIdFilter) return false;
     if (filter.prescriberInstitutionCode && p.prescriberInstitutionCode !== filter.prescriberInstitutionCode)
       return false;
-    const name = filter.patientName?.trim();
-    return !name || (p.patientName ?? "").includes(name);
+    return !nameFilter || (p.patientName ?? "").toLowerCase().includes(nameFilter.toLowerCase());
   };
   const ids = candidateIds.filter(wanted);
   if (narrowed) {

@@ -129,6 +129,8 @@ export interface RefillLogQuery {
   from: RocDate;
   to: RocDate;
   nationalId?: string;
+  /** Part of the patient's name as we hold it (patients.name), matched as written; blank means no filter. */
+  patientName?: string;
   prescriberInstitutionCode?: string;
   types?: RefillEventType[];
 }

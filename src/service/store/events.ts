@@ -1,5 +1,6 @@
 /** The refill log (refill_events) and the audit trail (audit_log): append-only records of what happened. */
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { DispensingRow } from "../../db/schema.js";
 import { addDays, dateFromRocDate } from "../../domain/roc-date.js";
 import type { RefillEventView, RefillLogQuery } from "../types.js";
@@ -91,6 +92,20 @@ export async function refillLogRows(db: Db, query: RefillLogQuery) {
   const to = dateFromRocDate(addDays(query.to, 1)).toISOString();
   let q = db.selectFrom("refill_events").selectAll().where("at", ">=", from).where("at", "<", to);
   if (query.nationalId) q = q.where("national_id", "=", query.nationalId.trim().toUpperCase());
+  const name = query.patientName?.trim();
+  if (name) {
+    // Checked per event of the period through the patients' primary key: the cost follows the period, not the
+    // number of patients. ASCII case is ignored on both engines; LIKE's wildcards in a name are matched literally.
+    const pattern = `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("patients")
+          .select("patients.national_id")
+          .whereRef("patients.national_id", "=", "refill_events.national_id")
+          .where(sql<boolean>`lower(patients.name) LIKE lower(${pattern}) ESCAPE '\\'`),
+      ),
+    );
+  }
   if (query.prescriberInstitutionCode) q = q.where("prescriber_institution_code", "=", query.prescriberInstitutionCode);
   if (query.types && query.types.length > 0) q = q.where("type", "in", query.types);
   return q.orderBy("at").orderBy("id").execute();
