@@ -280,4 +280,14 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex("dispensings_confirm_key").on("dispensings").column("confirm_key").unique().execute();
     },
   },
+  {
+    version: 6,
+    name: "outbox send marks",
+    async up(db) {
+      // An entry handed to NHI's upload without a stored receipt keeps the batch it went in and when: before it is
+      // sent again the outbox asks NHI whether the record arrived (exactly once at NHI, see src/service/outbox/).
+      await db.schema.alterTable("outbox").addColumn("sent_batch", "text").execute();
+      await db.schema.alterTable("outbox").addColumn("sent_at", "text").execute();
+    },
+  },
 ];

@@ -99,6 +99,10 @@ export interface OutboxTable {
   /** [{ field, code }] from the check report. */
   rejections_json: string | null;
   checked_at: string | null;
+  /** The batch this entry was last handed to NHI's upload in, while no receipt for it is stored. */
+  sent_batch: string | null;
+  /** When that upload was attempted. */
+  sent_at: string | null;
 }
 
 /** Status re-checks queued while NHI was unreachable. */

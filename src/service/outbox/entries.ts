@@ -38,6 +38,8 @@ export async function enqueue(db: Db, e: NewOutboxEntry): Promise<string> {
       last_error: null,
       rejections_json: null,
       checked_at: null,
+      sent_batch: null,
+      sent_at: null,
     })
     .execute();
   return id;

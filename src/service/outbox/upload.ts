@@ -1,4 +1,5 @@
 /** One upload round: claim a batch of waiting entries, build the Big5 XML, send it, record the receipt. */
+import { randomUUID } from "node:crypto";
 import type { OutboxRow } from "../../db/schema.js";
 import type { UploadRecord } from "../../nhi/format/record.js";
 import { Big5EncodingError, buildUploadXml } from "../../nhi/format/xml.js";
@@ -9,29 +10,28 @@ import { backoffMs, type OutboxContext } from "./settings.js";
 export async function claimBatch(ctx: OutboxContext, now: Date): Promise<OutboxRow[]> {
   return ctx.db.transaction().execute(async (trx) => {
     const iso = now.toISOString();
-    // Claims left behind by a crashed run go back to the queue once their lease runs out.
-    await trx
-      .updateTable("outbox")
-      .set({ state: "pending" })
-      .where("state", "=", "uploading")
-      .where("next_attempt_at", "<=", iso)
-      .execute();
+    // Entries with a send mark wait for ./reconcile.ts to learn whether NHI already has them.
     const rows = await trx
       .selectFrom("outbox")
       .selectAll()
       .where("state", "=", "pending")
+      .where("sent_batch", "is", null)
       .where("next_attempt_at", "<=", iso)
       .orderBy("created_at")
       .orderBy("revision")
       .limit(ctx.settings.batchSize)
       .execute();
     if (rows.length === 0) return [];
+    // Committed before the upload: whatever happens next, the entries say which batch they may have gone in.
+    const batch = randomUUID();
     await trx
       .updateTable("outbox")
       .set((eb) => ({
         state: "uploading",
         attempts: eb("attempts", "+", 1),
         next_attempt_at: new Date(now.getTime() + ctx.settings.leaseMs).toISOString(),
+        sent_batch: batch,
+        sent_at: iso,
       }))
       .where(
         "id",
@@ -39,14 +39,20 @@ export async function claimBatch(ctx: OutboxContext, now: Date): Promise<OutboxR
         rows.map((r) => r.id),
       )
       .execute();
-    return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
+    return rows.map((r) => ({ ...r, attempts: r.attempts + 1, sent_batch: batch, sent_at: iso }));
   });
 }
 
 async function reject(ctx: OutboxContext, row: OutboxRow, errors: { field: string; code: string }[], now: Date) {
   await ctx.db
     .updateTable("outbox")
-    .set({ state: "rejected", rejections_json: JSON.stringify(errors), checked_at: now.toISOString() })
+    .set({
+      state: "rejected",
+      rejections_json: JSON.stringify(errors),
+      checked_at: now.toISOString(),
+      sent_batch: null,
+      sent_at: null,
+    })
     .where("id", "=", row.id)
     .execute();
 }
@@ -85,6 +91,8 @@ export async function uploadBatch(
             record_no: i + 1,
             uploaded_at: uploadedAt,
             last_error: null,
+            sent_batch: null,
+            sent_at: null,
           })
           .where("id", "=", row.id)
           .execute();
@@ -95,6 +103,8 @@ export async function uploadBatch(
     });
     return { uploaded: batch.length, failed: 0, rejected };
   } catch (error) {
+    // NHI may have taken the document before the failure: the send marks stay, so the entries are reconciled
+    // with NHI before they go out again.
     const message = error instanceof Error ? error.message : String(error);
     for (const row of batch) {
       await ctx.db

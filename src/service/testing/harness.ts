@@ -10,6 +10,7 @@ import { createThrowawayDatabase } from "../../../test/support/postgres.js";
 import { type DatabaseConfig, openDatabase, type RxdeskDb } from "../../db/open.js";
 import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
 import { parseCheckReport } from "../../nhi/check-report/parse.js";
+import type { NhiClient } from "../../nhi/client.js";
 import { buildUploadXml } from "../../nhi/format/xml.js";
 import {
   cancelRecord,
@@ -54,7 +55,12 @@ export interface Harness {
 
 export async function createHarness(
   engine: EngineName = "sqlite",
-  options: { start?: Date; service?: Partial<DispensingServiceOptions> } = {},
+  options: {
+    start?: Date;
+    service?: Partial<DispensingServiceOptions>;
+    /** Puts something between the service and the sandbox (e.g. a lost answer). */
+    wrapNhi?: (client: NhiClient) => NhiClient;
+  } = {},
 ): Promise<Harness> {
   const clock = { t: options.start ?? new Date("2026-03-10T02:00:00.000Z") };
   const now = () => new Date(clock.t.getTime());
@@ -79,7 +85,7 @@ export async function createHarness(
     const s = new DispensingService({
       db: db.db,
       engine: db.engine,
-      nhi: sandbox.client,
+      nhi: options.wrapNhi ? options.wrapNhi(sandbox.client) : sandbox.client,
       pharmacy: PHARMACY,
       now,
       nhiTimeoutMs: 5000,
