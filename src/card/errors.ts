@@ -4,20 +4,27 @@
  */
 import { type Message, msg } from "../domain/message.js";
 
-export type CardErrorCode =
-  | "pcscd-not-running"
-  | "no-reader"
-  | "reader-not-found"
-  | "reader-removed"
-  | "no-card"
-  | "card-mute"
-  | "card-removed"
-  | "reader-busy"
-  | "wrong-card"
-  | "short-response"
-  | "bad-status"
-  | "garbage"
-  | "transmit-failed";
+export const CARD_ERROR_CODES = [
+  "pcscd-not-running",
+  "no-reader",
+  "reader-not-found",
+  "reader-removed",
+  "no-card",
+  "card-mute",
+  "card-removed",
+  "reader-busy",
+  "wrong-card",
+  "short-response",
+  "bad-status",
+  "garbage",
+  "transmit-failed",
+] as const;
+
+export type CardErrorCode = (typeof CARD_ERROR_CODES)[number];
+
+export function isCardErrorCode(code: unknown): code is CardErrorCode {
+  return (CARD_ERROR_CODES as readonly unknown[]).includes(code);
+}
 
 export class CardError extends Error {
   readonly code: CardErrorCode;

@@ -82,9 +82,14 @@ export interface OfflineVisitId {
   visitId: string;
 }
 
+/** Why NHI refused a virtual card QR. */
+export const VIRTUAL_CARD_REFUSALS = ["expired", "used", "unknown", "revoked"] as const;
+
+export type VirtualCardRefusal = (typeof VIRTUAL_CARD_REFUSALS)[number];
+
 export type VirtualCardResult =
   | { valid: true; nationalId: string; name?: string; birthDate?: string; proxy: boolean; sequencePrefix: "V" }
-  | { valid: false; reason: "expired" | "used" | "unknown" | "revoked"; message: Message };
+  | { valid: false; reason: VirtualCardRefusal; message: Message };
 
 /** NHI's central services (Web-API over the VPN). */
 export interface NhiCentral {

@@ -1,7 +1,19 @@
 /** Why an image could not be scanned at all. `reason` is what the pharmacist reads (the API maps it to 422). */
 import type { Message } from "../domain/message.js";
 
-export type ScanErrorCode = "empty" | "not-an-image" | "unsupported-format" | "unreadable-image" | "too-large";
+export const SCAN_ERROR_CODES = [
+  "empty",
+  "not-an-image",
+  "unsupported-format",
+  "unreadable-image",
+  "too-large",
+] as const;
+
+export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];
+
+export function isScanErrorCode(code: unknown): code is ScanErrorCode {
+  return (SCAN_ERROR_CODES as readonly unknown[]).includes(code);
+}
 
 export class ScanError extends Error {
   readonly code: ScanErrorCode;

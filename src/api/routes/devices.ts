@@ -11,8 +11,10 @@ import {
   scanResponseSchema,
   virtualCardResponseSchema,
 } from "../../../schemas/api/responses.js";
+import { isCardErrorCode } from "../../card/errors.js";
 import type { Message } from "../../domain/message.js";
 import type { RocDate } from "../../domain/roc-date.js";
+import { isScanErrorCode } from "../../scan/errors.js";
 import type { CardIdentity } from "../../service/types.js";
 import type { RouteDeps } from "../deps.js";
 import { ROLES } from "../keys.js";
@@ -82,7 +84,7 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           const reason = (error as { reason?: unknown }).reason;
-          if (typeof code === "string" && isMessage(reason)) {
+          if (isCardErrorCode(code) && isMessage(reason)) {
             throw new ApiProblem(CARD_UNAVAILABLE.has(code) ? 503 : 409, `card-${code}`, reason);
           }
           throw error;
@@ -126,7 +128,7 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
           if (isMessage(reason)) {
             throw new ApiProblem(
               code === "too-large" ? 413 : 422,
-              `scan-${typeof code === "string" ? code : "failed"}`,
+              `scan-${isScanErrorCode(code) ? code : "failed"}`,
               reason,
             );
           }
