@@ -222,6 +222,7 @@ function Shell({
               card={virtualCard ?? currentCard(card)}
               actions={actions}
               width={width}
+              height={bodyHeight}
               onChanged={refreshHealth}
               onVirtualCard={(identity) => {
                 setVirtualCard(identity);

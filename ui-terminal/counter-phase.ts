@@ -1,6 +1,7 @@
 /** What the counter screen is doing: the phases of one scan, from the field to a dispensing. */
 import type { Message } from "../src/domain/message.js";
 import type { CardIdentity, Decision, DecisionReason, DispenseResult } from "../src/service/types.js";
+import type { Confirmed } from "./confirm-steps.js";
 
 export type Done = Extract<DispenseResult, { ok: true }>;
 
@@ -8,7 +9,10 @@ export type Phase =
   | { kind: "idle" }
   | { kind: "checking"; input: string }
   | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string; stale?: boolean }
-  | { kind: "override"; decision: Decision; error?: string }
+  /** F9's steps before dispensing (./confirm-steps.ts): J000 checks, the abnormal cause, the override reason. */
+  | { kind: "j000"; decision: Decision; confirmed: Confirmed }
+  | { kind: "cause"; decision: Decision; confirmed: Confirmed }
+  | { kind: "override"; decision: Decision; confirmed: Confirmed; error?: string }
   /** Card-not-shown path: the national ID from the paper, then the reason. */
   | { kind: "typed-id"; decision: Decision; error?: string }
   | { kind: "typed-reason"; decision: Decision; nationalId: string; error?: string }
@@ -17,6 +21,9 @@ export type Phase =
   | { kind: "refused"; decision?: Decision; reasons: DecisionReason[]; stale?: boolean; cardId?: string }
   | { kind: "invalid"; input: string; message: Message }
   | { kind: "error"; text: string };
+
+/** Phases in which a question on screen has the keyboard. */
+export const PROMPTING: readonly Phase["kind"][] = ["j000", "cause", "override", "typed-id", "typed-reason"];
 
 /** Which identity evidence a decision was checked with (a change re-checks it). */
 export function identityKey(card: CardIdentity | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeService, RX_DONE_ELSEWHERE, RX_OFFLINE, RX_OK } from "./testing/fake-service.js";
+import { FakeService, RX_DONE_ELSEWHERE, RX_OK } from "./testing/fake-service.js";
 import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());
@@ -295,30 +295,6 @@ describe("counter", () => {
     await app.press(KEY.f9);
     await app.waitFor("不可調劑，無法確認");
     expect(app.service.callsOf("dispense")).toEqual([]);
-  });
-
-  it("override (NHI unreachable) asks for a reason; empty is refused, Esc cancels, the reason is sent", async () => {
-    const service = new FakeService();
-    service.nhiReachable = false;
-    const app = renderApp({ service });
-    await app.waitFor("健保署 斷線");
-    await app.press(`${RX_OFFLINE}\r`);
-    let s = await app.waitFor("需覆核才可調劑");
-    expect(s).toContain("F9 覆核調劑");
-    expect(s).toContain("健保署連線中斷");
-    await app.press(KEY.f9);
-    await app.waitFor("請輸入覆核理由");
-    await app.press("\r");
-    await app.waitFor("請輸入理由");
-    await app.press(KEY.esc);
-    await vi.waitFor(() => expect(app.screen()).not.toContain("請輸入覆核理由"));
-    expect(app.service.callsOf("dispense")).toEqual([]);
-    await app.press(KEY.f9);
-    await app.waitFor("請輸入覆核理由");
-    await app.press("VPN 中斷，病人急需用藥\r");
-    s = await app.waitFor("已調劑");
-    expect(app.service.callsOf("dispense")).toMatchObject([{ override: { reason: "VPN 中斷，病人急需用藥" } }]);
-    assertFits(s);
   });
 
   it("card inserted shows in the status line and is passed to the check; another person's card is loud", async () => {

@@ -74,6 +74,41 @@ export const L = {
     "NHI is unreachable. Type the override reason, then Enter (Esc cancels)",
   ),
   reasonRequired: msg("請輸入理由", "A reason is required"),
+  causePrompt: msg(
+    "異常過卡：請依原因選擇異常代碼（M13，以 H01=B 異常上傳）",
+    "Dispensing without a card pass: pick the cause's abnormal code (M13, uploaded as H01=B)",
+  ),
+  causeNotObtained: msg("（尚未取得就醫序號）", " (no sequence no. yet)"),
+  causeObtained: msg("（已取得就醫序號）", " (sequence no. obtained)"),
+  causeSuggested: msg("　← 建議", " ← suggested"),
+  causeReasonPrompt: msg(
+    "{cause}。請輸入覆核理由後按 Enter（Esc 返回判斷）",
+    "{cause}. Type the override reason, then Enter (Esc back to the decision)",
+  ),
+  j000Prompt: msg(
+    "J000：慢箋第2次以後，處方箋未載原處方就醫序號。依健保署規定須先完成兩項確認：",
+    "J000: refill 2+ without the original sequence number. NHI requires two checks first:",
+  ),
+  j000CloudChecked: msg(
+    "已查健保雲端藥歷，查無原處方就醫序號",
+    "NHI cloud medication record checked: no sequence number there",
+  ),
+  j000ClinicAsked: msg(
+    "已洽詢原處方院所，無法取得就醫序號（如未開診）",
+    "Prescribing clinic asked: it cannot give the number (e.g. closed)",
+  ),
+  j000BothRequired: msg("兩項都確認後才能以 J000 調劑", "Both checks are needed before J000 can be used"),
+  j000HintCloud: msg("雲端藥歷", "cloud record"),
+  j000HintClinic: msg("原處方院所", "clinic"),
+  hintSelect: msg("選擇", "select"),
+  hintPick: msg("選定", "pick"),
+  hintConfirm: msg("確認", "confirm"),
+  hintBack: msg("返回", "back"),
+  doneAbnormal: msg("異常上傳 H01=B，M13 = {cause}", "Uploaded as abnormal (H01=B), M13 = {cause}"),
+  doneJ000: msg(
+    "原處方就醫序號 J000（已確認雲端藥歷及原處方院所）",
+    "Original sequence number J000 (cloud record and clinic checked)",
+  ),
   dispensed: msg("已調劑：第 {n} 次　本次就醫識別碼 {visitId}", "Dispensed refill {n}, visit ID {visitId}"),
   nextRefill: msg("下次（第 {n} 次）可領 {from} – {to}", "Next (refill {n}) from {from} to {to}"),
   lastRefill: msg("本處方已全部領完", "This was the last refill"),
@@ -248,8 +283,8 @@ export const HELP_LINES: Message[] = [
     "Counter: scan or type a visit ID + Enter; the decision shows at once.",
   ),
   msg(
-    "F9 確認調劑（健保署斷線時需輸入覆核理由）。F8 列印下次領藥提醒單。",
-    "F9 confirms (an override asks for a reason when NHI is offline). F8 prints the reminder slip.",
+    "F9 確認調劑：健保署斷線時以 ↑↓ Enter 選擇異常原因（代碼）再輸入覆核理由；J000 須先按 1、2 確認雲端藥歷及原處方院所。F8 列印下次領藥提醒單。",
+    "F9 confirms: with NHI offline pick the cause (↑↓ Enter) and type a reason; J000 first needs keys 1 and 2 (cloud record, clinic). F8 prints the reminder slip.",
   ),
   msg(
     "F3 調劑紀錄：刪除（H01=D）或更正，皆需確認並輸入理由。",

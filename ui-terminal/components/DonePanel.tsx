@@ -1,8 +1,10 @@
 /** The dispensing just made: refill and our visit ID, the next refill's window, and the reminder slip (F8). */
 import { Box, Text } from "ink";
+import { isCounterAbnormalCode } from "../../src/domain/abnormal-dispensing.js";
 import type { Phase } from "../counter-phase.js";
 import { L, useT } from "../i18n.js";
 import { rocDate } from "../text.js";
+import { causeText } from "./CausePicker.js";
 
 export function DonePanel({
   phase,
@@ -27,7 +29,24 @@ export function DonePanel({
           {p.patientName ?? ""} {p.nationalId} · {d.days}d
         </Text>
       ) : null}
-      {d.override ? <Text color="yellow">! {d.override.reason}</Text> : null}
+      {d.abnormalCode ? (
+        <Text color="yellow" wrap="wrap">
+          !{" "}
+          {t(L.doneAbnormal, {
+            cause: isCounterAbnormalCode(d.abnormalCode) ? causeText(d.abnormalCode, t) : d.abnormalCode,
+          })}
+        </Text>
+      ) : null}
+      {d.override ? (
+        <Text color="yellow" wrap="wrap">
+          ! {d.override.reason}
+        </Text>
+      ) : null}
+      {d.j000 ? (
+        <Text color="yellow" wrap="wrap">
+          ! {t(L.doneJ000)}
+        </Text>
+      ) : null}
       {next ? (
         <Text bold wrap="wrap">
           {t(L.nextRefill, { n: next.refillNo, from: rocDate(next.window.from), to: rocDate(next.window.to) })}

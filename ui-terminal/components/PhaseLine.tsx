@@ -64,8 +64,19 @@ export function PhaseLine({ phase }: { phase: Phase }) {
         </Text>
       );
     }
-    case "override":
-      return <Text color="yellow">{t(L.overrideKey)}</Text>;
+    case "j000":
+    case "cause":
+    case "override": {
+      // The decision box gives way to the J000 checks and the cause list: name what is being confirmed here.
+      const p = phase.decision.prescription;
+      const who = p ? ` ${p.patientName ?? ""} ${p.nationalId}` : "";
+      return (
+        <Text color="yellow" wrap="wrap">
+          {phase.decision.outcome === "override" ? t(L.overrideKey) : t(L.confirmKey)}
+          {phase.kind !== "override" ? `${who} ${phase.decision.originalVisitId ?? phase.decision.input}` : ""}
+        </Text>
+      );
+    }
     case "refused":
       return (
         <Text color="red" bold>

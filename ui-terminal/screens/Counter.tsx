@@ -5,16 +5,16 @@
 import { Box, Text } from "ink";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Message } from "../../src/domain/message.js";
-import { checkNationalId } from "../../src/domain/national-id.js";
 import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
 import { parseVisitId } from "../../src/domain/visit-id.js";
-import type { CardIdentity, Decision, DispensingServiceApi } from "../../src/service/types.js";
+import type { CardIdentity, Decision, DispenseResult, DispensingServiceApi } from "../../src/service/types.js";
 import { errorText, type UiActions } from "../actions.js";
+import { CounterPrompt } from "../components/CounterPrompt.js";
 import { cardMismatch, DecisionPanel } from "../components/DecisionPanel.js";
 import { DonePanel } from "../components/DonePanel.js";
 import { PausedLine, PhaseLine } from "../components/PhaseLine.js";
-import { TextPrompt } from "../components/TextPrompt.js";
-import { identityKey, type Phase } from "../counter-phase.js";
+import { type Confirmed, confirmedRequest, nextStep } from "../confirm-steps.js";
+import { identityKey, type Phase, PROMPTING } from "../counter-phase.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { columns, keepEnd } from "../text.js";
@@ -25,6 +25,8 @@ export interface CounterProps {
   card?: CardIdentity;
   actions?: UiActions;
   width: number;
+  /** Rows the counter may fill (a list question fits its rows to it). */
+  height?: number;
   /** A virtual NHI card was scanned (identity), or the patient is done (undefined). */
   onVirtualCard?(identity: CardIdentity | undefined): void;
   /** Something changed the outbox (a dispensing): refresh the status bar. */
@@ -38,6 +40,7 @@ export function Counter({
   card,
   actions,
   width,
+  height = 20,
   onChanged,
   onVirtualCard,
   active = true,
@@ -105,7 +108,7 @@ export function Counter({
     if (phase.cardId !== cardId) void check(phase.decision.input, card);
   }, [cardId, card, phase, check]);
 
-  const dispense = async (decision: Decision, override?: string) => {
+  const dispense = async (decision: Decision, confirmed: Confirmed) => {
     if (decision.refillNo === undefined) return;
     const my = ++seq.current;
     setPhase({ kind: "dispensing", decision });
@@ -115,11 +118,8 @@ export function Counter({
         refillNo: decision.refillNo,
         pharmacistId,
         card,
-        override: override ? { reason: override } : undefined,
-        // The J000 warning on screen says what confirming means: cloud record and clinic both checked.
-        ...(decision.reasons.some((r) => r.code === "j000-fallback")
-          ? { j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true } }
-          : {}),
+        // What the pharmacist confirmed on the way: J000 checks, abnormal cause and override reason.
+        ...confirmedRequest(confirmed),
         terminalId: "tui",
         // The decision on screen, and this confirmation of it: a repeat returns the first success.
         ...(decision.token
@@ -130,12 +130,13 @@ export function Counter({
       if (result.ok) {
         setPhase({ kind: "done", decision, result });
         onVirtualCard?.(undefined); // single use: the next patient shows their own
-      } else if (result.decision && result.reasons[0]?.code === "decision-changed") {
-        // The decision changed since it was shown: show the fresh one, to be read and confirmed again.
+      } else if (result.decision && (freshDecision(result) || offersAbnormal(result, confirmed))) {
+        // The decision changed since it was shown, or NHI went away during the card pass and abnormal dispensing
+        // is offered now: show the fresh decision, to be read and confirmed again (F9 then asks for the cause).
         setPhase({
           kind: "decided",
           decision: result.decision,
-          note: result.reasons[0].message,
+          note: result.reasons[0]?.message,
           cardId: identityKey(card),
           stale: fieldRef.current !== "",
         });
@@ -156,6 +157,13 @@ export function Counter({
     } finally {
       onChanged?.();
     }
+  };
+
+  // The next question F9 needs answered (J000 checks, abnormal cause, override reason), or the dispensing itself.
+  const proceed = (decision: Decision, confirmed: Confirmed) => {
+    const step = nextStep(decision, confirmed);
+    if (step === "dispense") void dispense(decision, confirmed);
+    else setPhase({ kind: step === "reason" ? "override" : step, decision, confirmed });
   };
 
   const printSlip = async (p: Extract<Phase, { kind: "done" }>) => {
@@ -179,8 +187,7 @@ export function Counter({
   useKeys(
     1,
     (e) => {
-      const prompting = ["override", "typed-id", "typed-reason"].includes(phaseRef.current.kind);
-      if (prompting) return false; // the prompt has the keyboard
+      if (PROMPTING.includes(phaseRef.current.kind)) return false; // the prompt has the keyboard
       if (e.kind === "text") {
         setField((f) => f + e.text);
         setAside();
@@ -223,8 +230,8 @@ export function Counter({
             return true; // dispensing or done: a repeated F9 changes nothing
           }
           if (cardMismatch(now.decision, card)) setPhase({ ...now, note: t(L.blockedNoConfirm) });
-          else if (now.decision.outcome === "dispense") void dispense(now.decision);
-          else if (now.decision.outcome === "override") setPhase({ kind: "override", decision: now.decision });
+          else if (now.decision.outcome === "dispense" || now.decision.outcome === "override")
+            proceed(now.decision, {});
           else if (now.decision.outcome === "card-needed") setPhase({ kind: "typed-id", decision: now.decision });
           else setPhase({ ...now, note: t(L.blockedNoConfirm) });
           return true;
@@ -266,43 +273,23 @@ export function Counter({
           width={width}
         />
       ) : null}
-      {phase.kind === "override" ? (
-        <TextPrompt
-          label={t(L.overridePrompt)}
-          error={phase.error}
-          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId: identityKey(card) })}
-          onSubmit={(reason) => {
-            if (!reason.trim()) setPhase({ ...phase, error: t(L.reasonRequired) });
-            else void dispense(phase.decision, reason.trim());
-          }}
-        />
-      ) : null}
-      {phase.kind === "typed-id" ? (
-        <TextPrompt
-          label={t(L.typedIdPrompt)}
-          error={phase.error}
-          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId })}
-          onSubmit={(value) => {
-            const id = checkNationalId(value.trim().toUpperCase());
-            if (!id.valid) setPhase({ ...phase, error: t(id.reason) });
-            else setPhase({ kind: "typed-reason", decision: phase.decision, nationalId: id.nationalId });
-          }}
-        />
-      ) : null}
-      {phase.kind === "typed-reason" ? (
-        <TextPrompt
-          label={t(L.typedReasonPrompt)}
-          error={phase.error}
-          onCancel={() => setPhase({ kind: "decided", decision: phase.decision, cardId })}
-          onSubmit={(reason) => {
-            if (!reason.trim()) return setPhase({ ...phase, error: t(L.reasonRequired) });
-            // Back to the decision; the identity change re-checks it with the typed evidence.
-            setPhase({ kind: "decided", decision: phase.decision, cardId });
-            onVirtualCard?.({ source: "typed", nationalId: phase.nationalId, typedReason: reason.trim() });
-          }}
-        />
-      ) : null}
+      <CounterPrompt
+        phase={phase}
+        setPhase={setPhase}
+        cardId={cardId}
+        listHeight={Math.max(3, height - 8)}
+        proceed={proceed}
+        onTypedIdentity={(identity) => onVirtualCard?.(identity)}
+      />
       {phase.kind === "done" ? <DonePanel phase={phase} width={width} dim={field.length > 0} /> : null}
     </Box>
   );
 }
+
+type Refusal = Extract<DispenseResult, { ok: false }>;
+
+const freshDecision = (result: Refusal) => result.reasons[0]?.code === "decision-changed";
+
+/** NHI went away between the decision and the card pass: the service now offers an abnormal dispensing. */
+const offersAbnormal = (result: Refusal, confirmed: Confirmed) =>
+  result.kind === "override" && result.decision?.outcome === "override" && !confirmed.reason;

@@ -224,7 +224,8 @@ export class FakeService implements DispensingServiceApi {
       nationalId: "A123456789",
       days: 28,
       status: "active",
-      j000: false,
+      abnormalCode: request.override?.abnormalCode,
+      j000: Boolean(request.j000Confirmation),
       override: request.override,
       upload: { state: "pending", codes: [] },
     };

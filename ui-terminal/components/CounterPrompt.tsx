@@ -1,0 +1,88 @@
+/**
+ * The question the counter asks on the way to a dispensing, for the phase on screen: the J000 checks, the cause of
+ * an abnormal dispensing, the override reason, or the patient's national ID and why no card was read.
+ */
+import { abnormalCodeMeaning } from "../../src/domain/abnormal-dispensing.js";
+import { checkNationalId } from "../../src/domain/national-id.js";
+import type { CardIdentity, Decision } from "../../src/service/types.js";
+import type { Confirmed } from "../confirm-steps.js";
+import type { Phase } from "../counter-phase.js";
+import { L, useT } from "../i18n.js";
+import { CausePicker } from "./CausePicker.js";
+import { J000Confirm } from "./J000Confirm.js";
+import { TextPrompt } from "./TextPrompt.js";
+
+export function CounterPrompt({
+  phase,
+  setPhase,
+  cardId,
+  listHeight,
+  proceed,
+  onTypedIdentity,
+}: {
+  phase: Phase;
+  setPhase(phase: Phase): void;
+  /** The identity the decision on screen was checked with. */
+  cardId: string | undefined;
+  /** Rows a list question may take. */
+  listHeight: number;
+  /** One more step confirmed: go to the next question, or dispense. */
+  proceed(decision: Decision, confirmed: Confirmed): void;
+  onTypedIdentity(identity: CardIdentity): void;
+}) {
+  const { t } = useT();
+  if (!("decision" in phase) || !phase.decision) return null;
+  const decision = phase.decision;
+  const back = () => setPhase({ kind: "decided", decision, cardId });
+  // Each question is its own TextPrompt (key): what was typed for one never shows in the next.
+  const ask = (label: string, error: string | undefined, onSubmit: (value: string) => void) => (
+    <TextPrompt key={phase.kind} label={label} error={error} onCancel={back} onSubmit={onSubmit} />
+  );
+  // A reason is required: an empty one is said so on the question, and nothing else happens.
+  const withReason = (
+    value: string,
+    asking: Extract<Phase, { kind: "override" | "typed-reason" }>,
+    go: (reason: string) => void,
+  ) => {
+    if (value.trim()) go(value.trim());
+    else setPhase({ ...asking, error: t(L.reasonRequired) });
+  };
+  switch (phase.kind) {
+    case "j000":
+      return <J000Confirm onCancel={back} onConfirm={() => proceed(decision, { ...phase.confirmed, j000: true })} />;
+    case "cause":
+      return (
+        <CausePicker
+          initial={phase.confirmed.abnormalCode}
+          height={listHeight}
+          onCancel={back}
+          onPick={(abnormalCode) => proceed(decision, { ...phase.confirmed, abnormalCode })}
+        />
+      );
+    case "override": {
+      const code = phase.confirmed.abnormalCode;
+      const label = code
+        ? t(L.causeReasonPrompt, { cause: `${code} ${t(abnormalCodeMeaning(code))}` })
+        : t(L.overridePrompt);
+      return ask(label, phase.error, (value) =>
+        withReason(value, phase, (reason) => proceed(decision, { ...phase.confirmed, reason })),
+      );
+    }
+    case "typed-id":
+      return ask(t(L.typedIdPrompt), phase.error, (value) => {
+        const id = checkNationalId(value.trim().toUpperCase());
+        if (!id.valid) setPhase({ ...phase, error: t(id.reason) });
+        else setPhase({ kind: "typed-reason", decision, nationalId: id.nationalId });
+      });
+    case "typed-reason":
+      return ask(t(L.typedReasonPrompt), phase.error, (value) =>
+        withReason(value, phase, (reason) => {
+          // Back to the decision; the identity change re-checks it with the typed evidence.
+          back();
+          onTypedIdentity({ source: "typed", nationalId: phase.nationalId, typedReason: reason });
+        }),
+      );
+    default:
+      return null;
+  }
+}
