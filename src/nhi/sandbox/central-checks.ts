@@ -26,6 +26,12 @@ export interface CheckError {
   code: string;
 }
 
+/**
+ * A record's check: rejected with errors, or taken (a mutation), possibly with warnings that NHI reports but that
+ * do not reject the record (如無合併其他錯誤，本筆仍會收載: D024, D049, D051).
+ */
+export type CheckOutcome = { errors: CheckError[] } | { mutation: Mutation; warnings?: CheckError[] };
+
 export type Mutation =
   | { kind: "put"; stored: StoredRecord; event?: { originalVisitId: string; refillNo: number; event: RefillEvent } }
   | { kind: "delete"; key: string; event?: { originalVisitId: string; refillNo: number; event: RefillEvent } }
@@ -77,7 +83,7 @@ function verifyVisitId(
   return out;
 }
 
-export function centralCheck(ctx: CheckContext, input: RecordInput): { errors: CheckError[] } | { mutation: Mutation } {
+export function centralCheck(ctx: CheckContext, input: RecordInput): CheckOutcome {
   const { record, callerCode } = input;
   const m = record.mb1;
   const institution = m.M05 ?? "";
@@ -168,10 +174,9 @@ function dispensing(
   input: RecordInput,
   stored: StoredRecord,
   existing: StoredRecord | undefined,
-): { errors: CheckError[] } | { mutation: Mutation } {
+): CheckOutcome {
   const m = input.record.mb1;
   const original = m.M16 ?? "";
-  const refillNo = refillNoOf(input.record);
   if (existing && (!isDispensingRecord(existing.record) || existing.record.mb1.M16 !== original)) {
     return { errors: [{ field: "M16", code: "C001" }] };
   }
@@ -190,15 +195,38 @@ function dispensing(
   const decoded = original === MISS_VISIT_ID ? undefined : ctx.decode(original);
   if (!decoded) return { errors: [{ field: "M16", code: "D074" }] };
   const errors: CheckError[] = [];
+  const warnings: CheckError[] = [];
   if (decoded.nationalId !== m.M03) errors.push({ field: "M16", code: "D003" });
   if (decoded.visitDateTime !== m.M19) errors.push({ field: "M16", code: "D005" });
   if (decoded.institutionCode !== m.M17) {
-    errors.push({ field: "M16", code: m.M17 === m.M05 ? "D051" : "D049" });
+    warnings.push({ field: "M16", code: m.M17 === m.M05 ? "D051" : "D049" });
   }
-  if (errors.length > 0) return { errors };
+  if (errors.length > 0) return { errors: [...errors, ...warnings] };
+  const outcome = againstPrescription(ctx, input, stored, existing, event);
+  if ("errors" in outcome) return { errors: [...warnings, ...outcome.errors] };
+  const all = [...warnings, ...(outcome.warnings ?? [])];
+  return all.length > 0 ? { mutation: outcome.mutation, warnings: all } : outcome;
+}
 
+/** A dispensing record against the prescription and its refills (M16, M33). */
+function againstPrescription(
+  ctx: CheckContext,
+  input: RecordInput,
+  stored: StoredRecord,
+  existing: StoredRecord | undefined,
+  event: RefillEvent,
+): CheckOutcome {
+  const m = input.record.mb1;
+  const original = m.M16 ?? "";
+  const refillNo = refillNoOf(input.record);
   const prescription = ctx.state.prescription(original);
-  if (!prescription) return { errors: [{ field: "M16", code: "D024" }] };
+  if (!prescription) {
+    // Not uploaded by the prescriber (yet): NHI keeps the record with a warning.
+    return {
+      mutation: { kind: "put", stored, event: { originalVisitId: original, refillNo, event } },
+      warnings: [{ field: "M16", code: "D024" }],
+    };
+  }
   const count = refillCountOf(prescription.record);
   if (refillNo < 1 || refillNo > count) return { errors: [{ field: "M33", code: "D019" }] };
 

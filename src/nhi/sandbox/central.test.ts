@@ -33,6 +33,12 @@ async function uploaded(records: UploadRecord[], institution = CLINIC): Promise<
   expect(out.codes).toEqual([]);
 }
 
+/** The M15 NHI shows as refill n's dispensing of a prescription. */
+async function dispensedVisitId(rx: UploadRecord, refillNo: number): Promise<string | undefined> {
+  const status = await w.client.prescriptionStatus({ institutionCode: PHARMACY }, rx.mb1.M15!);
+  return status.found ? status.status.refills[refillNo - 1]?.dispensedVisitId : undefined;
+}
+
 /** A chronic prescription with refill 1 dispensed at X `daysAgo` days ago. */
 async function withRefill1(daysAgo: number): Promise<UploadRecord> {
   const rx = await w.prescribe({ at: ago(daysAgo + 1) });
@@ -199,6 +205,8 @@ describe("visit-ID verification by decoding", () => {
     const d = await w.dispensing(rx, 1);
     const out = await w.upload(PHARMACY, [{ ...d, mb1: { ...d.mb1, M17: OTHER_CLINIC } }]);
     expect(out.codes).toEqual(["M16:D049"]);
+    // A warning, not a rejection (如無合併其他錯誤，本筆仍會收載): NHI keeps the record.
+    expect(await dispensedVisitId(rx, 1)).toBe(d.mb1.M15);
   });
 
   it("D051: M17 names the uploading pharmacy itself", async () => {
@@ -247,8 +255,12 @@ describe("SM00 (D068)", () => {
 describe("chronic refill checks against M16/M17", () => {
   it("D024: the prescriber never uploaded the prescription", async () => {
     const rx = await w.prescribe();
-    const out = await w.upload(PHARMACY, [await w.dispensing(rx, 1)]);
+    const d = await w.dispensing(rx, 1);
+    const out = await w.upload(PHARMACY, [d]);
     expect(out.codes).toEqual(["M16:D024"]);
+    // A warning: the record is kept, and shows once the prescriber uploads.
+    await uploaded([rx]);
+    expect(await dispensedVisitId(rx, 1)).toBe(d.mb1.M15);
   });
 
   it("D019: the refill number exceeds the prescription's refill count", async () => {

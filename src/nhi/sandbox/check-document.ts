@@ -77,14 +77,21 @@ export function checkDocument(
         code: f.code,
       }));
     }
+    let warnings: CheckError[] = [];
     if (errors.length === 0) {
       const outcome = centralCheck(ctx, { record, callerCode, uploadId, receivedAt, seenKeys });
       if ("errors" in outcome) errors = outcome.errors;
-      else apply(outcome.mutation);
+      else {
+        apply(outcome.mutation);
+        warnings = outcome.warnings ?? [];
+      }
     }
-    if (errors.length === 0 && (record.h01 === "A" || record.h01 === "B")) seenKeys.add(recordKey(record));
-    results.push({ recordNo, accepted: errors.length === 0, errors });
-    if (errors.length > 0) reportEntries.push({ recordNo, record, errors: dedupe(errors) });
+    const accepted = errors.length === 0;
+    if (accepted && (record.h01 === "A" || record.h01 === "B")) seenKeys.add(recordKey(record));
+    // Warnings appear in the report like errors; only NHI's code table tells the reader they did not reject.
+    const reported = [...errors, ...warnings];
+    results.push({ recordNo, accepted, errors: reported });
+    if (reported.length > 0) reportEntries.push({ recordNo, record, errors: dedupe(reported) });
   });
   if (parsed.records.length === 0 && fileErrors.length > 0) {
     const errors = fileErrors.map((f) => ({ field: f.field ?? "", code: f.code }));
