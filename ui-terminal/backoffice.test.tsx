@@ -152,6 +152,17 @@ describe("upload queue (F6)", () => {
     expect(s).toContain("接受 2");
     assertFits(s);
   });
+
+  it("shows an accepted record's warnings (D024) apart from rejections", async () => {
+    const app = renderApp();
+    await app.press(KEY.f6);
+    await app.waitFor("H01=A");
+    await app.press(KEY.down);
+    const s = await app.waitFor("△ M16:D024 原處方院所尚未上傳");
+    expect(s).toContain("建議：請原處方院所上傳");
+    expect(s).not.toContain("✕ M16:D024");
+    assertFits(s);
+  });
 });
 
 describe("NHI codes (F7) and help (F1)", () => {

@@ -165,6 +165,10 @@ export const outboxStatusSchema = z
   })
   .meta({ id: "OutboxStatus" });
 
+const nhiCodeSchema = z
+  .object({ field: z.string(), code: z.string(), message: messageSchema, advice: messageSchema })
+  .meta({ id: "NhiCode" });
+
 export const outboxEntrySchema = z
   .object({
     id: z.string(),
@@ -177,9 +181,10 @@ export const outboxEntrySchema = z
     deadline: z.string(),
     uploadedAt: z.string().optional(),
     lastError: z.string().optional(),
-    rejections: z.array(
-      z.object({ field: z.string(), code: z.string(), message: messageSchema, advice: messageSchema }),
-    ),
+    rejections: z.array(nhiCodeSchema).meta({ description: "Why NHI rejected the record (a rejected entry)" }),
+    warnings: z
+      .array(nhiCodeSchema)
+      .meta({ description: "Codes NHI reported on a record it accepted (warnings, notices)" }),
   })
   .meta({ id: "OutboxEntry" });
 

@@ -114,6 +114,42 @@ describe("upload outbox", () => {
     expect(await h.service.retryOutboxEntry("nope")).toBe(false);
   });
 
+  it("accepts a record whose report carries only a warning (D049), keeping the warning visible", async () => {
+    h = await createHarness("sqlite");
+    const d = await dispenseOneOff(h);
+    const record = await recordOf(h, d.id);
+    // M17 names another clinic than the one that issued M16: NHI keeps the record with warning D049.
+    const warned: UploadRecord = { ...record, mb1: { ...record.mb1, M17: "5901019999" } };
+    await h.db.db
+      .updateTable("outbox")
+      .set({ record_json: JSON.stringify(warned) })
+      .execute();
+    expect(await h.service.runOutbox()).toMatchObject({ uploaded: 1, accepted: 1, rejected: 0 });
+    const [entry] = await h.service.outboxEntries();
+    expect(entry).toMatchObject({ state: "accepted", rejections: [] });
+    expect(entry!.warnings).toEqual([
+      expect.objectContaining({
+        field: "M16",
+        code: "D049",
+        message: expect.objectContaining({ zh: expect.any(String) }),
+      }),
+    ]);
+    expect((await h.service.getDispensing(d.id))?.upload).toMatchObject({
+      state: "accepted",
+      codes: [{ code: "D049" }],
+    });
+    const logged = await h.db.db
+      .selectFrom("audit_log")
+      .select("detail_json")
+      .where("action", "=", "accepted-with-warnings")
+      .execute();
+    expect(logged.map((l) => JSON.parse(l.detail_json).codes)).toEqual([["M16:D049"]]);
+    // Nothing was flagged as an NHI rejection, and NHI holds the record.
+    const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["blocked"] });
+    expect(log).toEqual([]);
+    expect(await h.service.outboxStatus()).toMatchObject({ accepted: 1, rejected: 0, waiting: 0 });
+  });
+
   it("uploads each record once when two workers run the outbox at the same time", async () => {
     h = await createHarness("sqlite");
     const cases = h.scenarios.cases;

@@ -147,7 +147,17 @@ export interface OutboxEntryView {
   deadline: string;
   uploadedAt?: string;
   lastError?: string;
-  rejections: { field: string; code: string; message: Message; advice: Message }[];
+  rejections: NhiCodeView[];
+  /** Codes NHI reported on a record it accepted (warnings and notices by NHI's code table). */
+  warnings: NhiCodeView[];
+}
+
+/** One code of a check report, described from NHI's code table. */
+export interface NhiCodeView {
+  field: string;
+  code: string;
+  message: Message;
+  advice: Message;
 }
 
 export interface OutboxStatus {

@@ -38,7 +38,8 @@ export function Outbox({
   );
   const items = list.state === "ok" ? list.data : [];
   const selected = items[Math.min(pos, items.length - 1)];
-  const detailRows = selected?.rejections.length ? Math.min(6, selected.rejections.length * 2) + 1 : 1;
+  const coded = selected ? selected.rejections.length + selected.warnings.length : 0;
+  const detailRows = coded ? Math.min(6, coded * 2) + 1 : 1;
   const page = Math.max(3, height - 3 - detailRows - (note ? 1 : 0));
 
   useKeys(1, (e) => {
@@ -119,13 +120,19 @@ function row(e: OutboxEntryView, nowMs: number, t: ReturnType<typeof useT>["t"])
     padTo(t(L.state[e.state]), 8),
     e.visitId,
     padTo(`${t(L.attempts)}${e.attempts}`, 6),
-    e.rejections.map((r) => `${r.field}:${r.code}`).join(" ") || due,
+    [...e.rejections.map((r) => `${r.field}:${r.code}`), ...e.warnings.map((r) => `△${r.field}:${r.code}`)].join(" ") ||
+      due,
   ].join(" ");
 }
 
 function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; max: number }) {
   const { t } = useT();
-  if (entry.rejections.length === 0) {
+  // Rejections (✕, red) first, then what NHI reported on a record it accepted (△ warnings, yellow).
+  const codes = [
+    ...entry.rejections.map((r) => ({ r, mark: "✕", color: "red" })),
+    ...entry.warnings.map((r) => ({ r, mark: "△", color: "yellow" })),
+  ];
+  if (codes.length === 0) {
     return (
       <Text color="gray" wrap="wrap">
         {entry.lastError || `${entry.visitId} · ${t(L.state[entry.state])}`}
@@ -133,8 +140,8 @@ function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; 
     );
   }
   const lines: { text: string; color: string }[] = [];
-  for (const r of entry.rejections) {
-    lines.push({ text: `✕ ${r.field}:${r.code} ${t(r.message)}`, color: "red" });
+  for (const { r, mark, color } of codes) {
+    lines.push({ text: `${mark} ${r.field}:${r.code} ${t(r.message)}`, color });
     lines.push({ text: `  ${t(L.advice)}：${t(r.advice)}`, color: "yellow" });
   }
   return (
@@ -142,7 +149,7 @@ function Detail({ entry, width, max }: { entry: OutboxEntryView; width: number; 
       flexDirection="column"
       width={width}
       borderStyle="single"
-      borderColor="red"
+      borderColor={entry.rejections.length > 0 ? "red" : "yellow"}
       borderTop
       borderBottom={false}
       borderLeft={false}

@@ -68,6 +68,27 @@ export class FakeService implements DispensingServiceApi {
           advice: msg("查明後刪除本筆", "check and delete this record"),
         },
       ],
+      warnings: [],
+    },
+    {
+      id: "ob2",
+      dispensingId: "x2",
+      visitId: "ABCD1234EFGH5678JKLN",
+      dataFormat: "A",
+      state: "accepted",
+      attempts: 1,
+      createdAt: "2024-03-21T01:00:00Z",
+      deadline: "2024-03-22T01:00:00Z",
+      uploadedAt: "2024-03-21T01:05:00Z",
+      rejections: [],
+      warnings: [
+        {
+          field: "M16",
+          code: "D024",
+          message: msg("原處方院所尚未上傳", "the prescriber has not uploaded the prescription"),
+          advice: msg("請原處方院所上傳", "ask the prescriber to upload"),
+        },
+      ],
     },
   ];
   due: RefillDue[] = [

@@ -70,9 +70,11 @@ export function register(program: Command): void {
             e.lastError ? ` (${e.lastError})` : ""
           }\n`,
         );
-        for (const r of e.rejections) {
+        // ✕ rejected the record; △ reported on a record NHI accepted (a warning).
+        const codes = [...e.rejections.map((r) => ({ r, mark: "✕" })), ...e.warnings.map((r) => ({ r, mark: "△" }))];
+        for (const { r, mark } of codes) {
           process.stdout.write(
-            `    ${r.field}:${r.code} ${localize(r.message, locale)} → ${localize(r.advice, locale)}\n`,
+            `    ${mark} ${r.field}:${r.code} ${localize(r.message, locale)} → ${localize(r.advice, locale)}\n`,
           );
         }
       }

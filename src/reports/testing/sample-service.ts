@@ -200,6 +200,7 @@ export function createSampleService(options: SampleOptions): SampleService {
       deadline: deadline.toISOString(),
       uploadedAt: pending ? undefined : new Date(atDate.getTime() + (late ? 30 * 3_600_000 : 5 * 60_000)).toISOString(),
       rejections: [],
+      warnings: [],
     });
     const common = { originalVisitId: m16, refillNo, nationalId: nid, prescriberInstitutionCode: prescriber };
     // A duplicate attempt that was stopped before this dispensing (same refill already dispensed elsewhere).

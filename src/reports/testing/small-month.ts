@@ -335,6 +335,7 @@ const outboxEntry = (
         ? undefined
         : new Date(created.getTime() + uploadedAfterMinutes * 60_000).toISOString(),
     rejections: [],
+    warnings: [],
   };
 };
 

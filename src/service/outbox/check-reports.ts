@@ -6,7 +6,7 @@ import { describeNhiCode } from "../../nhi/error-codes.js";
 import { decodeBig5 } from "../../nhi/format/big5.js";
 import { isUnavailable, withTimeout } from "../nhi-calls.js";
 import { findDispensing } from "../store/dispensings.js";
-import { aboutDispensing, addRefillEvent } from "../store/events.js";
+import { aboutDispensing, addRefillEvent, audit } from "../store/events.js";
 import type { OutboxContext } from "./settings.js";
 
 /**
@@ -90,9 +90,11 @@ export async function checkReports(ctx: OutboxContext, now: Date): Promise<{ acc
       for (const row of rows) {
         const entry = row.record_no !== null ? byRecordNo.get(row.record_no) : undefined;
         const errors = entry?.errors.map((e) => ({ field: e.field, code: e.code })) ?? [];
+        // By NHI's code table: warnings and notices (D024, D049, D051, AD34 …) leave the record accepted.
+        const rejecting = entry?.errors.filter((e) => e.rejects) ?? [];
         // Deleting a record NHI never received (its upload was lost) has nothing to delete: D001 is success.
-        const nothingToDelete = row.data_format === "D" && errors.length > 0 && errors.every((e) => e.code === "D001");
-        if (errors.length === 0 || nothingToDelete) {
+        const nothingToDelete = row.data_format === "D" && rejecting.every((e) => e.code === "D001");
+        if (rejecting.length === 0 || nothingToDelete) {
           await trx
             .updateTable("outbox")
             .set({
@@ -103,6 +105,13 @@ export async function checkReports(ctx: OutboxContext, now: Date): Promise<{ acc
             .where("id", "=", row.id)
             .execute();
           accepted++;
+          if (errors.length > 0) {
+            await audit(trx, now, "outbox", "accepted-with-warnings", "outbox", row.id, {
+              visitId: row.visit_id,
+              h01: row.data_format,
+              codes: errors.map((e) => `${e.field}:${e.code}`),
+            });
+          }
           continue;
         }
         await trx
@@ -115,7 +124,7 @@ export async function checkReports(ctx: OutboxContext, now: Date): Promise<{ acc
         if (dispensing) {
           const codes = errors.map((e) => `${e.field}:${e.code}`).join(";");
           const late25 = errors.some((e) => e.code === "D025");
-          const first = describeNhiCode(errors[0]!.code);
+          const first = describeNhiCode(rejecting[0]!.code);
           await addRefillEvent(trx, {
             type: "blocked",
             ...aboutDispensing(dispensing, now),

@@ -20,6 +20,12 @@ export function rejectionsOf(row: Pick<OutboxRow, "rejections_json">): StoredRej
 }
 
 export function outboxView(row: OutboxRow): OutboxEntryView {
+  const codes = rejectionsOf(row).map((r) => {
+    const d = describeNhiCode(r.code);
+    return { field: r.field, code: r.code, message: d.message, advice: d.advice };
+  });
+  // The codes of an accepted record are warnings (D024, D049, D051 …, or D001 on a deletion of nothing).
+  const accepted = row.state === "accepted";
   const view: OutboxEntryView = {
     id: row.id,
     dispensingId: row.dispensing_id,
@@ -29,10 +35,8 @@ export function outboxView(row: OutboxRow): OutboxEntryView {
     attempts: row.attempts,
     createdAt: row.created_at,
     deadline: row.deadline,
-    rejections: rejectionsOf(row).map((r) => {
-      const d = describeNhiCode(r.code);
-      return { field: r.field, code: r.code, message: d.message, advice: d.advice };
-    }),
+    rejections: accepted ? [] : codes,
+    warnings: accepted ? codes : [],
   };
   if (row.uploaded_at) view.uploadedAt = row.uploaded_at;
   if (row.last_error) view.lastError = row.last_error;
