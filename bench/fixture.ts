@@ -3,18 +3,29 @@
  * prescriptions, patients, NHI refill state, accepted uploads and log events) plus one busy month, on SQLite and
  * PostgreSQL. Built with set-based SQL (test/support/history.ts) through the shipped build's migrations.
  *
- * The SQLite file is built once per bench run folder (RXDESK_BENCH_RUN_DIR, which `npm run bench` creates and
- * removes) and reused by the benchmarks of that run: a counter's own database is such a file. PostgreSQL gets a
- * fresh throwaway database per benchmark process, dropped at exit.
+ * Both are built once and kept between runs as fixtures (see FIXTURES_DIR below); each benchmark works on its own
+ * copy, removed when it is done.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from "node:fs";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
+import pg from "pg";
 import type { Engine } from "../src/db/migrations.js";
 import { insertHistory } from "../test/support/history.js";
-import { createThrowawayDatabase } from "../test/support/postgres.js";
+import { ensurePostgres, PG_SOCKET_DIR } from "../test/support/postgres.js";
 import { shipped } from "./lib.js";
 
 export const HISTORY_DISPENSINGS = Number(process.env.RXDESK_BENCH_HISTORY ?? 1_000_000);
@@ -104,27 +115,117 @@ async function fill(config: Parameters<typeof import("../src/db/open.js").openDa
   }
 }
 
-/** The benchmark database with `history` older dispensings (1,000,000 unless told) on `engine`. */
-export async function benchDatabase(engine: Engine, history = HISTORY_DISPENSINGS): Promise<BenchDatabase> {
-  const started = performance.now();
-  if (engine === "sqlite") {
-    const dataDir = join(runDir(), `history-${history}`);
-    const done = join(dataDir, ".complete");
-    if (existsSync(done)) return { engine, dataDir, env: {}, buildMs: 0, drop: async () => {} };
-    mkdirSync(dataDir, { recursive: true });
-    await fill({ engine: "sqlite", file: join(dataDir, "rxdesk.sqlite3") }, history);
-    writeFileSync(done, "");
-    return { engine, dataDir, env: {}, buildMs: performance.now() - started, drop: async () => {} };
+/**
+ * Built databases are kept between runs as fixtures, clearly: SQLite files in RXDESK_BENCH_FIXTURES (default
+ * <tmp>/rxdesk-bench-fixtures) and PostgreSQL template databases named rxdesk_bench_fx_<history>_<key>. The key
+ * hashes everything the rows depend on (the migrations and schema, the history generator, this file), so a schema
+ * change builds them again and drops the outdated ones. Each benchmark works on a copy (a copied file, a database
+ * created from the template), never on the fixture itself, and nothing else is cached.
+ */
+export const FIXTURES_DIR = process.env.RXDESK_BENCH_FIXTURES ?? join(tmpdir(), "rxdesk-bench-fixtures");
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function fixtureKey(): string {
+  const hash = createHash("sha256");
+  const files = [
+    ...readdirSync(join(root, "src", "db"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+      .map((f) => join("src", "db", f)),
+    join("test", "support", "history.ts"),
+    join("bench", "fixture.ts"),
+  ].sort();
+  for (const file of files) hash.update(file).update(readFileSync(join(root, file)));
+  return hash.digest("hex").slice(0, 12);
+}
+
+const PG_FIXTURE_PREFIX = "rxdesk_bench_fx_";
+
+async function pgAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  await ensurePostgres();
+  const client = new pg.Client({ host: PG_SOCKET_DIR, database: "postgres", user: userInfo().username });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
   }
-  const pg = await createThrowawayDatabase("rxdesk_bench");
-  await fill({ engine: "postgres", connection: pg.connection }, history);
-  const dataDir = mkdtempSync(join(runDir(), "pg-"));
-  const url = `postgres:///${pg.name}?host=${encodeURIComponent(String(pg.connection.host))}`;
+}
+
+async function sqliteFixture(history: number, key: string): Promise<{ file: string; buildMs: number }> {
+  mkdirSync(FIXTURES_DIR, { recursive: true });
+  const prefix = `sqlite-history-${history}-`;
+  const file = join(FIXTURES_DIR, `${prefix}${key}.sqlite3`);
+  if (existsSync(file)) return { file, buildMs: 0 };
+  for (const old of readdirSync(FIXTURES_DIR)) if (old.startsWith(prefix)) rmSync(join(FIXTURES_DIR, old));
+  const started = performance.now();
+  const building = join(FIXTURES_DIR, `building-${process.pid}-${prefix}${key}.sqlite3`);
+  try {
+    await fill({ engine: "sqlite", file: building }, history);
+    // One file, no WAL beside it: what a copy needs.
+    const { default: sqlite3 } = await import("sqlite3");
+    await new Promise<void>((resolve, reject) => {
+      const db = new sqlite3.Database(building, (err) => {
+        if (err) return reject(err);
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;", (e) => db.close(() => (e ? reject(e) : resolve())));
+      });
+    });
+    renameSync(building, file);
+  } finally {
+    for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
+  }
+  return { file, buildMs: performance.now() - started };
+}
+
+async function pgFixture(history: number, key: string): Promise<{ name: string; buildMs: number }> {
+  const prefix = `${PG_FIXTURE_PREFIX}${history}_`;
+  const name = `${prefix}${key}`;
+  const existing = await pgAdmin(async (c) =>
+    (
+      await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${prefix}%`])
+    ).rows.map((r) => r.datname),
+  );
+  if (existing.includes(name)) return { name, buildMs: 0 };
+  await pgAdmin(async (c) => {
+    for (const old of existing) await c.query(`DROP DATABASE IF EXISTS "${old}" WITH (FORCE)`);
+  });
+  const started = performance.now();
+  const building = `${name}_building`;
+  await pgAdmin((c) => c.query(`CREATE DATABASE "${building}"`));
+  try {
+    await fill(
+      { engine: "postgres", connection: { host: PG_SOCKET_DIR, database: building, user: userInfo().username } },
+      history,
+    );
+    await pgAdmin((c) => c.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`));
+  } finally {
+    await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`));
+  }
+  return { name, buildMs: performance.now() - started };
+}
+
+/**
+ * A working copy of the benchmark database with `history` older dispensings (1,000,000 unless told) on `engine`,
+ * made from its fixture (built first when missing or outdated). `drop()` removes the copy.
+ */
+export async function benchDatabase(engine: Engine, history = HISTORY_DISPENSINGS): Promise<BenchDatabase> {
+  const key = fixtureKey();
+  const dataDir = mkdtempSync(join(runDir(), `${engine}-${history}-`));
+  if (engine === "sqlite") {
+    const { file, buildMs } = await sqliteFixture(history, key);
+    copyFileSync(file, join(dataDir, "rxdesk.sqlite3"));
+    return { engine, dataDir, env: {}, buildMs, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const { name: template, buildMs } = await pgFixture(history, key);
+  const name = `rxdesk_bench_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  await pgAdmin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     engine,
     dataDir,
-    env: { RXDESK_DATABASE_URL: url },
-    buildMs: performance.now() - started,
-    drop: () => pg.drop(),
+    env: { RXDESK_DATABASE_URL: `postgres:///${name}?host=${encodeURIComponent(PG_SOCKET_DIR)}` },
+    buildMs,
+    async drop() {
+      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
