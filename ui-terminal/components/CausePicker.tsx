@@ -2,7 +2,7 @@
  * The cause of an abnormal dispensing, picked from a keyboard list: each code the counter may send (seed 000
  * §異常過卡情境) with its meaning from NHI's table, the suggestion preselected. Enter picks, Esc goes back.
  */
-import { useState } from "react";
+import { useRef, useState } from "react";
 import {
   abnormalCodeMeaning,
   COUNTER_ABNORMAL_CODES,
@@ -35,12 +35,16 @@ export function CausePicker({
   onCancel(): void;
 }) {
   const { t } = useT();
-  const [position, setPosition] = useState(Math.max(0, COUNTER_ABNORMAL_CODES.indexOf(initial)));
+  const [position, setPositionState] = useState(Math.max(0, COUNTER_ABNORMAL_CODES.indexOf(initial)));
+  // A ref as well: keys held down or typed ahead arrive before React re-renders.
+  const ref = useRef(position);
   useKeys(2, (e) => {
     if (e.kind === "key") {
-      const next = move(e.name, position, COUNTER_ABNORMAL_CODES.length, height);
-      if (next !== undefined) setPosition(next);
-      else if (e.name === "return") onPick(COUNTER_ABNORMAL_CODES[position] ?? SUGGESTED_ABNORMAL_CODE);
+      const next = move(e.name, ref.current, COUNTER_ABNORMAL_CODES.length, height);
+      if (next !== undefined) {
+        ref.current = next;
+        setPositionState(next);
+      } else if (e.name === "return") onPick(COUNTER_ABNORMAL_CODES[ref.current] ?? SUGGESTED_ABNORMAL_CODE);
       else if (e.name === "escape") onCancel();
     }
     // Everything else is swallowed while the list is open, so nothing happens behind it.
