@@ -91,7 +91,7 @@ describe("abnormal dispensing: the cause", () => {
     await app.press(KEY.up, KEY.enter);
     await app.waitFor("Type the override reason");
     await app.press("router down\r");
-    s = await app.waitFor("Dispensed refill");
+    s = await app.waitFor("Dispensed refill 2, visit ID");
     expect(s).toContain("Uploaded as abnormal (H01=B), M13 = A011  card reader failure");
   });
 
@@ -114,7 +114,9 @@ describe("abnormal dispensing: the cause", () => {
     await app.waitFor("過卡時健保署斷線");
     await app.press(KEY.f9);
     await app.waitFor("請依原因選擇異常代碼");
-    await app.press(KEY.enter, "讀卡時斷線\r");
+    await app.press(KEY.enter);
+    await app.waitFor("請輸入覆核理由");
+    await app.press("讀卡時斷線\r");
     await app.waitFor("已調劑");
     expect(service.callsOf("dispense").at(-1)).toMatchObject({ override: { abnormalCode: "A020" } });
   });
@@ -153,11 +155,16 @@ describe("J000: the two checks before dispensing", () => {
     await app.waitFor("NHI requires two");
     await app.press(KEY.esc);
     await vi.waitFor(() => expect(app.screen()).not.toContain("two checks"));
+    await app.waitFor("OVERRIDE NEEDED");
     expect(service.callsOf("dispense")).toEqual([]);
-    await app.press(KEY.f9, "12", KEY.enter);
+    await app.press(KEY.f9);
+    await app.waitFor("NHI requires two");
+    await app.press("12", KEY.enter);
     await app.waitFor("pick the cause's abnormal code");
-    await app.press(KEY.enter, "VPN down\r");
-    await app.waitFor("Dispensed refill");
+    await app.press(KEY.enter);
+    await app.waitFor("Type the override reason");
+    await app.press("VPN down\r");
+    await app.waitFor("Dispensed refill 2, visit ID");
     expect(service.callsOf("dispense")).toMatchObject([
       {
         override: { reason: "VPN down", abnormalCode: "A020" },
