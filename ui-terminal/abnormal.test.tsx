@@ -3,8 +3,9 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { msg } from "../src/domain/message.js";
 import type { DispensingServiceApi } from "../src/service/types.js";
+import { RX_OFFLINE, RX_OK } from "../test/support/counter-data.js";
+import { FakeService } from "../test/support/fake-service.js";
 import { confirmedRequest, nextStep } from "./confirm-steps.js";
-import { FakeService, RX_OFFLINE, RX_OK } from "./testing/fake-service.js";
 import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());

@@ -1,6 +1,7 @@
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FakeService, RX_DONE_ELSEWHERE, RX_OK } from "./testing/fake-service.js";
+import { RX_DONE_ELSEWHERE, RX_OK } from "../test/support/counter-data.js";
+import { FakeService } from "../test/support/fake-service.js";
 import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());

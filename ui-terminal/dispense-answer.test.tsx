@@ -2,7 +2,8 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { msg } from "../src/domain/message.js";
 import type { DecisionReason, DispensingServiceApi } from "../src/service/types.js";
-import { FakeService, RX_OK } from "./testing/fake-service.js";
+import { RX_OK } from "../test/support/counter-data.js";
+import { FakeService } from "../test/support/fake-service.js";
 import { gate, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());

@@ -6,12 +6,13 @@
 import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PATIENT as FAKE_PATIENT, RX_OK as FAKE_VISIT_ID } from "../../test/support/counter-data.js";
+import { FakeService } from "../../test/support/fake-service.js";
 import { verifyAudit } from "./audit.js";
 import type { CardReader, Scanner } from "./deps.js";
 import { openApiText } from "./openapi-text.js";
 import type { AnyRoute } from "./route.js";
 import { OPENAPI_FILE } from "./routes/system.js";
-import { createFakeService, FAKE_PATIENT, FAKE_VISIT_ID } from "./testing/fake-service.js";
 import { type ApiHarness, PHARMACIST_ID, startApi, TEST_ACTOR } from "./testing/harness.js";
 
 const SAMPLE_PARAMS: Record<string, string> = {
@@ -69,7 +70,7 @@ describe("API cross-cutting rules", () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await startApi({
-      service: createFakeService(),
+      service: new FakeService(),
       cardReader,
       scanner,
       limits: { imageBodyBytes: 64 * 1024, ratePerSecond: 1000, burst: 1000, loginFailuresPerMinute: 1000 },
@@ -329,8 +330,11 @@ describe("API cross-cutting rules", () => {
     expectProblem(csv, 406, "export-format-unavailable");
     const json = await request(h.url).get("/api/reports/refill-log?from=1130301&to=1130331").set(auth);
     expect(json.status).toBe(200);
-    expect(json.body).toMatchObject({ from: "1130301", to: "1130331", mask: "masked", events: [] });
-    expect(json.body.totals).toMatchObject({ dispensings: 0, refillsDue: 0, uploads: { target: 0.9 } });
+    expect(json.body).toMatchObject({ from: "1130301", to: "1130331", mask: "masked" });
+    // The fake service's March: refill 1 of the canned prescription, its patient's ID masked.
+    expect(json.body.events.map((e: { originalVisitId: string }) => e.originalVisitId)).toContain(FAKE_VISIT_ID);
+    expect(JSON.stringify(json.body)).not.toContain(FAKE_PATIENT);
+    expect(json.body.totals).toMatchObject({ uploads: { target: 0.9 } });
     // The CLI's date forms, and Accept for the format.
     for (const range of ["from=113/03/01&to=113/03/31", "from=2024-03-01&to=2024-03-31"]) {
       const same = await request(h.url).get(`/api/reports/refill-log?${range}`).set(auth);
@@ -381,7 +385,7 @@ describe("rate limiting", () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await startApi({
-      service: createFakeService(),
+      service: new FakeService(),
       limits: { ratePerSecond: 0.5, burst: 3, loginFailuresPerMinute: 3 },
     });
   });

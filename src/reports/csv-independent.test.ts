@@ -5,10 +5,10 @@
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { FROM, NOW, PHARMACY, smallMonthService, TO } from "../../test/support/small-month.js";
 import { csvLine, parseCsv, UTF8_BOM } from "./csv.js";
 import { refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
 import { buildRefillLogData } from "./refill-log-data.js";
-import { FROM, NOW, PHARMACY, smallMonthService, TO } from "./testing/small-month.js";
 
 function independent(text: string): string[][] {
   return parse(text, { bom: true, relax_column_count: true, record_delimiter: "\r\n" }) as string[][];

@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { parseCsv, UTF8_BOM } from "./csv.js";
-import { REFILL_LOG_CSV_COLUMNS, refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
-import { buildRefillLogData } from "./refill-log-data.js";
 import {
   FROM,
   J000_REASON,
@@ -12,7 +9,10 @@ import {
   RX2,
   smallMonthService,
   TO,
-} from "./testing/small-month.js";
+} from "../../test/support/small-month.js";
+import { parseCsv, UTF8_BOM } from "./csv.js";
+import { REFILL_LOG_CSV_COLUMNS, refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
+import { buildRefillLogData } from "./refill-log-data.js";
 
 async function csvFor(mask: "full" | "masked" | "initials" = "masked") {
   const data = await buildRefillLogData(smallMonthService(), {

@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { RocDate } from "../domain/roc-date.js";
-import { ReportError } from "./errors.js";
-import { buildRefillLogData, isCounterBlock, isDuplicateBlock, isLateDuplicate } from "./refill-log-data.js";
 import {
   FROM,
   NOW,
@@ -14,7 +11,10 @@ import {
   RX4,
   smallMonthService,
   TO,
-} from "./testing/small-month.js";
+} from "../../test/support/small-month.js";
+import type { RocDate } from "../domain/roc-date.js";
+import { ReportError } from "./errors.js";
+import { buildRefillLogData, isCounterBlock, isDuplicateBlock, isLateDuplicate } from "./refill-log-data.js";
 
 const build = (withQuery = false, mask: "full" | "masked" | "initials" = "masked") =>
   buildRefillLogData(smallMonthService(withQuery), { from: FROM, to: TO, pharmacy: PHARMACY, mask, now: NOW });

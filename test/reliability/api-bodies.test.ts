@@ -5,8 +5,9 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeService, FAKE_PATIENT, FAKE_VISIT_ID } from "../../src/api/testing/fake-service.js";
 import { type ApiHarness, startApi } from "../../src/api/testing/harness.js";
+import { PATIENT as FAKE_PATIENT, RX_OK as FAKE_VISIT_ID } from "../support/counter-data.js";
+import { FakeService } from "../support/fake-service.js";
 import { sized } from "./testing/mode.js";
 
 const ROUTES = [
@@ -47,7 +48,7 @@ describe("API bodies", () => {
   let h: ApiHarness;
   beforeAll(async () => {
     h = await startApi({
-      service: createFakeService(),
+      service: new FakeService(),
       limits: { ratePerSecond: 1e9, burst: 1e9, loginFailuresPerMinute: 1e9 },
     });
   });

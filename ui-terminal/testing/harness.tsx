@@ -3,12 +3,12 @@ import { EventEmitter } from "node:events";
 import { render } from "ink-testing-library";
 import { vi } from "vitest";
 import type { Locale } from "../../src/domain/message.js";
+import { FakeService } from "../../test/support/fake-service.js";
 import { App } from "../App.js";
 import type { UiActions } from "../actions.js";
 import type { CardEvent, CardSource } from "../card-state.js";
 import type { DemoCase } from "../screens/Help.js";
 import { columns } from "../text.js";
-import { FakeService } from "./fake-service.js";
 
 export const KEY = {
   f1: "\u001bOP",

@@ -1,30 +1,22 @@
 /**
- * A deterministic in-memory stand-in for the dispensing service's read side, for report tests and the benchmark:
- * a month of a pharmacy's chronic refills with every kind of event the log must show (duplicates stopped,
+ * A deterministic generated month for the one fake service (fake-service.ts), for report tests: a month of a pharmacy's chronic refills with every kind of event the log must show (duplicates stopped,
  * C/E, deletes, J000, overrides with awkward reasons, rejected and late uploads).
  */
-import { msg } from "../../domain/message.js";
-import { nationalIdCheckDigit } from "../../domain/national-id.js";
-import { refillWindow } from "../../domain/refill-rules.js";
-import {
-  addDays,
-  dateFromRocDateTime,
-  type RocDate,
-  type RocDateTime,
-  rocDateTimeFromDate,
-} from "../../domain/roc-date.js";
-import { VISIT_ID_ALPHABET } from "../../domain/visit-id.js";
+import { msg } from "../../src/domain/message.js";
+import { nationalIdCheckDigit } from "../../src/domain/national-id.js";
+import { refillWindow } from "../../src/domain/refill-rules.js";
+import { addDays, dateFromRocDateTime, type RocDate, type RocDateTime } from "../../src/domain/roc-date.js";
+import { VISIT_ID_ALPHABET } from "../../src/domain/visit-id.js";
+import type { PharmacyInfo } from "../../src/reports/model.js";
 import type {
   DispensingView,
   OutboxEntryView,
   PrescriptionView,
   RefillDue,
   RefillEventView,
-  RefillLogQuery,
   RefillView,
-} from "../../service/types.js";
-import type { PharmacyInfo } from "../model.js";
-import type { RefillLogSource } from "../refill-log-data.js";
+} from "../../src/service/types.js";
+import { FakeService } from "./fake-service.js";
 
 export const SAMPLE_PHARMACY: PharmacyInfo = {
   name: "安心健保藥局",
@@ -66,15 +58,12 @@ export interface SampleOptions {
   now?: Date;
 }
 
-export interface SampleService extends RefillLogSource {
-  all: { prescriptions: PrescriptionView[]; dispensings: DispensingView[]; events: RefillEventView[] };
-}
-
 function iso(at: RocDateTime): string {
   return dateFromRocDateTime(at).toISOString();
 }
 
-export function createSampleService(options: SampleOptions): SampleService {
+/** A generated month served by the one fake service (its `data` holds what was made). */
+export function createSampleService(options: SampleOptions): FakeService {
   const rand = prng(options.seed ?? 42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const days = options.days ?? 30;
@@ -314,29 +303,7 @@ export function createSampleService(options: SampleOptions): SampleService {
     }
   }
   void now;
-  const byM16 = new Map(prescriptions.map((p) => [p.originalVisitId, p]));
-  const byId = new Map(dispensings.map((d) => [d.id, d]));
-  return {
-    all: { prescriptions, dispensings, events },
-    async refillLog(q: RefillLogQuery) {
-      return events.filter((e) => {
-        const day = rocDateTimeFromDate(new Date(e.at)).slice(0, 7);
-        return day >= q.from && day <= q.to;
-      });
-    },
-    async refillsDue(q: { from: RocDate; to: RocDate }) {
-      return due.filter((d) => d.window.from <= q.to && d.window.to >= q.from);
-    },
-    async prescription(id: string) {
-      return byM16.get(id);
-    },
-    async outboxEntries() {
-      return outbox;
-    },
-    async getDispensing(id: string) {
-      return byId.get(id);
-    },
-  };
+  return new FakeService({ prescriptions, dispensings, events, due, outbox });
 }
 
 /** The clock the sample's month is reported at (noon on the day after the month). */

@@ -1,18 +1,19 @@
 /**
  * A hand-written month (113/03) for one pharmacy: four prescriptions covering every kind of log entry, with
- * totals a person can count on their fingers. Shared by the builder, CSV, PDF and CLI tests.
+ * totals a person can count on their fingers, served by the one fake service. Shared by the builder, CSV, PDF and
+ * CLI tests.
  */
-import { msg } from "../../domain/message.js";
-import { dateFromRocDateTime, type RocDate, type RocDateTime } from "../../domain/roc-date.js";
+import { msg } from "../../src/domain/message.js";
+import { dateFromRocDateTime, type RocDate, type RocDateTime } from "../../src/domain/roc-date.js";
+import type { PharmacyInfo } from "../../src/reports/model.js";
 import type {
   DispensingView,
   OutboxEntryView,
   PrescriptionView,
   RefillDue,
   RefillEventView,
-} from "../../service/types.js";
-import type { PharmacyInfo } from "../model.js";
-import type { RefillLogSource } from "../refill-log-data.js";
+} from "../../src/service/types.js";
+import { FakeService } from "./fake-service.js";
 
 export const PHARMACY: PharmacyInfo = {
   name: "安心健保藥局",
@@ -377,23 +378,10 @@ const due: RefillDue[] = [
   },
 ];
 
-/** The month as the service would answer; `withDispensingsQuery` adds the optional range query. */
-export function smallMonthService(withDispensingsQuery = false): RefillLogSource {
-  const source: RefillLogSource = {
-    refillLog: async (q) =>
-      events.filter((e) => {
-        const day = new Date(new Date(e.at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-        const iso = (r: RocDate) => `${Number(r.slice(0, 3)) + 1911}-${r.slice(3, 5)}-${r.slice(5, 7)}`;
-        return day >= iso(q.from) && day <= iso(q.to);
-      }),
-    refillsDue: async () => due,
-    prescription: async (id) => prescriptions.find((p) => p.originalVisitId === id),
-    outboxEntries: async () => outbox,
-    getDispensing: async (id) => dispensings.find((d) => d.id === id),
-  };
-  if (withDispensingsQuery) {
-    source.dispensings = async (q) =>
-      dispensings.filter((d) => d.visitDateTime.slice(0, 7) >= q.from && d.visitDateTime.slice(0, 7) <= q.to);
-  }
-  return source;
+/** The month as the service would answer; `withDispensingsQuery` adds the reports' optional range query. */
+export function smallMonthService(withDispensingsQuery = false): FakeService {
+  return new FakeService(
+    { prescriptions, dispensings: [...dispensings], events, due, outbox },
+    { rangeQueries: withDispensingsQuery },
+  );
 }
