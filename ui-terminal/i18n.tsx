@@ -177,7 +177,10 @@ export const L = {
   all: msg("全部", "all"),
   promptFrom: msg("起始日期（如 113/03/01）：", "From date (e.g. 113/03/01): "),
   promptTo: msg("結束日期（如 113/03/31）：", "To date (e.g. 113/03/31): "),
-  promptPatient: msg("病人身分證號（空白＝全部）：", "Patient national ID (empty = all): "),
+  promptPatient: msg(
+    "病人身分證號或姓名（姓名可打部分；空白＝全部）：",
+    "Patient national ID or name (part of the name will do; empty = all): ",
+  ),
   promptPrescriber: msg("處方院所代碼（空白＝全部）：", "Prescriber institution code (empty = all): "),
   dateInvalid: msg("日期格式錯誤：{text}", "Not a date: {text}"),
   exported: msg("已匯出：{path}", "Exported: {path}"),

@@ -1,6 +1,8 @@
 /** F5: the refill log, filtered by dates, patient, prescriber and event type; CSV/PDF export through reports. */
 import { Box, Text } from "ink";
 import { useState } from "react";
+import type { Message } from "../../src/domain/message.js";
+import { checkNationalId } from "../../src/domain/national-id.js";
 import { addDays, parseHumanDate, type RocDate, rocDateFromDate } from "../../src/domain/roc-date.js";
 import {
   type DispensingServiceApi,
@@ -18,6 +20,20 @@ import { isoToRoc, padTo, rocDate } from "../text.js";
 export const EVENT_TYPES: readonly RefillEventType[] = REFILL_EVENT_TYPES;
 
 type Ask = { field: "from" | "to" | "patient" | "prescriber"; error?: string; pendingFrom?: RocDate };
+
+/**
+ * What was typed for the patient: a national ID (letter + 9 characters; checked, so a typo is said, not searched
+ * as a name) or part of the patient's name; blank clears the filter.
+ */
+export function patientFilter(
+  input: string,
+): { ok: true; nationalId?: string; patientName?: string } | { ok: false; reason: Message } {
+  const v = input.trim();
+  if (!v) return { ok: true };
+  if (!/^[A-Za-z][A-Za-z0-9]\d{8}$/.test(v)) return { ok: true, patientName: v };
+  const id = checkNationalId(v.toUpperCase());
+  return id.valid ? { ok: true, nationalId: id.nationalId } : { ok: false, reason: id.reason };
+}
 
 export function defaultLogQuery(now: Date): RefillLogQuery {
   const to = rocDateFromDate(now);
@@ -109,7 +125,9 @@ export function RefillLog({
       const from = ask.pendingFrom ?? query.from;
       setQuery(from <= date ? { ...query, from, to: date } : { ...query, from: date, to: from });
     } else if (ask.field === "patient") {
-      setQuery({ ...query, nationalId: v ? v.toUpperCase() : undefined });
+      const patient = patientFilter(v);
+      if (!patient.ok) return setAsk({ ...ask, error: t(patient.reason) });
+      setQuery({ ...query, nationalId: patient.nationalId, patientName: patient.patientName });
     } else {
       setQuery({ ...query, prescriberInstitutionCode: v ? v.toUpperCase() : undefined });
     }
@@ -128,7 +146,7 @@ export function RefillLog({
         {t(L.logFilter, {
           from: rocDate(query.from),
           to: rocDate(query.to),
-          patient: query.nationalId ?? t(L.all),
+          patient: query.nationalId ?? query.patientName ?? t(L.all),
           prescriber: query.prescriberInstitutionCode ?? t(L.all),
           type: type ? t(L.event[type]) : t(L.all),
         })}
