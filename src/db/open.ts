@@ -11,7 +11,7 @@ import { dataDirOf, rxdeskConfig } from "../config.js";
 import { type MigrationReport, migrate } from "./migrate.js";
 import type { Engine } from "./migrations.js";
 import type { Database } from "./schema.js";
-import { Sqlite3Dialect, type SqliteSettings } from "./sqlite/index.js";
+import { createSqliteKysely, type SqliteSettings } from "./sqlite/index.js";
 
 export type DatabaseConfig =
   | ({ engine: "sqlite" } & SqliteSettings)
@@ -51,7 +51,7 @@ export function databaseConfigFor(options: {
 export function createKysely(config: DatabaseConfig): Kysely<Database> {
   if (config.engine === "sqlite") {
     if (config.file !== ":memory:") mkdirSync(dirname(resolve(config.file)), { recursive: true });
-    return new Kysely<Database>({ dialect: new Sqlite3Dialect(config) });
+    return createSqliteKysely<Database>(config);
   }
   // Peer authentication over the unix socket: default to the OS user when the configuration names none.
   const osUser = process.env.PGUSER ?? userInfo().username;

@@ -15,6 +15,7 @@ import {
   SqliteQueryCompiler,
 } from "kysely";
 import { Sqlite3Driver } from "./driver.js";
+import { Mutex } from "./mutex.js";
 import type { SqliteSettings } from "./native.js";
 
 /**
@@ -31,11 +32,13 @@ export class Sqlite3Adapter extends SqliteAdapter {
 
 export class Sqlite3Dialect implements Dialect {
   readonly #settings: SqliteSettings;
+  /** The writer's lock, shared with the driver; ./kysely.ts marks controlled transactions with it. */
+  readonly writerLock = new Mutex();
   constructor(settings: SqliteSettings) {
     this.#settings = settings;
   }
   createDriver(): Driver {
-    return new Sqlite3Driver(this.#settings);
+    return new Sqlite3Driver(this.#settings, this.writerLock);
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();

@@ -10,7 +10,7 @@ import { Sqlite3Connection } from "./connection.js";
 import { Mutex } from "./mutex.js";
 import { applySqlitePragmas, openSqlite3, type SqliteSettings, sqliteClose } from "./native.js";
 import { Sqlite3Session } from "./session.js";
-import { enterTransaction, type TransactionMark } from "./transaction-scope.js";
+import { endTransaction, enterTransaction, type TransactionMark } from "./transaction-scope.js";
 
 /** A savepoint name as an SQL identifier. */
 function savepointName(name: string): string {
@@ -19,13 +19,15 @@ function savepointName(name: string): string {
 
 export class Sqlite3Driver implements Driver {
   readonly #settings: SqliteSettings;
-  readonly #mutex = new Mutex();
+  readonly #mutex: Mutex;
   readonly #marks = new WeakMap<Sqlite3Session, TransactionMark>();
   #writer: Sqlite3Connection | undefined;
   #reader: Sqlite3Connection | undefined;
 
-  constructor(settings: SqliteSettings) {
+  /** `writerLock`: the writer's turn-taking, also the owner of this database's transaction marks. */
+  constructor(settings: SqliteSettings, writerLock: Mutex = new Mutex()) {
     this.#settings = settings;
+    this.#mutex = writerLock;
   }
 
   async init(): Promise<void> {
@@ -64,6 +66,7 @@ export class Sqlite3Driver implements Driver {
       await session.writer.executeQuery(CompiledQuery.raw("BEGIN IMMEDIATE"));
     } catch (error) {
       session.unlock();
+      endTransaction(mark);
       throw error;
     }
     session.writer.inTransaction = true;
@@ -89,7 +92,7 @@ export class Sqlite3Driver implements Driver {
   #end(session: Sqlite3Session): void {
     session.writer.inTransaction = false;
     const mark = this.#marks.get(session);
-    if (mark) mark.open = false;
+    if (mark) endTransaction(mark);
     this.#marks.delete(session);
     session.unlock();
   }

@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Kysely, Kysely as KyselyClass, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Sqlite3Dialect, SqliteTransactionMisuseError } from "./index.js";
+import { createSqliteKysely, SqliteTransactionMisuseError } from "./index.js";
 import { rawStatementKind } from "./statement-kind.js";
 
 interface TestDb {
@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 let db: Kysely<TestDb>;
 beforeEach(async () => {
-  db = new KyselyClass<TestDb>({ dialect: new Sqlite3Dialect({ file: join(dir, `t${++n}.sqlite3`) }) });
+  db = createSqliteKysely<TestDb>({ file: join(dir, `t${++n}.sqlite3`) });
   await db.schema
     .createTable("items")
     .addColumn("id", "integer", (c) => c.primaryKey())
@@ -133,6 +133,59 @@ describe("db used inside an open transaction", () => {
     await expect(db.transaction().execute(() => db.transaction().execute(async () => {}))).rejects.toThrow(
       /nested transaction/i,
     );
+  });
+
+  it("fails at once for db inside a controlled transaction (startTransaction), then works after it", async () => {
+    const trx = await db.startTransaction().execute();
+    await trx.insertInto("items").values({ id: 51, name: "in trx" }).execute();
+    const write = db.insertInto("items").values({ id: 52, name: "through db" }).execute();
+    await expect(write).rejects.toThrow(SqliteTransactionMisuseError);
+    await expect(db.transaction().execute(async () => {})).rejects.toThrow(/nested transaction/i);
+    await expect(db.startTransaction().execute()).rejects.toThrow(/nested transaction/i);
+    await trx.commit().execute();
+    // Ended: the same code goes on using db, and may start another controlled transaction.
+    await db.insertInto("items").values({ id: 53, name: "after" }).execute();
+    const again = await db.startTransaction().execute();
+    await again.insertInto("items").values({ id: 54, name: "again" }).execute();
+    await again.rollback().execute();
+    expect(await names()).toEqual(["in trx", "after"]);
+  });
+
+  it("fails at once for db inside a transaction on connection()'s connection", async () => {
+    await db.connection().execute(async (conn) => {
+      const trx = await conn.startTransaction().execute();
+      await expect(db.deleteFrom("items").execute()).rejects.toThrow(SqliteTransactionMisuseError);
+      await trx.rollback().execute();
+      const inTransaction = conn.transaction().execute(async (t) => {
+        await t.insertInto("items").values({ id: 55, name: "conn trx" }).execute();
+        await db.insertInto("items").values({ id: 56, name: "through db" }).execute();
+      });
+      await expect(inTransaction).rejects.toThrow(/use the transaction's `trx`/);
+      // Outside a transaction the connection and db both work.
+      await conn.insertInto("items").values({ id: 57, name: "conn" }).execute();
+      await db.insertInto("items").values({ id: 58, name: "db" }).execute();
+    });
+    expect(await names()).toEqual(["conn", "db"]);
+  });
+
+  it("lets callers outside a controlled transaction wait for it", async () => {
+    // Another caller, in its own async context (begun before the transaction), writes once told to.
+    let go!: () => void;
+    const told = new Promise<void>((resolve) => {
+      go = resolve;
+    });
+    const other = (async () => {
+      await told;
+      await db.insertInto("items").values({ id: 52, name: "second" }).execute();
+    })();
+    const trx = await db.startTransaction().execute();
+    await trx.insertInto("items").values({ id: 51, name: "first" }).execute();
+    go();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await names()).toEqual([]); // still waiting for the writer
+    await trx.commit().execute();
+    await other;
+    expect(await names()).toEqual(["first", "second"]);
   });
 
   it("still lets reads through db see the last commit, and other callers wait their turn", async () => {

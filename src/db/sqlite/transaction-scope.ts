@@ -2,8 +2,12 @@
  * Which of our transactions, if any, the running code is inside. The writer is one connection, so a query made
  * through `db` (not `trx`) inside `db.transaction().execute(…)` would wait for the transaction that is waiting for
  * it: forever. The driver marks the transaction's async context when it begins one, and a query that would wait for
- * the writer from inside that context fails at once with an explanation instead. (A controlled transaction,
- * `db.startTransaction()`, runs its caller outside Kysely's context, so it is not covered.)
+ * the writer from inside that context fails at once with an explanation instead.
+ *
+ * A controlled transaction (`db.startTransaction()`, also on `db.connection()`'s connection) hands `trx` back to its
+ * caller, whose code runs outside Kysely's context: ./kysely.ts marks the caller's context when it calls
+ * `startTransaction()` (synchronously, in the caller's own frame), and the driver adopts that mark when it begins
+ * the transaction. Either way the mark stays in the context that holds `trx` and ends at COMMIT/ROLLBACK.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -12,6 +16,10 @@ export interface TransactionMark {
   readonly owner: object;
   /** True from BEGIN until COMMIT/ROLLBACK. */
   open: boolean;
+  /** True after COMMIT/ROLLBACK: the mark is only history and is skipped as a parent. */
+  ended: boolean;
+  /** Made by `startTransaction()` in the caller's context, before the driver began the transaction. */
+  readonly controlled: boolean;
   /** A transaction on another database this one was begun inside. */
   readonly parent: TransactionMark | undefined;
 }
@@ -43,7 +51,32 @@ export function assertNotInsideTransaction(owner: object, what: string): void {
  */
 export function enterTransaction(owner: object): TransactionMark {
   assertNotInsideTransaction(owner, "A nested transaction");
-  const mark: TransactionMark = { owner, open: false, parent: scope.getStore() };
+  const current = scope.getStore();
+  // The mark startTransaction() left in its caller's context: adopt it, so the caller holding `trx` is inside.
+  if (current?.controlled && current.owner === owner && !current.open && !current.ended) return current;
+  const mark: TransactionMark = { owner, open: false, ended: false, controlled: false, parent: live(current) };
   scope.enterWith(mark);
   return mark;
+}
+
+/**
+ * Marks the caller's context for a controlled transaction it is about to start on `owner`; must be called
+ * synchronously from the caller's frame (./kysely.ts wraps `startTransaction()`).
+ */
+export function expectControlledTransaction(owner: object): void {
+  // No check here: a nested one is refused when the driver begins it, as a rejected promise, not a throw.
+  scope.enterWith({ owner, open: false, ended: false, controlled: true, parent: live(scope.getStore()) });
+}
+
+/** Ends a mark at COMMIT/ROLLBACK. */
+export function endTransaction(mark: TransactionMark): void {
+  mark.open = false;
+  mark.ended = true;
+}
+
+/** The nearest mark that has not ended (ended ones are dropped, so a long-lived context does not grow a chain). */
+function live(mark: TransactionMark | undefined): TransactionMark | undefined {
+  let m = mark;
+  while (m?.ended) m = m.parent;
+  return m;
 }
