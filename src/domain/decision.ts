@@ -113,6 +113,8 @@ export function prescriptionView(
     const view: RefillView = { refillNo: f.refillNo, state: f.state };
     if (f.restored) view.restored = true;
     if (f.dispensedBy) view.dispensedBy = f.dispensedBy;
+    const remote = f.here ? undefined : status.refills.find((r) => r.refillNo === f.refillNo);
+    if (remote?.dispensedByName && remote.dispensedBy === f.dispensedBy) view.dispensedByName = remote.dispensedByName;
     if (f.dispensedAt) view.dispensedAt = f.dispensedAt;
     if (f.state === "dispensed") view.dispensedHere = f.here === true;
     if (f.pharmacistId) view.pharmacistId = f.pharmacistId;

@@ -9,6 +9,8 @@ export interface RefillView {
   restored?: boolean;
   /** Where and when it was dispensed (ours or another institution's). */
   dispensedBy?: string;
+  /** Another institution's name, when NHI gave it. */
+  dispensedByName?: string;
   dispensedAt?: RocDateTime;
   dispensedHere?: boolean;
   pharmacistId?: string;

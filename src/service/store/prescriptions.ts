@@ -158,6 +158,11 @@ export function cachedStatus(
   if (row.nhi_status_json) {
     const nhi = JSON.parse(row.nhi_status_json) as PrescriptionStatus;
     if (nhi.birthDate) status.birthDate = nhi.birthDate;
+    // Names are not columns: NHI's last answer gives other institutions' names.
+    for (const r of status.refills) {
+      const named = nhi.refills?.find((n) => n.refillNo === r.refillNo && n.dispensedBy === r.dispensedBy);
+      if (named?.dispensedByName) r.dispensedByName = named.dispensedByName;
+    }
   }
   return status;
 }
