@@ -44,6 +44,7 @@ export const refillViewSchema = z
     state: z.enum(["undispensed", "dispensed", "cancelled"]),
     restored: z.boolean().optional(),
     dispensedBy: z.string().optional(),
+    dispensedByName: z.string().optional().meta({ description: "Another institution's name, when NHI gave it" }),
     dispensedAt: rocDateTime.optional(),
     dispensedHere: z.boolean().optional(),
     pharmacistId: z.string().optional(),
@@ -208,7 +209,14 @@ export const refillLogEventSchema = z
     originalVisitId: z.string().meta({ description: "M16" }),
     patient: z.object({ name: z.string(), nationalId: z.string() }).meta({ description: "As masked by `mask`" }),
     refillNo: z.int().optional(),
-    institutionCode: z.string().optional().meta({ description: "Where it happened (M05 of that institution)" }),
+    institutionCode: z
+      .string()
+      .optional()
+      .meta({ description: "Where it happened (M05 of that institution); absent on a refill due or missed" }),
+    institutionName: z
+      .string()
+      .optional()
+      .meta({ description: "That institution's name: ours, the prescriber's, or another pharmacy's as NHI named it" }),
     elsewhere: z.boolean().optional(),
     pharmacistId: z.string().optional().meta({ description: "M06, masked unless mask=full" }),
     days: z.int().optional(),
@@ -228,6 +236,43 @@ export const refillLogEventSchema = z
     window: refillWindowSchema.optional(),
   })
   .meta({ id: "RefillLogEvent" });
+
+const patientTotalsSchema = z
+  .object({
+    patient: z.object({ name: z.string(), nationalId: z.string() }).meta({ description: "As masked by `mask`" }),
+    prescriptions: z.int(),
+    dispensings: z.int(),
+    dispensedElsewhere: z.int().meta({ description: "Dispensings at other pharmacies NHI told us of" }),
+    overrides: z.int(),
+    j000: z.int(),
+    deletions: z.int(),
+    refusals: z.int().meta({ description: "Refused at our counter (duplicates and every other block)" }),
+    refillsDue: z.int(),
+    refillsMissed: z.int(),
+  })
+  .meta({ id: "RefillLogPatientTotals" });
+
+const pharmacistTotalsSchema = z
+  .object({
+    pharmacistId: z.string().meta({ description: "M06 as masked by `mask`; empty when the event named none" }),
+    dispensings: z.int(),
+    overrides: z.int(),
+    j000: z.int(),
+    deletions: z.int(),
+    corrections: z.int(),
+    refusals: z.int(),
+  })
+  .meta({ id: "RefillLogPharmacistTotals" });
+
+const weekTotalsSchema = z
+  .object({
+    from: rocDate,
+    to: rocDate,
+    dispensings: z.int(),
+    refillsDue: z.int().meta({ description: "Refills whose window opened that week and is open now" }),
+    refillsMissed: z.int().meta({ description: "Refills whose window closed that week without a dispensing" }),
+  })
+  .meta({ id: "RefillLogWeekTotals" });
 
 export const refillLogTotalsSchema = z
   .object({
@@ -250,6 +295,9 @@ export const refillLogTotalsSchema = z
       share: z.number().optional(),
       target: z.number(),
     }),
+    byPatient: z.array(patientTotalsSchema).meta({ description: "Per patient, by name; columns add up to the totals" }),
+    byPharmacist: z.array(pharmacistTotalsSchema).meta({ description: "Per pharmacist (M06, masked unless full)" }),
+    byWeek: z.array(weekTotalsSchema).meta({ description: "Monday-to-Sunday weeks of the period, cut to it" }),
   })
   .meta({ id: "RefillLogTotals", description: "The same totals the PDF prints" });
 

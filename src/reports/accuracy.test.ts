@@ -1,9 +1,11 @@
 /** The refill log tells what happened when it happened: NHI's times, true order, withdrawn records. */
 import { afterEach, describe, expect, it } from "vitest";
-import { rocDateFromDate, rocDateTimeFromDate } from "../domain/roc-date.js";
+import { maskNationalId } from "../domain/national-id.js";
+import { addDays, rocDateFromDate, rocDateTimeFromDate } from "../domain/roc-date.js";
 import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../service/testing/harness.js";
 import { buildRefillLogData } from "./refill-log-data.js";
 import { reportSourceFor } from "./service-source.js";
+import { expectBreakdownsAddUp } from "./testing/breakdowns.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -43,6 +45,41 @@ describe("refill log accuracy over the real service", () => {
       ["restored", restoredAt],
     ]);
     expect(kinds.every((e) => e.elsewhere && e.institutionCode === c.prescriberInstitutionCode)).toBe(true);
+    expect(rx.prescriberName).toBeTruthy();
+    expect(kinds.map((e) => e.institutionName)).toEqual([rx.prescriberName, rx.prescriberName]);
+  });
+
+  it("names every event's institution as a field, and counts per patient and pharmacist over the real data", async () => {
+    h = await createHarness("sqlite");
+    const { dispensedElsewhere: elsewhere, chronicFresh: fresh } = h.scenarios.cases;
+    const start = h.now();
+    // NHI tells us of pharmacy X's dispensings at the scan; the refill offered is not due, so it is refused.
+    await h.service.check({ visitIdInput: elsewhere.originalVisitId, card: h.card(elsewhere) });
+    expect((await h.dispenseHere(fresh, 1)).ok).toBe(true);
+    const data = await buildRefillLogData(reportSourceFor({ service: h.service, dispensing: h.service }), {
+      from: addDays(rocDateFromDate(start), -60),
+      to: rocDateFromDate(h.now()),
+      pharmacy: PHARMACY,
+      now: h.now(),
+    });
+    const entries = data.prescriptions.flatMap((p) => p.entries).filter((e) => e.kind !== "due" && e.kind !== "missed");
+    expect(entries.filter((e) => !e.institutionCode || !e.institutionName)).toEqual([]);
+    const theirs = entries.filter((e) => e.kind === "dispensed" && e.elsewhere);
+    expect(theirs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(theirs.map((e) => e.institutionName))).toEqual(new Set(["X藥局（他院）"]));
+    const ours = entries.find((e) => e.kind === "dispensed" && !e.elsewhere)!;
+    expect([ours.institutionCode, ours.institutionName]).toEqual([PHARMACY.pharmacyCode, PHARMACY.name]);
+    const rx = data.prescriptions.find((p) => p.originalVisitId === elsewhere.originalVisitId)!;
+    expect(rx.refills.filter((r) => r.elsewhere).map((r) => r.institutionName)).toEqual([
+      "X藥局（他院）",
+      "X藥局（他院）",
+    ]);
+
+    const t = data.totals;
+    expect(t.byPharmacist.find((p) => p.pharmacistId === maskNationalId(PHARMACIST))?.dispensings).toBe(1);
+    const lin = t.byPatient.find((p) => p.patient.nationalId === maskNationalId(elsewhere.nationalId))!;
+    expect(lin).toMatchObject({ dispensings: 0, dispensedElsewhere: theirs.length });
+    expectBreakdownsAddUp(t);
   });
 
   it("shows a dispensing deleted before its upload as withdrawn, not pending", async () => {

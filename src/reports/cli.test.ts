@@ -78,7 +78,7 @@ describe("rxdesk report refill-log", () => {
       expect(exitCode).toBe(0);
       expect(stdout.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
       const rows = parseCsv(stdout.text);
-      expect(rows.length).toBe(1 + 14);
+      expect(rows.length).toBe(1 + 14 + 11); // header, events, totals (period, 5 weeks, 4 patients, 1 pharmacist)
       expect(rows.some((r) => r.includes(RX1))).toBe(true);
     }
     expect(closed).toBe(opened);

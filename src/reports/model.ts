@@ -50,8 +50,10 @@ export interface LogEntry {
   at: RocDateTime;
   kind: LogEntryKind;
   refillNo?: number;
-  /** Where it happened (institution code); ours unless `elsewhere`. */
+  /** Where it happened (institution code, on every event; none on due/missed); ours unless `elsewhere`. */
   institutionCode?: string;
+  /** That institution's name where known: ours, the prescriber's, another pharmacy's as NHI named it. */
+  institutionName?: string;
   elsewhere?: boolean;
   pharmacistId?: string;
   days?: number;
@@ -75,6 +77,7 @@ export interface RefillSummary {
   restored?: boolean;
   dispensedAt?: RocDateTime;
   institutionCode?: string;
+  institutionName?: string;
   elsewhere?: boolean;
   pharmacistId?: string;
   days?: number;
@@ -94,6 +97,46 @@ export interface LogPrescription {
   refills: RefillSummary[];
   /** Chronological. */
   entries: LogEntry[];
+}
+
+/** What one patient's events in the period add up to (ours, unless named otherwise). */
+export interface PatientTotals {
+  patient: PatientLabel;
+  /** Prescriptions of the patient in the log. */
+  prescriptions: number;
+  dispensings: number;
+  /** Dispensings at other pharmacies NHI told us of. */
+  dispensedElsewhere: number;
+  overrides: number;
+  j000: number;
+  deletions: number;
+  /** Refused at our counter (duplicates and every other block). */
+  refusals: number;
+  refillsDue: number;
+  refillsMissed: number;
+}
+
+/** What one pharmacist (M06, masked unless `full`; empty when the event named none) did in the period. */
+export interface PharmacistTotals {
+  pharmacistId: string;
+  dispensings: number;
+  overrides: number;
+  j000: number;
+  deletions: number;
+  corrections: number;
+  refusals: number;
+}
+
+/** One Monday-to-Sunday week of the period (the first and last cut to it). */
+export interface WeekTotals {
+  from: RocDate;
+  to: RocDate;
+  /** Our dispensings that week. */
+  dispensings: number;
+  /** Refills whose window opened that week and is open now. */
+  refillsDue: number;
+  /** Refills whose window closed that week without a dispensing. */
+  refillsMissed: number;
 }
 
 export interface RefillLogTotals {
@@ -124,6 +167,10 @@ export interface RefillLogTotals {
     /** NHI's target share (0.9). */
     target: number;
   };
+  /** Each column adds up to the figure above; patients by name, pharmacists by ID. */
+  byPatient: PatientTotals[];
+  byPharmacist: PharmacistTotals[];
+  byWeek: WeekTotals[];
 }
 
 export interface RefillLogData {

@@ -39,7 +39,7 @@ describe("refill log CSV", () => {
     expect(header).toEqual(refillLogCsvHeader());
     // The order is a contract with people's spreadsheets: pin it.
     expect(REFILL_LOG_CSV_COLUMNS.map(([k]) => k).join(",")).toBe(
-      "event_at,event_at_iso,original_visit_id,prescriber,prescriber_name,patient_name,national_id,refill_no,refill_count,event,event_label,institution,here,pharmacist,days,window_from,window_to,reason,message,visit_id,upload_state,uploaded_within_24h,nhi_codes",
+      "event_at,event_at_iso,original_visit_id,prescriber,prescriber_name,patient_name,national_id,refill_no,refill_count,event,event_label,institution,here,pharmacist,days,window_from,window_to,reason,message,visit_id,upload_state,uploaded_within_24h,nhi_codes,institution_name,period_from,period_to,prescriptions,dispensings,dispensed_elsewhere,overrides,j000,deletions,corrections,refusals,refills_due,refills_missed",
     );
     expect(header[0]).toBe("事件時間 event_at");
     expect(Buffer.from(text, "utf8").subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -49,7 +49,10 @@ describe("refill log CSV", () => {
     const { data, text } = await csvFor();
     const rows = parseCsv(text);
     const entries = data.prescriptions.reduce((n, p) => n + p.entries.length, 0);
-    expect(rows.length - 1).toBe(entries);
+    const t = data.totals;
+    const totals = 1 + t.byWeek.length + t.byPatient.length + t.byPharmacist.length;
+    expect(rows.length - 1).toBe(entries + totals);
+    expect(totals).toBe(1 + 5 + 4 + 1);
     expect(entries).toBe(12 + 2); // 12 events + RX1 missed + RX2 due
     for (const row of rows) expect(row).toHaveLength(REFILL_LOG_CSV_COLUMNS.length);
     expect(text.endsWith("\r\n")).toBe(true);
@@ -96,6 +99,54 @@ describe("refill log CSV", () => {
     expect(
       rows.find((r) => r.event === "dispensed" && r.upload_state === "accepted" && r.uploaded_within_24h === "N"),
     ).toBeTruthy();
+  });
+
+  it("ends with the PDF's totals per period, week, patient and pharmacist, as numbers", async () => {
+    const { data, text } = await csvFor();
+    const rows = records(text);
+    const t = data.totals;
+    const total = rows.find((r) => r.event === "total")!;
+    expect(total).toMatchObject({
+      event_label: "期間合計",
+      period_from: "113/03/01",
+      period_to: "113/03/31",
+      prescriptions: "4",
+      dispensings: String(t.dispensings),
+      refusals: String(t.duplicatesStopped + t.otherBlocks),
+      refills_due: String(t.refillsDue),
+      refills_missed: String(t.refillsMissed),
+      original_visit_id: "",
+      event_at: "",
+    });
+    expect(rows.filter((r) => r.event === "total-week").map((r) => [r.period_from, r.dispensings])).toEqual(
+      t.byWeek.map((w) => [`${w.from.slice(0, 3)}/${w.from.slice(3, 5)}/${w.from.slice(5)}`, String(w.dispensings)]),
+    );
+    const patients = rows.filter((r) => r.event === "total-patient");
+    expect(patients.map((r) => [r.patient_name, r.national_id, r.dispensings, r.refusals, r.refills_missed])).toEqual(
+      t.byPatient.map((p) => [
+        p.patient.name,
+        p.patient.nationalId,
+        `${p.dispensings}`,
+        `${p.refusals}`,
+        `${p.refillsMissed}`,
+      ]),
+    );
+    expect(patients[0]).toMatchObject({ patient_name: "王○明", national_id: "A12****789", refills_missed: "1" });
+    const pharmacist = rows.find((r) => r.event === "total-pharmacist")!;
+    expect(pharmacist).toMatchObject({ pharmacist: "F22****781", dispensings: "4", j000: "1", corrections: "0" });
+    // Event rows leave the count columns empty.
+    expect(rows.find((r) => r.event === "dispensed")!.dispensings).toBe("");
+  });
+
+  it("names the institution of every event in its own column", async () => {
+    const rows = records((await csvFor()).text);
+    const ours = rows.find((r) => r.event === "dispensed" && r.here === "Y")!;
+    expect(ours).toMatchObject({ institution: PHARMACY.pharmacyCode, institution_name: PHARMACY.name });
+    const events = rows.filter((x) =>
+      /^(dispensed|blocked|finding|override|j000|deleted|cancelled|restored)$/.test(`${x.event}`),
+    );
+    expect(events.length).toBe(12);
+    expect(events.filter((r) => r.institution === "")).toEqual([]);
   });
 
   it("prints full IDs only with the full mask", async () => {

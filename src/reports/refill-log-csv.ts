@@ -1,11 +1,14 @@
 /**
  * The refill log as CSV for Excel: UTF-8 with BOM, RFC 4180, one row per event (plus one per refill due or
- * missed), a bilingual header and a column order that never changes (new columns only ever go at the end).
+ * missed), then the totals as rows of the same table (`event` = total, total-week, total-patient,
+ * total-pharmacist, their counts in the columns at the end), a bilingual header and a column order that never
+ * changes (new columns only ever go at the end).
  */
 import { formatRocDate, formatRocDateTime, rocDateTimeToIso } from "../domain/roc-date.js";
 import { csvLine, neutralizeFormula, UTF8_BOM } from "./csv.js";
 import { entryKindLabel } from "./labels.js";
 import type { LogEntry, LogPrescription, RefillLogData } from "./model.js";
+import { NO_COUNTS, totalRows } from "./refill-log-csv-totals.js";
 
 export const REFILL_LOG_CSV_COLUMNS = [
   ["event_at", "事件時間"],
@@ -31,6 +34,19 @@ export const REFILL_LOG_CSV_COLUMNS = [
   ["upload_state", "上傳狀態"],
   ["uploaded_within_24h", "24小時內上傳"],
   ["nhi_codes", "健保代碼"],
+  ["institution_name", "執行機構名稱"],
+  ["period_from", "統計起日"],
+  ["period_to", "統計迄日"],
+  ["prescriptions", "處方數"],
+  ["dispensings", "調劑"],
+  ["dispensed_elsewhere", "他院調劑"],
+  ["overrides", "例外放行"],
+  ["j000", "J000"],
+  ["deletions", "刪除"],
+  ["corrections", "更正"],
+  ["refusals", "拒絕調劑"],
+  ["refills_due", "應領"],
+  ["refills_missed", "逾期未領"],
 ] as const;
 
 export type RefillLogCsvColumn = (typeof REFILL_LOG_CSV_COLUMNS)[number][0];
@@ -67,10 +83,12 @@ function row(p: LogPrescription, e: LogEntry, data: RefillLogData): Record<Refil
     upload_state: e.upload?.state ?? "",
     uploaded_within_24h: e.upload?.within24h === undefined ? "" : e.upload.within24h ? "Y" : "N",
     nhi_codes: codes.join(" "),
+    institution_name: scheduled ? "" : neutralizeFormula(e.institutionName ?? ""),
+    ...NO_COUNTS,
   };
 }
 
-/** Rows in document order (prescriptions as in the PDF, events in time order), without the header. */
+/** Rows in document order (prescriptions as in the PDF, events in time order, then the totals), no header. */
 export function* refillLogCsvRows(data: RefillLogData): Generator<string[]> {
   for (const p of data.prescriptions) {
     for (const e of p.entries) {
@@ -78,6 +96,7 @@ export function* refillLogCsvRows(data: RefillLogData): Generator<string[]> {
       yield REFILL_LOG_CSV_COLUMNS.map(([key]) => r[key]);
     }
   }
+  for (const r of totalRows(data)) yield REFILL_LOG_CSV_COLUMNS.map(([key]) => r[key] ?? "");
 }
 
 export function renderRefillLogCsv(data: RefillLogData): string {

@@ -22,6 +22,8 @@ import type {
 } from "../service/types.js";
 import { ReportError } from "./errors.js";
 import { groupBy } from "./group.js";
+import { institutionNames } from "./institutions.js";
+import { mapLimited, prescriptionsOneByOne } from "./one-by-one.js";
 import { isCounterBlock, isDuplicateBlock, isLateDuplicate, ORDER, reasonCodes } from "./refill-log-events.js";
 
 export { isCounterBlock, isDuplicateBlock, isLateDuplicate };
@@ -38,6 +40,7 @@ import type {
   RefillSummary,
   UploadInfo,
 } from "./model.js";
+import { refillLogBreakdowns } from "./refill-log-totals.js";
 
 /**
  * What the builder needs from the service. The optional range queries (the report store's) make busy months exact
@@ -100,40 +103,6 @@ export function validateRange(from: RocDate, to: RocDate): void {
 function inRange(at: RocDateTime, from: RocDate, to: RocDate): boolean {
   const day = at.slice(0, 7);
   return day >= from && day <= to;
-}
-
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-  onDone?: (done: number) => void,
-): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-      done++;
-      onDone?.(done);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-async function prescriptionsOneByOne(
-  source: RefillLogSource,
-  ids: readonly string[],
-  onDone: (done: number) => void,
-): Promise<Map<string, PrescriptionView>> {
-  const found = await mapLimited(ids, 16, (id) => source.prescription(id), onDone);
-  const byId = new Map<string, PrescriptionView>();
-  found.forEach((p, i) => {
-    if (p) byId.set(ids[i]!, p);
-  });
-  return byId;
 }
 
 function dispensingKey(originalVisitId: string, refillNo: number | undefined): string {
@@ -258,6 +227,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
   );
 
   const isOurs = (code: string | undefined) => !code || code === pharmacy.pharmacyCode;
+  const institutionName = institutionNames(pharmacy, prescriptionById.values());
   // Unless the owner asked for full identities, no national ID leaves the builder in clear, message text included.
   const hideId = mask === "full" ? (id: string) => id : maskNationalId;
   const hideIds = mask === "full" ? (text: string) => text : maskNationalIdsInText;
@@ -275,7 +245,9 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         at: rocDateTimeFromIso(e.at),
         kind: e.type === "blocked" && !isCounterBlock(e) ? "finding" : e.type,
         refillNo: e.refillNo,
-        institutionCode: e.institutionCode,
+        // Every event names where it happened; one without a code happened at our counter.
+        institutionCode: e.institutionCode ?? pharmacy.pharmacyCode,
+        institutionName: institutionName(e.institutionCode ?? pharmacy.pharmacyCode),
         elsewhere: !isOurs(e.institutionCode),
         pharmacistId: e.pharmacistId && hideId(e.pharmacistId),
         reasons: isCounterBlock(e) ? reasonCodes(e) : e.reason ? [hideIds(e.reason)] : [],
@@ -317,6 +289,7 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
         restored: r.restored,
         dispensedAt: r.dispensedAt,
         institutionCode: r.dispensedBy,
+        institutionName: r.dispensedByName ?? institutionName(r.dispensedBy),
         elsewhere: r.dispensedHere === undefined ? !isOurs(r.dispensedBy) : !r.dispensedHere,
         pharmacistId: r.pharmacistId && hideId(r.pharmacistId),
         days: r.days,
@@ -386,6 +359,16 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
       share: counted > 0 ? within / counted : undefined,
       target: UPLOAD_24H_TARGET,
     },
+    ...refillLogBreakdowns({
+      from,
+      to,
+      events,
+      due,
+      isOurs,
+      patient: (nationalId, originalVisitId) =>
+        patientLabel(nationalId, prescriptionById.get(originalVisitId)?.patientName, mask),
+      pharmacist: hideId,
+    }),
   };
   return { pharmacy, from, to, generatedAt: rocDateTimeFromDate(now), mask, totals, prescriptions: log };
 }

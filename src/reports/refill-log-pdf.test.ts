@@ -129,7 +129,7 @@ describe("refill log PDF: layout over several pages", () => {
   let pdf: Uint8Array;
   beforeAll(async () => {
     const from = "1130301" as RocDate;
-    const service = createSampleService({ dispensings: 18, from, days: 31 });
+    const service = createSampleService({ dispensings: 14, from, days: 31 });
     data = await buildRefillLogData(service, {
       from,
       to: "1130331" as RocDate,

@@ -21,6 +21,7 @@ import {
   type TextStyle,
 } from "./pdf/writer.js";
 import { type EventRowView, refillLogView, type Tone, viewTexts } from "./refill-log-view.js";
+import type { BreakdownTableView } from "./refill-log-view-totals.js";
 
 export interface RefillLogPdfOptions {
   locale?: Locale;
@@ -87,21 +88,44 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
     text,
     style: { bold: true, color: GREY },
   }));
-  let inTable = false;
   let current: { continued: string } | undefined;
+  // What a table repeats at the top of each page it continues on.
+  let repeatHeader: (() => void) | undefined;
+  const eventsHeader = () => {
+    table.row(headerCells);
+    if (current) {
+      w.textAt(current.continued, left + 3, w.y + 2, { size: 8, bold: true, color: GREY });
+      w.y += 14;
+    }
+  };
 
   w.onNewPage = (writer) => {
     if (writer.pages.length > 1) {
       writer.textAt(view.runningHeader, left, 22, SMALL);
       writer.hline(left, right, 34);
     }
-    if (inTable) {
-      table.row(headerCells);
-      if (current) {
-        writer.textAt(current.continued, left + 3, writer.y + 2, { size: 8, bold: true, color: GREY });
-        writer.y += 14;
-      }
-    }
+    repeatHeader?.();
+  };
+
+  /** A breakdown table: its title kept with the header and first row, the header repeated on each page. */
+  const breakdown = (b: BreakdownTableView) => {
+    if (b.rows.length === 0) return;
+    const rest = (w.contentWidth - b.firstWidth) / (b.columns.length - 1);
+    const columns: Column[] = b.columns.map((_, i) =>
+      i === 0 ? { key: "name", width: b.firstWidth } : { key: `n${i}`, width: rest, align: "right" },
+    );
+    const t = new Table(w, columns, BODY);
+    const head: Cell[] = b.columns.map((text) => ({ text, style: { bold: true, color: GREY, size: 7 } }));
+    const cells = (row: string[]): Cell[] => row.map((text) => ({ text }));
+    w.y += 6;
+    w.ensure(18 + t.rowHeight(head) + t.rowHeight(cells(b.rows[0]!)));
+    w.textAt(b.title, left, w.y, { size: 11, bold: true });
+    w.y += 18;
+    t.row(head);
+    repeatHeader = () => t.row(head);
+    for (const row of b.rows) t.row(cells(row));
+    repeatHeader = undefined;
+    w.y += 8;
   };
 
   // Page 1: title, header, totals.
@@ -138,15 +162,19 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
     }
     col += span;
   }
-  w.y += cardH + 18;
+  w.y += cardH + 12;
+  const [byWeek, byPharmacist, byPatient] = view.breakdowns;
+  for (const b of [byWeek, byPharmacist]) if (b) breakdown(b);
+  w.y += 6;
 
+  w.ensure(60);
   w.textAt(view.prescriptionsTitle, left, w.y, { size: 11, bold: true });
   w.y += 18;
   if (view.prescriptions.length === 0) {
     w.paragraph(view.empty, { size: 10, color: GREY });
   } else {
     table.row(headerCells);
-    inTable = true;
+    repeatHeader = eventsHeader;
   }
 
   const titleStyle: TextStyle = { size: 9, bold: true };
@@ -178,7 +206,12 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
     }
   });
   current = undefined;
-  inTable = false;
+  repeatHeader = undefined;
+  // Per patient last: as long as the list of patients, it would push the prescriptions far back.
+  if (byPatient) {
+    w.y += 10;
+    breakdown(byPatient);
+  }
 
   const pageCount = w.pages.length;
   w.pages.forEach((page, i) => {

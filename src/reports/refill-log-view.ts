@@ -16,6 +16,7 @@ import {
 } from "./labels.js";
 import { formatPatient } from "./mask.js";
 import type { LogEntry, LogPrescription, RefillLogData, RefillSummary } from "./model.js";
+import { type BreakdownTableView, breakdownViews } from "./refill-log-view-totals.js";
 
 export type Tone = "normal" | "alert" | "good" | "muted";
 
@@ -63,6 +64,8 @@ export interface RefillLogView {
   prescriptionsTitle: string;
   empty: string;
   prescriptions: PrescriptionBlockView[];
+  /** Per week, per pharmacist, per patient. */
+  breakdowns: BreakdownTableView[];
 }
 
 function range(from: RocDate, to: RocDate): string {
@@ -73,11 +76,21 @@ function percent(share: number): string {
   return `${(Math.floor(share * 1000) / 10).toFixed(1)} %`;
 }
 
+/** Another institution as printed: its name and code, or what is known of it. */
+function institution(
+  at: { institutionCode?: string; institutionName?: string },
+  locale: Locale,
+  separator = " ",
+): string {
+  const known = [at.institutionName, at.institutionCode].filter(Boolean).join(separator);
+  return known || t(L.elsewhere, locale);
+}
+
 function refillSummary(r: RefillSummary, locale: Locale): string {
   const parts = [t(L.refillNoLong, locale, { n: r.refillNo }), t(REFILL_STATE_LABELS[r.state], locale)];
   if (r.state === "dispensed" && r.dispensedAt) {
     parts.push(formatRocDate(r.dispensedAt.slice(0, 7) as RocDate));
-    parts.push(r.elsewhere ? (r.institutionCode ?? t(L.elsewhere, locale)) : t(L.here, locale));
+    parts.push(r.elsewhere ? institution(r, locale) : t(L.here, locale));
   } else if (r.window && (r.state === "due" || r.state === "missed" || r.state === "undispensed")) {
     parts.push(range(r.window.from, r.window.to));
   }
@@ -89,7 +102,7 @@ function entryRow(e: LogEntry, locale: Locale): EventRowView {
   const when = formatRocDateTime(e.at);
   const where: string[] = [];
   if (e.kind !== "due" && e.kind !== "missed") {
-    where.push(e.elsewhere ? (e.institutionCode ?? t(L.elsewhere, locale)) : t(L.here, locale));
+    where.push(e.elsewhere ? institution(e, locale, "\n") : t(L.here, locale));
   }
   // The builder has masked the ID already unless the owner asked for it in full.
   const ph = e.pharmacistId;
@@ -229,6 +242,7 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
     prescriptionsTitle: `${t(L.prescriptions, locale)} (${data.prescriptions.length})`,
     empty: t(L.noPrescriptions, locale),
     prescriptions: data.prescriptions.map((p) => prescriptionView(p, locale)),
+    breakdowns: breakdownViews(tot, locale),
   };
 }
 
@@ -239,6 +253,10 @@ export function viewTexts(view: RefillLogView): { regular: string[]; bold: strin
   for (const c of view.cards) {
     regular.push(c.label, c.note ?? "");
     bold.push(c.value);
+  }
+  for (const b of view.breakdowns) {
+    bold.push(b.title, ...b.columns);
+    for (const row of b.rows) regular.push(...row);
   }
   for (const p of view.prescriptions) {
     bold.push(p.title, p.continued);

@@ -115,7 +115,9 @@ describe("reports over the real dispensing service", () => {
       ]);
       expect(process.exitCode ?? 0).toBe(0);
       const rows = parseCsv(Buffer.concat(chunks).toString("utf8"));
-      expect(rows).toHaveLength(1); // an empty month: just the header
+      // An empty month: the header, then only the totals (the period and its five weeks, all zero).
+      const event = rows[0]!.indexOf("事件代碼 event");
+      expect(rows.slice(1).map((r) => r[event])).toEqual(["total", ...Array(5).fill("total-week")]);
       expect(rows[0]![0]).toBe("事件時間 event_at");
     } finally {
       await rm(dir, { recursive: true, force: true });
