@@ -250,6 +250,7 @@ export const auditQuerySchema = z.strictObject({
       "forbidden",
       "key-created",
       "key-revoked",
+      "key-imported",
       "outbox-retry",
       "outbox-run",
     ])

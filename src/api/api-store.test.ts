@@ -114,14 +114,23 @@ describe("a data folder from before keys and audit moved into the database", () 
       expect(existsSync(join(dataDir, "api-audit.jsonl.imported"))).toBe(true);
       expect(await store.keys.verify(`rxk_${oldKey.id}_${secret}`)).toMatchObject({ role: "owner" });
       expect(await store.keys.verify(`rxk_${revokedKey.id}_${secret}`)).toBeUndefined();
-      await store.audit.append({ type: "export", data: { n: 4 } });
-      expect((await store.audit.read()).map((e) => [e.seq, e.data?.n])).toEqual([
-        [1, 1],
-        [2, 2],
-        [3, 3],
-        [4, 4],
+      await store.audit.append({ type: "export", data: { n: 5 } });
+      const entries = await store.audit.read();
+      expect(entries.map((e) => [e.seq, e.type, e.data?.n])).toEqual([
+        [1, "dispensing", 1],
+        [2, "dispensing", 2],
+        [3, "dispensing", 3],
+        [4, "key-imported", undefined],
+        [5, "export", 5],
       ]);
-      expect(await verifyAudit(store.audit.db)).toEqual({ ok: true, entries: 4 });
+      // The import itself is a key change: audited once, naming every key it brought in.
+      expect(entries[3]!.data).toEqual({
+        via: "import",
+        file: "api-keys.json",
+        keyIds: [oldKey.id, revokedKey.id],
+        revokedKeyIds: [revokedKey.id],
+      });
+      expect(await verifyAudit(store.audit.db)).toEqual({ ok: true, entries: 5 });
     } finally {
       await store.close();
     }

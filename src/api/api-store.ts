@@ -64,9 +64,10 @@ export async function importLegacyFiles(handle: DbHandle, dataDir: string): Prom
   if (!hasKeys && !hasAudit) return;
   await handle.db.transaction().execute(async (trx) => {
     if (handle.engine === "postgres") await sql`SELECT pg_advisory_xact_lock(7263002)`.execute(trx);
+    const imported: ApiKeyRecord[] = [];
     if (hasKeys && existsSync(keyFile)) {
       const parsed = JSON.parse(readFileSync(keyFile, "utf8")) as { keys?: ApiKeyRecord[] };
-      for (const record of parsed.keys ?? []) await insertKey(trx, record);
+      for (const record of parsed.keys ?? []) if (await insertKey(trx, record)) imported.push(record);
     }
     if (hasAudit && existsSync(auditFile)) {
       const any = await trx.selectFrom("api_audit").select("seq").limit(1).executeTakeFirst();
@@ -88,6 +89,19 @@ export async function importLegacyFiles(handle: DbHandle, dataDir: string): Prom
             .execute();
         }
       }
+    }
+    // Keys entering the store are a key change like any other: audited, after the imported trail, in this
+    // transaction (a second process finds them already there and audits nothing).
+    if (imported.length > 0) {
+      await new AuditLog(handle.db, handle.engine).appendIn(trx, {
+        type: "key-imported",
+        data: {
+          via: "import",
+          file: LEGACY_KEY_FILE,
+          keyIds: imported.map((k) => k.id),
+          revokedKeyIds: imported.filter((k) => k.revokedAt).map((k) => k.id),
+        },
+      });
     }
   });
   for (const file of [keyFile, auditFile]) {

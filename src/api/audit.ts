@@ -22,6 +22,7 @@ export type AuditEventType =
   | "forbidden"
   | "key-created"
   | "key-revoked"
+  | "key-imported"
   | "outbox-retry"
   | "outbox-run";
 

@@ -154,9 +154,9 @@ export class KeyStore {
   }
 }
 
-/** Stores a key record as it is (new keys, and the import of an old key file). */
-export async function insertKey(db: Kysely<Database>, record: ApiKeyRecord): Promise<void> {
-  await db
+/** Stores a key record as it is (new keys, and the import of an old key file); false when the id was taken. */
+export async function insertKey(db: Kysely<Database>, record: ApiKeyRecord): Promise<boolean> {
+  const inserted = await db
     .insertInto("api_keys")
     .values({
       id: record.id,
@@ -169,7 +169,8 @@ export async function insertKey(db: Kysely<Database>, record: ApiKeyRecord): Pro
       revoked_at: record.revokedAt ?? null,
     })
     .onConflict((oc) => oc.column("id").doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 export function toPrincipal(record: ApiKeyRecord): Principal {
