@@ -118,7 +118,7 @@ describe("counter truth in a terminal", () => {
     await pull();
   }, 90_000);
 
-  it("6: no card: F9 takes the ID typed from the paper with a reason", async () => {
+  it("6: no card: F9 takes the ID typed from the paper with a reason; J000 after its two checks", async () => {
     const j000 = cases.j000ClinicClosed!;
     ui.scan(j000.visitId);
     await ui.waitScreen("需 健 保 卡");
@@ -127,9 +127,15 @@ describe("counter truth in a terminal", () => {
     ui.scan(j000.patientNationalId);
     await ui.waitScreen("未讀卡理由");
     ui.scan("病人忘記帶卡");
-    const s = await ui.waitScreen("F9 確認調劑");
+    let s = await ui.waitScreen("F9 確認調劑");
     expect(s).toContain("依紙本輸入");
+    // Refill 2+ without the original sequence number: J000 only after both checks (seed 004 §三(四)6).
     ui.key("F9");
-    await ui.waitScreen("已調劑");
+    await ui.waitScreen("須先完成兩項確認");
+    ui.key("Enter");
+    await ui.waitScreen("兩項都確認後才能以 J000 調劑");
+    ui.key("1", "2", "Enter");
+    s = await ui.waitScreen("已調劑");
+    expect(s).toContain("原處方就醫序號 J000（已確認雲端藥歷及原處方院所）");
   }, 90_000);
 });
