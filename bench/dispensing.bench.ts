@@ -24,7 +24,7 @@ import { buildDispensingRecord } from "../src/domain/dispensing-record.js";
 import { type RocDateTime, rocDateTimeFromDate } from "../src/domain/roc-date.js";
 import { createSandbox } from "../src/nhi/sandbox/index.js";
 import { commitDispensing, DispensingService } from "../src/service/dispensing-service.js";
-import { percentile, report } from "./lib.js";
+import { goal, percentile, report } from "./lib.js";
 
 const ROWS = Number(process.env.RXDESK_BENCH_ROWS ?? 1_000_000);
 const CHECKS = 400;
@@ -276,14 +276,11 @@ async function main(): Promise<void> {
     const { full, empty } = await timeChecks(service, emptyService, c.originalVisitId, card);
     const floor = await noiseFloor();
     const label = `${ROWS.toLocaleString("en")} rows vs empty DB, interleaved`;
-    report(`scan-to-decision p50 (${label})`, full.p50, empty.p50, "ms", "p99 ≤ 20 ms");
-    report(`scan-to-decision p99 (${label})`, full.p99, empty.p99, "ms", "p99 ≤ 20 ms");
+    report(`scan-to-decision p50 (${label})`, full.p50, empty.p50, "ms");
+    report(`scan-to-decision p99 (${label})`, full.p99, empty.p99, "ms");
     report("scan-to-decision p99 vs machine noise floor (6 × SELECT 1)", full.p99, floor.p99, "ms");
-    out(
-      `  absolute p99 with ${ROWS.toLocaleString("en")} rows: ${full.p99.toFixed(2)} ms ${
-        full.p99 <= 20 ? "(meets ≤ 20 ms)" : "(misses ≤ 20 ms)"
-      }; noise floor p99 ${floor.p99.toFixed(2)} ms on this machine now`,
-    );
+    goal(`scan-to-decision p99, service.check with ${ROWS.toLocaleString("en")} dispensings`, full.p99, "ms", "≤", 20);
+    out(`  noise floor p99 ${floor.p99.toFixed(2)} ms on this machine now`);
 
     const first = Math.ceil(ROWS / 3);
     const m16 = (n: number) => `P${String(n).padStart(19, "0")}`;
@@ -305,8 +302,8 @@ async function main(): Promise<void> {
       COMMITS / ourSeconds,
       COMMITS / rawSeconds,
       "commits/s",
-      "≥ 0.50x",
     );
+    goal("dispense-commit throughput / raw sqlite3 inserts of the same rows", rawSeconds / ourSeconds, "×", "≥", 0.5);
   } finally {
     await service.close();
     await emptyService.close();

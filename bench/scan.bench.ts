@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { readBarcodes } from "zxing-wasm/reader";
 import { decodeImage, READER_OPTIONS } from "../src/scan/decode.js";
 import { loadZxing } from "../src/scan/zxing.js";
-import { report, time } from "./lib.js";
+import { goal, report, time } from "./lib.js";
 
 const RUNS = Number(process.env.SCAN_BENCH_RUNS ?? 30);
 const root = join(fileURLToPath(import.meta.url), "..", "..");
@@ -28,9 +28,10 @@ const ours = await time(() => decodeImage(photo), RUNS, 3);
 const baseline = await time(() => readBarcodes(photo), RUNS, 3);
 const ours2 = await time(() => decodeImage(photo), RUNS, 0);
 const baseline2 = await time(() => readBarcodes(photo), RUNS, 0);
-const oursMs = Math.min(ours.medianMs, ours2.medianMs);
-const baseMs = Math.min(baseline.medianMs, baseline2.medianMs);
-report("scan: 1280×960 photo, decodeImage vs bare readBarcodes (median)", oursMs, baseMs, "ms", "ours ≤ 60 ms");
+// The mean of the two medians (not the better one).
+const oursMs = (ours.medianMs + ours2.medianMs) / 2;
+const baseMs = (baseline.medianMs + baseline2.medianMs) / 2;
+report("scan: 1280×960 photo, decodeImage vs bare readBarcodes (median)", oursMs, baseMs, "ms");
 // Our overhead alone: the same reader options through bare readBarcodes.
 const sameOptions = await time(() => readBarcodes(photo, READER_OPTIONS), RUNS, 3);
 report(
@@ -39,6 +40,4 @@ report(
   sameOptions.medianMs,
   "ms",
 );
-process.stdout.write(
-  `scan: ours ${oursMs <= 60 ? "meets" : "MISSES"} the 60 ms target (${oursMs.toFixed(1)} ms median over ${2 * RUNS} runs)\n`,
-);
+goal(`scan: 1280×960 photo to visit ID, median of ${2 * RUNS} runs`, oursMs, "ms", "≤", 60);
