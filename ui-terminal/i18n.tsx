@@ -217,6 +217,7 @@ export const L = {
     corrected: msg("更正", "corrected"),
     j000: msg("J000", "J000"),
     override: msg("覆核", "override"),
+    incident: msg("異常事件", "incident"),
   },
   demoCases: msg(
     "示範處方（NHI 模擬環境）：掃描就醫識別碼；病人的健保卡以 rxdesk card virtual --profile … 插入",

@@ -2,7 +2,10 @@
  * Response shapes of the rxdesk HTTP API, for the OpenAPI document (the service contract in
  * src/service/types.ts is the TypeScript side of the same shapes).
  */
+
 import { z } from "zod/v4";
+import { VERIFICATION_STATES } from "../../src/domain/incident.js";
+import { PAPER_ENTRY_CAUSES } from "../../src/domain/paper-prescription.js";
 import { REASON_CODES } from "../../src/domain/reasons.js";
 import { REFILL_EVENT_TYPES } from "../../src/domain/refill-log.js";
 import { UPLOAD_STATES } from "../../src/domain/upload-state.js";
@@ -34,6 +37,10 @@ export const reasonSchema = z
     code: z.enum(REASON_CODES).meta({ description: "One meaning each; see src/domain/reasons.ts" }),
     severity: z.enum(["block", "override", "warning", "info"]),
     nhiCode: z.string().optional(),
+    field: z
+      .string()
+      .optional()
+      .meta({ description: "The input field it is about (a paper entry's M16, M17, M19, D06[1] …)" }),
     message: messageSchema,
   })
   .meta({ id: "DecisionReason" });
@@ -101,6 +108,14 @@ export const decisionSchema = z
     prescription: prescriptionSchema.optional(),
     window: refillWindowSchema.optional(),
     reasons: z.array(reasonSchema),
+    paperEntry: z
+      .enum(PAPER_ENTRY_CAUSES)
+      .optional()
+      .meta({
+        description:
+          "The scan cannot decide, but the prescription may be entered from the paper (POST /api/paper-checks, " +
+          "/api/paper-dispensings): nhi-unreachable (never seen here), not-uploaded (D024), sm00",
+      }),
     headline: messageSchema,
     nhiReachable: z.boolean(),
     checkedAt: z.string(),
@@ -122,7 +137,15 @@ export const dispensingSchema = z
     status: z.enum(["active", "deleted"]),
     abnormalCode: z.string().optional(),
     j000: z.boolean(),
+    j000Confirmation: z
+      .object({ pharmacistId: z.string(), at: z.string() })
+      .optional()
+      .meta({ description: "J000: who confirmed the two checks (cloud record, prescribing clinic) and when" }),
     override: z.object({ reason: z.string() }).optional(),
+    paperEntry: z.enum(PAPER_ENTRY_CAUSES).optional().meta({ description: "Entered from the paper, and why" }),
+    verification: z.enum(VERIFICATION_STATES).optional().meta({
+      description: "Made without NHI's word: unverified until the central re-check, then verified or conflict",
+    }),
     upload: z.object({
       state: z.enum(["pending", "uploading", "uploaded", "accepted", "rejected"]),
       codes: z.array(uploadCode),

@@ -290,4 +290,38 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable("outbox").addColumn("sent_at", "text").execute();
     },
   },
+  {
+    version: 7,
+    name: "paper entries, verification and incidents",
+    async up(db) {
+      // Issue 15: a prescription entered from the paper (NHI unreachable, not uploaded yet, SM00) keeps what was
+      // typed, so a later re-check can compare it with NHI's answer; a dispensing made without NHI's word is
+      // unverified until that re-check; what the re-check finds wrong is an incident the pharmacist acknowledges.
+      await db.schema.alterTable("prescriptions").addColumn("paper_json", "text").execute();
+      await db.schema.alterTable("dispensings").addColumn("paper_cause", "text").execute();
+      await db.schema.alterTable("dispensings").addColumn("verification", "text").execute();
+      await db.schema.alterTable("dispensings").addColumn("j000_confirmed_by", "text").execute();
+      await db.schema.alterTable("dispensings").addColumn("j000_confirmed_at", "text").execute();
+      await db.schema
+        .createTable("incidents")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("dispensing_id", "text", (c) => c.notNull().references("dispensings.id"))
+        .addColumn("original_visit_id", "text", (c) => c.notNull())
+        .addColumn("refill_no", "integer", (c) => c.notNull())
+        .addColumn("national_id", "text", (c) => c.notNull())
+        .addColumn("pharmacist_id", "text", (c) => c.notNull())
+        .addColumn("nhi_codes", "text", (c) => c.notNull())
+        .addColumn("detail_json", "text", (c) => c.notNull())
+        .addColumn("message_zh", "text", (c) => c.notNull())
+        .addColumn("message_en", "text", (c) => c.notNull())
+        .addColumn("source_key", "text", (c) => c.notNull().unique())
+        .addColumn("acknowledged_by", "text")
+        .addColumn("acknowledged_at", "text")
+        .addColumn("acknowledged_note", "text")
+        .execute();
+      await db.schema.createIndex("incidents_at").on("incidents").column("at").execute();
+    },
+  },
 ];

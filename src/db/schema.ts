@@ -33,6 +33,8 @@ export interface PrescriptionsTable {
   /** The last NHI status answer (PrescriptionStatus JSON), null when never reached. */
   nhi_status_json: string | null;
   nhi_checked_at: string | null;
+  /** Entered from the paper: the PrescriptionStatus as typed (JSON), kept to compare with NHI's later answer. */
+  paper_json: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -75,6 +77,35 @@ export interface DispensingsTable {
   updated_at: string;
   deleted_at: string | null;
   delete_reason: string | null;
+  /** Why the prescription was entered from the paper (PaperEntryCause), null when it was not. */
+  paper_cause: string | null;
+  /** VerificationState for dispensings made without NHI's word; null = NHI's status was current. */
+  verification: string | null;
+  /** J000: the pharmacist who confirmed the two checks, and when (ISO instant). */
+  j000_confirmed_by: string | null;
+  j000_confirmed_at: string | null;
+}
+
+/** What a re-check found wrong with a dispensing made without NHI's word (IncidentKind), and its acknowledgement. */
+export interface IncidentsTable {
+  id: string;
+  kind: string;
+  at: string;
+  dispensing_id: string;
+  original_visit_id: string;
+  refill_no: number;
+  national_id: string;
+  pharmacist_id: string;
+  nhi_codes: string; // JSON string[]
+  /** { differences?, otherInstitution? } as JSON. */
+  detail_json: string;
+  message_zh: string;
+  message_en: string;
+  /** One incident per finding (re-check and kind). */
+  source_key: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  acknowledged_note: string | null;
 }
 
 export interface OutboxTable {
@@ -179,6 +210,7 @@ export interface Database {
   outbox: OutboxTable;
   rechecks: RechecksTable;
   refill_events: RefillEventsTable;
+  incidents: IncidentsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
   api_keys: ApiKeysTable;
@@ -192,3 +224,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type OutboxUpdate = Updateable<OutboxTable>;
 export type RefillEventRow = Selectable<RefillEventsTable>;
 export type NhiRefillRow = Selectable<NhiRefillsTable>;
+export type IncidentRow = Selectable<IncidentsTable>;

@@ -1,6 +1,7 @@
 /** The decision for one scanned visit ID: dispense, override (NHI unreachable), card-needed or block, and why. */
 import type { CardIdentity } from "./identity.js";
 import type { Message } from "./message.js";
+import type { PaperEntryCause } from "./paper-prescription.js";
 import type { PrescriptionView } from "./prescription-view.js";
 import type { DecisionReason } from "./reasons.js";
 import type { RefillWindow } from "./refill-rules.js";
@@ -31,6 +32,11 @@ export interface Decision {
   prescription?: PrescriptionView;
   window?: RefillWindow;
   reasons: DecisionReason[];
+  /**
+   * Set when the scan alone cannot decide but the prescription may be entered from the paper (the service's
+   * `checkPaper` / `dispensePaper`): NHI unreachable and never seen here, not uploaded yet (D024), or SM00.
+   */
+  paperEntry?: PaperEntryCause;
   /** 可調劑 / 不可調劑 … in big words. */
   headline: Message;
   nhiReachable: boolean;

@@ -207,7 +207,7 @@ export function decide(input: DecisionInput): Decision {
   }
   if (parsed.kind === "sm00") {
     reasons.push(reason("sm00", "block", undefined, "D068"));
-    return finish({ originalVisitId });
+    return finish({ originalVisitId, paperEntry: "sm00" });
   }
   if (parsed.kind === "miss") {
     reasons.push(reason("miss", "block", undefined, "D054"));
@@ -220,14 +220,14 @@ export function decide(input: DecisionInput): Decision {
     if (!result.found) {
       const code = result.code === "D024" ? "not-uploaded" : "invalid-visit-id";
       reasons.push(reason(code, "block", { detail: result.message }, result.code));
-      return finish({ originalVisitId });
+      return finish({ originalVisitId, ...(result.code === "D024" ? { paperEntry: "not-uploaded" as const } : {}) });
     }
     status = result.status;
   } else {
     status = input.nhi.cached;
     if (!status) {
       reasons.push(reason("unknown-offline", "block"));
-      return finish({ originalVisitId });
+      return finish({ originalVisitId, paperEntry: "nhi-unreachable" });
     }
     reasons.push(reason("nhi-unreachable", "override", { during: "check", cachedAt: input.nhi.cachedAt }));
   }

@@ -4,6 +4,8 @@
  * answer) take that text as `detail`.
  */
 import { type Message, msg } from "./message.js";
+import type { PaperEntryCause, PaperRuleProblem } from "./paper-prescription.js";
+import { paperCauseText, paperRuleText } from "./paper-text.js";
 import type { DecisionReason, ReasonCode, ReasonSeverity } from "./reasons.js";
 import type { RefillWindow } from "./refill-rules.js";
 import { formatRocDate, formatRocDateTime, type RocDate, type RocDateTime } from "./roc-date.js";
@@ -29,8 +31,8 @@ export const REASON_TEXT = {
   "visit-id-corrected": (p: { detail: Message }) => p.detail,
   sm00: () =>
     msg(
-      "SM00：處方為院所改用2.0格式前開立，無就醫識別碼，無法以就醫識別碼查核重複調劑；請依2.0實施前之作業方式處理（D068）",
-      "SM00: the prescription predates the prescriber's switch to format 2.0 and has no visit ID, so duplicate dispensing cannot be checked by visit ID; handle it under the pre-2.0 procedure (D068)",
+      "SM00：處方為院所改用2.0格式前開立，無就醫識別碼，無法以就醫識別碼查核重複調劑；請依紙本輸入處方後調劑（就診日期在2.0實施後者不可用SM00，D068）",
+      "SM00: the prescription predates the prescriber's switch to format 2.0 and has no visit ID, so duplicate dispensing cannot be checked by visit ID; enter it from the paper to dispense (not for visits after the switch to 2.0, D068)",
     ),
   miss: () =>
     msg(
@@ -61,8 +63,8 @@ export const REASON_TEXT = {
   },
   "unknown-offline": () =>
     msg(
-      "健保署無法連線或回應內容錯誤，且本機無此處方之資料，無法判斷是否可調劑；請稍後重試或確認網路",
-      "NHI unavailable or garbled, and this prescription is not known locally, so it cannot be checked; retry later or check the network",
+      "健保署無法連線或回應內容錯誤，且本機無此處方之資料，無法依就醫識別碼判斷；請依紙本輸入處方，以異常上傳調劑（恢復連線後自動查核），或稍後重試",
+      "NHI unavailable or garbled, and this prescription is not known locally, so the scan cannot decide; enter it from the paper to dispense as abnormal (re-checked once NHI is back), or retry later",
     ),
   "control-software-unavailable": () =>
     msg(
@@ -211,6 +213,40 @@ export const REASON_TEXT = {
     msg(
       `已逾更正期限（就醫次月底 ${formatRocDate(p.deadline)}），不可再以同一就醫識別碼更正上傳；請於費用申報時處理或洽健保署分區業務組`,
       `Past the correction deadline (end of the month after the visit, ${formatRocDate(p.deadline)}): the record can no longer be re-uploaded with the same visit ID; handle it in the monthly claim or ask the NHI regional office`,
+    ),
+  "paper-field-invalid": (p: { label: Message; detail: Message }) =>
+    msg(
+      `紙本處方欄位「${p.label.zh}」不正確：${p.detail.zh}`,
+      `Paper prescription field "${p.label.en}" is wrong: ${p.detail.en}`,
+    ),
+  "paper-rule": (p: { problem: PaperRuleProblem }) => paperRuleText(p.problem),
+  "paper-not-needed": () =>
+    msg(
+      "健保署已有此處方之資料：請掃描就醫識別碼依一般流程調劑，不需依紙本輸入",
+      "NHI knows this prescription: scan its visit ID and dispense the usual way; no paper entry is needed",
+    ),
+  "paper-entered": (p: { cause: PaperEntryCause }) => {
+    const cause = paperCauseText(p.cause);
+    return msg(
+      `依紙本輸入處方（${cause.zh}）：調劑紀錄標示為「未查核」，健保署可查詢時自動重新查核；發現衝突即列為異常事件`,
+      `Entered from the paper (${cause.en}): the dispensing is marked unverified and re-checked with NHI as soon as it answers; a conflict becomes an incident`,
+    );
+  },
+  "not-uploaded-later-refill": () =>
+    msg(
+      "原處方院所查無上傳資料（D024），而此為慢箋第2次以後之調劑：須藥師填寫理由確認後才能調劑（記錄稽核）",
+      "NHI has no upload of this prescription (D024) although this is a chronic refill 2+: dispensing needs a pharmacist's override with a reason (audited)",
+    ),
+  "g000-prescription": () =>
+    msg(
+      "原處方就醫序號為G000（新特約院所尚未能連線）：M18照填G000；新特約院所僅於簽約日起60日內可用G000，30日後不得以G000申報",
+      "The prescription's sequence number is G000 (a new-contract clinic not yet online): M18 = G000 as printed; a new contract may use G000 only within 60 days of its contract date, and not claim with it after 30 days",
+    ),
+  "no-such-incident": (p: { id: string }) => msg(`查無異常事件 ${p.id}`, `No incident ${p.id}`),
+  "incident-acknowledged": (p: { pharmacistId: string; at: string }) =>
+    msg(
+      `此異常事件已由藥師 ${p.pharmacistId} 於 ${p.at} 確認`,
+      `This incident was already acknowledged by pharmacist ${p.pharmacistId} at ${p.at}`,
     ),
 } satisfies Record<ReasonCode, (p: never) => Message>;
 

@@ -63,6 +63,16 @@ export const REASON_KINDS = {
   "later-refill-here": "conflict",
   "later-refill-elsewhere": "conflict",
   "correction-deadline-passed": "invalid",
+  // A prescription entered from the paper
+  "paper-field-invalid": "invalid",
+  "paper-rule": "invalid",
+  "paper-not-needed": "conflict",
+  "paper-entered": "invalid",
+  "not-uploaded-later-refill": "override",
+  "g000-prescription": "invalid",
+  // Incidents found by re-checks
+  "no-such-incident": "not-found",
+  "incident-acknowledged": "conflict",
 } as const satisfies Record<string, ReasonKind>;
 
 export type ReasonCode = keyof typeof REASON_KINDS;
@@ -74,6 +84,8 @@ export interface DecisionReason {
   severity: ReasonSeverity;
   /** The NHI error code the central side would answer with, when one applies (D025, D023, D022 …). */
   nhiCode?: string;
+  /** The input field it is about, where one is (a paper entry's M17, M19, D06[2] …). */
+  field?: string;
   message: Message;
 }
 

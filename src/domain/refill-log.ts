@@ -9,5 +9,6 @@ export const REFILL_EVENT_TYPES = [
   "corrected",
   "j000",
   "override",
+  "incident",
 ] as const;
 export type RefillEventType = (typeof REFILL_EVENT_TYPES)[number];

@@ -12,6 +12,7 @@ export const ENTRY_KIND_LABELS: Record<LogEntryKind, Message> = {
   corrected: msg("更正", "corrected"),
   j000: msg("J000 替代序號", "J000 fallback"),
   override: msg("例外放行", "override"),
+  incident: msg("異常事件", "incident"),
   due: msg("應領", "due"),
   missed: msg("逾期未領", "missed"),
 };

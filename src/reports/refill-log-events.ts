@@ -17,6 +17,7 @@ export const ORDER: Record<LogEntry["kind"], number> = {
   corrected: 4,
   blocked: 5,
   finding: 5,
+  incident: 5,
   deleted: 6,
 };
 

@@ -6,7 +6,7 @@
 import { decide, type NhiFacts } from "../domain/decision.js";
 import { msg } from "../domain/message.js";
 import { formatRocDateTime, rocDateFromDate, rocDateTimeFromDate } from "../domain/roc-date.js";
-import { parseVisitId } from "../domain/visit-id.js";
+import { parseVisitId, type VisitIdParseResult } from "../domain/visit-id.js";
 import type { PrescriptionStatus, PrescriptionStatusResult } from "../nhi/client.js";
 import type { ServiceContext } from "./context.js";
 import { decisionToken } from "./decision-token.js";
@@ -80,11 +80,22 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
     }
     nhi = fetched.reachable ? fetched : cachedFacts(ctx, parsed.visitId, local);
   }
-  const decision = decide({
-    parsed,
-    card: input.card,
-    now,
-    today: rocDateFromDate(now),
+  const decision = decideOn(ctx, { parsed, card: input.card, now, nhi, local });
+  decision.token = decisionToken(decision);
+  return { decision, nhi, local };
+}
+
+/** The domain's decision on the facts gathered: the scan, the card, NHI's answer (or our copy) and our dispensings. */
+export function decideOn(
+  ctx: ServiceContext,
+  facts: { parsed: VisitIdParseResult; card?: CardIdentity; now: Date; nhi: NhiFacts; local: LocalState },
+): Decision {
+  const { nhi, local } = facts;
+  return decide({
+    parsed: facts.parsed,
+    card: facts.card,
+    now: facts.now,
+    today: rocDateFromDate(facts.now),
     pharmacyCode: ctx.pharmacy.pharmacyCode,
     nhi,
     local: localFacts(local.active),
@@ -92,8 +103,6 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
     patientName: local.patientName,
     institutionName: namesFrom(ctx, nhi.reachable ? (nhi.result.found ? nhi.result.status : undefined) : nhi.cached),
   });
-  decision.token = decisionToken(decision);
-  return { decision, nhi, local };
 }
 
 /** Institution names: the configured lookup first, else the names NHI's status answer carries. */

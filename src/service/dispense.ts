@@ -1,27 +1,20 @@
-/**
- * Dispense (調劑): check again with the card required, make sure the screen is current and the pharmacist's
- * inputs hold, get our own visit (card pass or offline visit ID), build and validate the 2.0 record, then record
- * it in one transaction. A counter that loses the race to another gets the winner's details, never a duplicate.
- */
-import { randomUUID } from "node:crypto";
 import { isUniqueViolation } from "../db/open.js";
 import { checkCounterAbnormalCode } from "../domain/abnormal-dispensing.js";
 import { daysSuppliedAllowed, maxDaysSupplied } from "../domain/days-supplied.js";
 import { alreadyDispensed } from "../domain/decision.js";
-import { buildDispensingRecord } from "../domain/dispensing-record.js";
 import { checkNationalId } from "../domain/national-id.js";
 import { reason } from "../domain/reason-text.js";
 import { refillWindow } from "../domain/refill-rules.js";
-import type { RocDate, RocDateTime } from "../domain/roc-date.js";
+import type { RocDate } from "../domain/roc-date.js";
 import type { PrescriptionStatus } from "../nhi/client.js";
-import { validateRecord } from "../nhi/format/validate.js";
 import { evaluate, logBlocked } from "./check.js";
 import type { ServiceContext } from "./context.js";
+import { claimedMeanwhile, dispensed, j000Unconfirmed, prepareDispensing } from "./dispense-steps.js";
 import { ownVisit } from "./own-visit.js";
 import { getDispensing } from "./queries.js";
 import { block, isConflict } from "./reasons.js";
 import { commitDispensing } from "./record.js";
-import { dispensingByConfirmKey, liveDispensingOfRefill } from "./store/dispensings.js";
+import { dispensingByConfirmKey } from "./store/dispensings.js";
 import { supplementProblem } from "./supplement.js";
 import type { Decision, DecisionReason, DispenseRequest, DispenseResult } from "./types.js";
 
@@ -108,62 +101,17 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
     return { ok: false, kind: "override", decision: asOverride, reasons: [own.reason] };
   }
   if (!own.ok) return { ok: false, kind: "invalid", decision, reasons: [own.reason] };
-  const { visitId, visitDateTime, abnormal, pass } = own.visit;
   const j000 = refillNo >= 2 && !status.originalSequenceNumber;
-  const confirmed = request.j000Confirmation;
-  if (j000 && !(confirmed?.cloudRecordChecked && confirmed.prescriberAsked)) {
-    return { ok: false, kind: "override", decision, reasons: [j000ConfirmationRequired()] };
-  }
-  const supplement = supplementProblem(request.supplement, status.originalVisitDateTime, visitDateTime);
+  const unconfirmed = j000Unconfirmed(j000, request.j000Confirmation);
+  if (unconfirmed) return { ok: false, kind: "override", decision, reasons: [unconfirmed] };
+  const supplement = supplementProblem(request.supplement, status.originalVisitDateTime, own.visit.visitDateTime);
   if (supplement) return { ok: false, kind: "invalid", decision, reasons: [supplement] };
-  const record = buildDispensingRecord({
-    dataFormat: abnormal ? "B" : "A",
-    pharmacyCode: ctx.pharmacy.pharmacyCode,
-    pharmacistId: pharmacist.nationalId,
-    nationalId: status.nationalId,
-    birthDate: request.card?.birthDate ?? status.birthDate,
-    visitDateTime,
-    visitId,
-    samId: pass?.samId,
-    cardNumber: pass?.cardNumber ?? request.card?.cardNumber,
-    signature: pass?.signature,
-    abnormalCode: abnormal ? cause.code : undefined,
-    prescription: status,
-    refillNo,
-    days,
-    j000,
-    ...(request.supplement ? { supplement: request.supplement } : {}),
-  });
-  const incomplete = validateRecord(record, 1, { pharmacy: true }).map((f) =>
-    block("record-incomplete", { field: f.field, code: f.code, detail: f.message }, f.code),
-  );
+  const facts = { visit: own.visit, pharmacistId: pharmacist.nationalId, status, refillNo, days, j000, now };
+  const { commit, incomplete } = prepareDispensing(ctx, request, { ...facts, abnormalCode: cause.code });
   if (incomplete.length > 0) return { ok: false, kind: "invalid", decision, reasons: incomplete };
-
-  const id = randomUUID();
+  const { id, visitDateTime } = commit;
   try {
-    await commitDispensing(
-      ctx.db,
-      {
-        id,
-        now,
-        pharmacyCode: ctx.pharmacy.pharmacyCode,
-        pharmacistId: pharmacist.nationalId,
-        prescription: status,
-        refillNo,
-        days,
-        visitId,
-        visitDateTime,
-        record,
-        abnormalCode: abnormal ? cause.code : undefined,
-        overrideReason: abnormal ? overrideReason : undefined,
-        j000,
-        card: request.card,
-        terminalId: request.terminalId,
-        supplement: request.supplement,
-        confirmKey: request.confirmKey,
-      },
-      ctx.options.hooks?.afterClaim,
-    );
+    await commitDispensing(ctx.db, commit, ctx.options.hooks?.afterClaim);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // The same confirmation, retried while the first was committing: the first success.
@@ -171,11 +119,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
     if (again) return again;
     return lostRace(ctx, request, status, refillNo, pharmacist.nationalId);
   }
-  const result: DispenseResult = { ok: true, dispensing: (await getDispensing(ctx, id))! };
-  if (status.chronic && refillNo < status.refillCount) {
-    result.nextRefill = { refillNo: refillNo + 1, window: refillWindow(visitDateTime.slice(0, 7) as RocDate, days) };
-  }
-  return result;
+  return dispensed(ctx, id, { status, refillNo, visitDateTime, days });
 }
 
 /** Another counter claimed this refill between our check and our commit: say who, and log the refusal. */
@@ -187,18 +131,13 @@ async function lostRace(
   pharmacistId: string,
 ): Promise<DispenseResult> {
   const again = await evaluate(ctx, { visitIdInput: request.visitIdInput, card: request.card });
-  const winner = await liveDispensingOfRefill(ctx.db, status.originalVisitId, refillNo);
-  const reason = block("dispensed-here", {
-    refillNo,
-    justNow: true,
-    ...(winner ? { at: winner.visit_date_time as RocDateTime, pharmacistId: winner.pharmacist_id } : {}),
-  });
+  const reason = await claimedMeanwhile(ctx, status.originalVisitId, refillNo);
   await logBlocked(ctx, { ...again.decision, outcome: "block", reasons: [reason] }, pharmacistId);
   return { ok: false, kind: "conflict", decision: again.decision, reasons: [reason] };
 }
 
 /** The first success of a confirmation already made, with the next refill's window as it was then. */
-async function repeatedConfirm(
+export async function repeatedConfirm(
   ctx: ServiceContext,
   confirmKey: string | undefined,
 ): Promise<DispenseResult | undefined> {
@@ -219,10 +158,6 @@ async function repeatedConfirm(
 
 function decisionChanged(): DecisionReason {
   return block("decision-changed");
-}
-
-function j000ConfirmationRequired(): DecisionReason {
-  return reason("j000-unconfirmed", "override", undefined, "J000");
 }
 
 /** Days supplied outside 1 … the prescription's limit (shared with corrections). */

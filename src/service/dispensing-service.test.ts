@@ -475,10 +475,15 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const rejected = await h.service.outboxEntries({ state: "rejected" });
     expect(rejected[0]!.rejections.map((x) => x.code)).toContain("D025");
     expect(rejected[0]!.rejections[0]!.advice.zh.length).toBeGreaterThan(0);
-    const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["blocked"] });
+    const log = await h.service.refillLog({ from: "1000101" as never, to: "1991231" as never, types: ["incident"] });
     expect(log.filter((e) => e.nhiCodes?.includes("D025")).length).toBeGreaterThanOrEqual(1);
     const rechecks = await h.db.db.selectFrom("rechecks").selectAll().execute();
-    expect(rechecks.map((x) => x.result)).toEqual(["conflict"]);
+    expect(rechecks.map((x) => x.result)).toEqual(["dispensed-elsewhere"]);
+    const incidents = await h.service.incidents();
+    expect(incidents.map((i) => [i.kind, i.otherInstitution?.code])).toEqual([
+      ["dispensed-elsewhere", h.scenarios.otherPharmacyCode],
+    ]);
+    expect((await h.service.getDispensing(r.ok ? r.dispensing.id : ""))?.verification).toBe("conflict");
   });
 
   it("uploads a card supplement (補卡) with M12=4, M49 and M52=MISS, within 10 working days only", async () => {

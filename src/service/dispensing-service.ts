@@ -17,14 +17,18 @@ import { correctDispensing, deleteDispensing } from "./amend.js";
 import { check } from "./check.js";
 import { type DispensingServiceOptions, type ServiceContext, serviceContext } from "./context.js";
 import { dispense } from "./dispense.js";
+import { acknowledgeIncident, listIncidents } from "./incidents.js";
 import { withTimeout } from "./nhi-calls.js";
 import { outboxEntries } from "./outbox/entries.js";
 import { retryOutboxEntry } from "./outbox/retry.js";
 import { runOutbox as runOutboxOnce } from "./outbox/run.js";
 import { DEFAULT_OUTBOX_SETTINGS, type OutboxSettings, type RunResult } from "./outbox/settings.js";
 import { outboxStatus } from "./outbox/status.js";
+import { evaluatePaper, type PaperCheckRequest } from "./paper/check-paper.js";
+import { dispensePaper } from "./paper/dispense-paper.js";
 import * as queries from "./queries.js";
 import type {
+  AcknowledgeIncidentRequest,
   CardIdentity,
   CorrectRequest,
   Decision,
@@ -33,9 +37,14 @@ import type {
   DispenseResult,
   DispensingServiceApi,
   DispensingView,
+  IncidentQuery,
+  IncidentResult,
+  IncidentView,
   MutationResult,
   OutboxEntryView,
   OutboxStatus,
+  PaperCheckResult,
+  PaperDispenseRequest,
   PrescriptionView,
   RefillDue,
   RefillEventView,
@@ -84,6 +93,26 @@ export class DispensingService implements DispensingServiceApi {
 
   dispense(request: DispenseRequest): Promise<DispenseResult> {
     return dispense(this.#ctx, request);
+  }
+
+  // ---------------------------------------------------------------- prescriptions entered from the paper
+
+  checkPaper(request: PaperCheckRequest): Promise<PaperCheckResult> {
+    return evaluatePaper(this.#ctx, request).then((e) => e.result);
+  }
+
+  dispensePaper(request: PaperDispenseRequest): Promise<DispenseResult> {
+    return dispensePaper(this.#ctx, request);
+  }
+
+  // ---------------------------------------------------------------- incidents found by re-checks
+
+  incidents(query?: IncidentQuery): Promise<IncidentView[]> {
+    return listIncidents(this.#ctx, query);
+  }
+
+  acknowledgeIncident(request: AcknowledgeIncidentRequest): Promise<IncidentResult> {
+    return acknowledgeIncident(this.#ctx, request);
   }
 
   // ---------------------------------------------------------------- amending our records

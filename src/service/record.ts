@@ -7,13 +7,17 @@ import type { Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { abnormalCodeMeaning, type CounterAbnormalCode } from "../domain/abnormal-dispensing.js";
 import { J000 } from "../domain/dispensing-record.js";
+import type { VerificationState } from "../domain/incident.js";
 import { type Message, msg } from "../domain/message.js";
+import type { PaperEntryCause } from "../domain/paper-prescription.js";
+import { paperCauseText } from "../domain/paper-text.js";
 import { dateFromRocDateTime, formatRocDateTime, type RocDateTime } from "../domain/roc-date.js";
 import type { PrescriptionStatus } from "../nhi/client.js";
 import type { UploadRecord } from "../nhi/format/record.js";
 import { enqueue } from "./outbox/entries.js";
 import { insertDispensing, insertRecheck } from "./store/dispensings.js";
 import { addRefillEvent, audit } from "./store/events.js";
+import { storePaperPrescription } from "./store/paper.js";
 import { upsertPatient } from "./store/patients.js";
 import type { CardIdentity, DispenseRequest } from "./types.js";
 
@@ -36,6 +40,12 @@ export interface CommitDispensingInput {
   terminalId?: string;
   supplement?: DispenseRequest["supplement"];
   confirmKey?: string;
+  /** Entered from the paper: why, and the prescription as typed (keyed by our key; stored with the dispensing). */
+  paper?: { cause: PaperEntryCause; typed: PrescriptionStatus };
+  /** Made without NHI's word: unverified (re-check queued) or uncheckable (SM00: NHI keeps no status). */
+  verification?: VerificationState;
+  /** Hold the upload until then (D024: until the clinic has uploaded, found by the re-check, or this time). */
+  holdUploadUntil?: Date;
 }
 
 /** Writes one dispensing; throws the database's unique violation when another counter won the race. */
@@ -57,6 +67,7 @@ export async function commitDispensing(
       birthDate: card?.birthDate ?? status.birthDate,
       sex: card?.sex,
     });
+    if (input.paper) await storePaperPrescription(trx, input.paper.typed, now);
     const iso = now.toISOString();
     await insertDispensing(trx, {
       id,
@@ -81,6 +92,10 @@ export async function commitDispensing(
       updated_at: iso,
       deleted_at: null,
       delete_reason: null,
+      paper_cause: input.paper?.cause ?? null,
+      verification: input.verification ?? (abnormal ? "unverified" : null),
+      j000_confirmed_by: input.j000 ? input.pharmacistId : null,
+      j000_confirmed_at: input.j000 ? iso : null,
     });
     await afterClaim?.(id);
     await enqueue(trx, {
@@ -90,6 +105,7 @@ export async function commitDispensing(
       revision: 0,
       cardWrittenAt: dateFromRocDateTime(visitDateTime),
       now,
+      ...(input.holdUploadUntil ? { holdUntil: input.holdUploadUntil } : {}),
     });
     const common = {
       at: now,
@@ -100,7 +116,7 @@ export async function commitDispensing(
       institutionCode: input.pharmacyCode,
       pharmacistId: input.pharmacistId,
     };
-    const note = supplementNote(input.supplement);
+    const note = paperNote(input.paper?.cause) ?? supplementNote(input.supplement);
     await addRefillEvent(trx, {
       ...common,
       type: "dispensed",
@@ -139,6 +155,20 @@ export async function commitDispensing(
           `Abnormal card pass: pharmacist ${input.pharmacistId} confirmed the cause "${cause.en}" (${code}); refill ${refillNo} dispensed, uploaded as abnormal (H01=B, M13=${code}): ${overrideReason}`,
         ),
       });
+    }
+    if (!input.abnormalCode && overrideReason) {
+      await addRefillEvent(trx, {
+        ...common,
+        type: "override",
+        nhiCodes: ["D024"],
+        reason: overrideReason,
+        message: msg(
+          `原處方院所未上傳（D024）之慢箋第${refillNo}次：藥師 ${input.pharmacistId} 填寫理由後調劑：${overrideReason}`,
+          `Chronic refill ${refillNo} the prescriber never uploaded (D024): pharmacist ${input.pharmacistId} dispensed it with a reason: ${overrideReason}`,
+        ),
+      });
+    }
+    if (input.verification === "unverified" || (abnormal && input.verification === undefined)) {
       await insertRecheck(trx, { originalVisitId: status.originalVisitId, dispensingId: id, at: now });
     }
     await audit(trx, now, input.pharmacistId, "dispense", "dispensing", id, {
@@ -149,6 +179,7 @@ export async function commitDispensing(
       h01: record.h01,
       override: overrideReason ?? null,
       abnormalCode: input.abnormalCode ?? null,
+      paperEntry: input.paper?.cause ?? null,
       terminalId: input.terminalId ?? null,
       card: card
         ? {
@@ -159,6 +190,15 @@ export async function commitDispensing(
         : null,
     });
   });
+}
+
+function paperNote(cause: PaperEntryCause | undefined): Message | undefined {
+  if (!cause) return undefined;
+  const why = paperCauseText(cause);
+  return msg(
+    `依紙本輸入處方（${why.zh}），待健保署查核`,
+    `entered from the paper (${why.en}), awaiting NHI's re-check`,
+  );
 }
 
 function supplementNote(supplement: DispenseRequest["supplement"]): Message | undefined {

@@ -4,7 +4,9 @@
  */
 import type { Decision } from "../domain/decision-result.js";
 import type { CardIdentity } from "../domain/identity.js";
+import type { IncidentView, VerificationState } from "../domain/incident.js";
 import type { Message } from "../domain/message.js";
+import type { PaperEntryCause, PaperPrescription } from "../domain/paper-prescription.js";
 import type { PrescriptionView } from "../domain/prescription-view.js";
 import type { DecisionReason, ReasonKind } from "../domain/reasons.js";
 import type { RefillEventType } from "../domain/refill-log.js";
@@ -15,6 +17,8 @@ import type { UploadState } from "../domain/upload-state.js";
 // The domain's vocabulary, re-exported for the contract's users.
 export type { Decision } from "../domain/decision-result.js";
 export type { CardIdentity } from "../domain/identity.js";
+export type { IncidentKind, IncidentView, VerificationState } from "../domain/incident.js";
+export type { PaperEntryCause, PaperOrderLine, PaperPrescription } from "../domain/paper-prescription.js";
 export type { PrescriptionView, RefillView } from "../domain/prescription-view.js";
 export type { DecisionReason, ReasonCode, ReasonSeverity } from "../domain/reasons.js";
 export { REFILL_EVENT_TYPES, type RefillEventType } from "../domain/refill-log.js";
@@ -55,6 +59,61 @@ export interface DispenseRequest {
   supplement?: { actualVisitDateTime: RocDateTime; actualVisitId?: string };
 }
 
+/**
+ * A prescription entered from the paper and dispensed (see `DispensingServiceApi.dispensePaper`). The patient comes
+ * from the card (IC or virtual, by the server's evidence) or is typed from the paper with a reason.
+ */
+export interface PaperDispenseRequest {
+  paper: PaperPrescription;
+  pharmacistId: string; // M06
+  card: CardIdentity;
+  /**
+   * NHI unreachable (cause nhi-unreachable, or NHI lost during the card pass): the pharmacist's reason and the
+   * cause's abnormal code (M13 on the H01=B record; default A020).
+   */
+  override?: { reason: string; abnormalCode?: string };
+  /** D024 on a chronic refill 2+: a block unless the pharmacist overrides it with this reason (audited). */
+  notUploadedOverride?: { reason: string };
+  j000Confirmation?: { cloudRecordChecked: boolean; prescriberAsked: boolean };
+  /** Days supplied this time; defaults to the paper's M20. */
+  days?: number;
+  confirmKey?: string;
+  terminalId?: string;
+}
+
+/** What checking a paper entry says before anything is written (the form's inline errors and the decision). */
+export type PaperCheckResult =
+  | {
+      ok: true;
+      cause: PaperEntryCause;
+      /** dispense: confirm with the card pass; override: NHI is unreachable, a reason and cause are needed. */
+      outcome: "dispense" | "override";
+      refillNo: number;
+      prescription: PrescriptionView;
+      /** Warnings and information (paper-entered, not-uploaded, j000-fallback, card-not-shown, g000 …). */
+      reasons: DecisionReason[];
+    }
+  /** Field problems carry `field` (M16, M17, M19, D06[1] …); nothing was written. */
+  | { ok: false; kind: ReasonKind; cause?: PaperEntryCause; reasons: DecisionReason[] };
+
+export interface IncidentQuery {
+  /** open (the default): not yet acknowledged; acknowledged; all. */
+  state?: "open" | "acknowledged" | "all";
+  /** Found on or after / before this instant (ISO). */
+  from?: string;
+  to?: string;
+}
+
+export interface AcknowledgeIncidentRequest {
+  incidentId: string;
+  pharmacistId: string;
+  note: string;
+}
+
+export type IncidentResult =
+  | { ok: true; incident: IncidentView }
+  | { ok: false; kind: ReasonKind; reasons: DecisionReason[] };
+
 export type DispensingStatus = "active" | "deleted";
 
 export interface DispensingView {
@@ -69,7 +128,13 @@ export interface DispensingView {
   status: DispensingStatus;
   abnormalCode?: string; // M13 on H01=B
   j000: boolean;
+  /** J000: who confirmed the two checks (cloud medication record, prescribing clinic) and when (ISO instant). */
+  j000Confirmation?: { pharmacistId: string; at: string };
   override?: { reason: string };
+  /** Entered from the paper, and why. */
+  paperEntry?: PaperEntryCause;
+  /** Made without NHI's word (paper entry, NHI down): where its central re-check stands. */
+  verification?: VerificationState;
   upload: { state: UploadState; codes: { field: string; code: string; message: Message }[] };
 }
 
@@ -179,6 +244,16 @@ export interface ServiceHealth {
 export interface DispensingServiceApi {
   check(input: { visitIdInput: string; card?: CardIdentity }): Promise<Decision>;
   dispense(request: DispenseRequest): Promise<DispenseResult>;
+  /** Checks a paper entry without writing anything: field errors, the cause, the decision on it. */
+  checkPaper(
+    request: Omit<PaperDispenseRequest, "pharmacistId"> & { pharmacistId?: string },
+  ): Promise<PaperCheckResult>;
+  /** Dispenses a prescription entered from the paper: unverified, re-checked centrally once NHI answers. */
+  dispensePaper(request: PaperDispenseRequest): Promise<DispenseResult>;
+  /** Incidents found by re-checks, oldest first (default: open ones, for the pharmacist in charge). */
+  incidents(query?: IncidentQuery): Promise<IncidentView[]>;
+  /** The pharmacist in charge acknowledges an incident with a note (audited; once). */
+  acknowledgeIncident(request: AcknowledgeIncidentRequest): Promise<IncidentResult>;
   deleteDispensing(request: DeleteRequest): Promise<MutationResult>;
   correctDispensing(request: CorrectRequest): Promise<MutationResult>;
   getDispensing(id: string): Promise<DispensingView | undefined>;

@@ -14,8 +14,10 @@ import type {
   DecisionReason,
   DispensingServiceApi,
   DispensingView,
+  IncidentView,
   OutboxEntryView,
   OutboxStatus,
+  PaperCheckResult,
   PrescriptionView,
   RefillDue,
   RefillEventView,
@@ -185,6 +187,72 @@ export class FakeService implements DispensingServiceApi {
       dispensing: view,
       nextRefill: { refillNo: 3, window: { from: "1130505" as RocDate, to: "1130514" as RocDate } },
     };
+  }
+
+  /** Paper entries: a prescriber code that is not 10 characters is refused as a field error, like the service. */
+  async checkPaper(request: Parameters<DispensingServiceApi["checkPaper"]>[0]): Promise<PaperCheckResult> {
+    this.calls.push({ method: "checkPaper", args: request });
+    if (request.paper.prescriberInstitutionCode.length !== 10) {
+      const message = msg("紙本處方欄位「M17」不正確", 'Paper prescription field "M17" is wrong');
+      const reason: DecisionReason = { code: "paper-field-invalid", severity: "block", field: "M17", message };
+      return { ok: false, kind: "invalid", reasons: [reason] };
+    }
+    const warning: DecisionReason = {
+      code: "paper-entered",
+      severity: "warning",
+      message: msg("依紙本輸入處方", "Entered from the paper"),
+    };
+    return {
+      ok: true,
+      cause: this.nhiReachable ? "not-uploaded" : "nhi-unreachable",
+      outcome: this.nhiReachable ? "dispense" : "override",
+      refillNo: request.paper.refillNo,
+      prescription: this.find(RX_OK) ?? this.data.prescriptions[0]!,
+      reasons: [warning],
+    };
+  }
+
+  async dispensePaper(request: Parameters<DispensingServiceApi["dispensePaper"]>[0]) {
+    this.calls.push({ method: "dispensePaper", args: request });
+    const checked = await this.checkPaper(request);
+    if (!checked.ok) return checked;
+    const view: DispensingView = {
+      id: `disp${this.data.dispensings.length + 1}`,
+      visitId: "QQQQ2222WWWW3333EEEE",
+      originalVisitId: request.paper.originalVisitId,
+      refillNo: request.paper.refillNo,
+      visitDateTime: "1130410101500" as RocDateTime,
+      pharmacistId: request.pharmacistId,
+      nationalId: request.card.nationalId,
+      days: request.days ?? request.paper.daysPerRefill,
+      status: "active",
+      j000: false,
+      paperEntry: checked.cause,
+      verification: "unverified",
+      ...(request.override
+        ? { abnormalCode: request.override.abnormalCode ?? "A020", override: { reason: request.override.reason } }
+        : {}),
+      upload: { state: "pending", codes: [] },
+    };
+    this.data.dispensings.unshift(view);
+    return { ok: true as const, dispensing: view };
+  }
+
+  /** Incidents the re-checks "found" (tests put them here). */
+  incidentList: IncidentView[] = [];
+
+  async incidents(query?: Parameters<DispensingServiceApi["incidents"]>[0]) {
+    this.calls.push({ method: "incidents", args: query });
+    const state = query?.state ?? "open";
+    return this.incidentList.filter((i) => state === "all" || (state === "open") === !i.acknowledged);
+  }
+
+  async acknowledgeIncident(request: Parameters<DispensingServiceApi["acknowledgeIncident"]>[0]) {
+    this.calls.push({ method: "acknowledgeIncident", args: request });
+    const found = this.incidentList.find((i) => i.id === request.incidentId);
+    if (!found) return { ok: false as const, kind: "not-found" as const, reasons: [] };
+    found.acknowledged = { pharmacistId: request.pharmacistId, at: "2024-04-10T02:00:00Z", note: request.note };
+    return { ok: true as const, incident: found };
   }
 
   async deleteDispensing(request: Parameters<DispensingServiceApi["deleteDispensing"]>[0]) {

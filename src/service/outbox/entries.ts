@@ -14,6 +14,8 @@ export interface NewOutboxEntry {
   /** When the card was written (M11), the 24-hour deadline's start. */
   cardWrittenAt: Date;
   now: Date;
+  /** Not sent before this instant (a paper entry waiting for the clinic's upload); default: now. */
+  holdUntil?: Date;
 }
 
 export async function enqueue(db: Db, e: NewOutboxEntry): Promise<string> {
@@ -29,7 +31,7 @@ export async function enqueue(db: Db, e: NewOutboxEntry): Promise<string> {
       record_json: JSON.stringify(e.record),
       state: "pending",
       attempts: 0,
-      next_attempt_at: e.now.toISOString(),
+      next_attempt_at: (e.holdUntil ?? e.now).toISOString(),
       created_at: e.now.toISOString(),
       deadline: new Date(e.cardWrittenAt.getTime() + DEADLINE_MS).toISOString(),
       uploaded_at: null,

@@ -30,6 +30,22 @@ const EVENT_TEXT = {
   }),
 };
 
+/** The prescription's own columns (what the prescriber wrote), from NHI's answer or as typed from the paper. */
+export function prescriptionColumns(status: PrescriptionStatus) {
+  return {
+    national_id: status.nationalId,
+    prescriber_institution_code: status.prescriberInstitutionCode,
+    prescriber_name: status.prescriberName ?? null,
+    original_sequence_number: status.originalSequenceNumber ?? null,
+    original_visit_date_time: status.originalVisitDateTime,
+    chronic: status.chronic ? 1 : 0,
+    refill_count: status.refillCount,
+    days_per_refill: status.daysPerRefill,
+    total_days: status.totalDays ?? null,
+    orders_json: JSON.stringify(status.orders),
+  };
+}
+
 /**
  * Stores what NHI said about a prescription: patient, prescription, per-refill state, and the prescriber's C/E
  * and other institutions' dispensings as refill-log events (once each).
@@ -43,16 +59,7 @@ export async function syncPrescriptionStatus(
   const iso = at.toISOString();
   await upsertPatient(db, at, { nationalId: status.nationalId, birthDate: status.birthDate });
   const values = {
-    national_id: status.nationalId,
-    prescriber_institution_code: status.prescriberInstitutionCode,
-    prescriber_name: status.prescriberName ?? null,
-    original_sequence_number: status.originalSequenceNumber ?? null,
-    original_visit_date_time: status.originalVisitDateTime,
-    chronic: status.chronic ? 1 : 0,
-    refill_count: status.refillCount,
-    days_per_refill: status.daysPerRefill,
-    total_days: status.totalDays ?? null,
-    orders_json: JSON.stringify(status.orders),
+    ...prescriptionColumns(status),
     nhi_status_json: JSON.stringify(status),
     nhi_checked_at: iso,
     updated_at: iso,

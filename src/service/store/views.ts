@@ -1,5 +1,7 @@
 /** Rows → the contract's views (dispensing, outbox entry, refill event). */
 import type { DispensingRow, OutboxRow, RefillEventRow } from "../../db/schema.js";
+import type { VerificationState } from "../../domain/incident.js";
+import type { PaperEntryCause } from "../../domain/paper-prescription.js";
 import type { RocDateTime } from "../../domain/roc-date.js";
 import { describeNhiCode } from "../../nhi/error-codes.js";
 import type { DispensingView, OutboxEntryView, RefillEventType, RefillEventView, UploadState } from "../types.js";
@@ -65,6 +67,11 @@ export function dispensingView(row: DispensingRow, latest: OutboxRow | undefined
   };
   if (row.abnormal_code) view.abnormalCode = row.abnormal_code;
   if (row.override_reason) view.override = { reason: row.override_reason };
+  if (row.j000_confirmed_by && row.j000_confirmed_at) {
+    view.j000Confirmation = { pharmacistId: row.j000_confirmed_by, at: row.j000_confirmed_at };
+  }
+  if (row.paper_cause) view.paperEntry = row.paper_cause as PaperEntryCause;
+  if (row.verification) view.verification = row.verification as VerificationState;
   return view;
 }
 
