@@ -193,6 +193,9 @@ export const uploadStateSchema = z.enum(UPLOAD_STATES);
 export const outboxQuerySchema = z.strictObject({ state: uploadStateSchema.optional() });
 
 export const refillEventTypeSchema = z.enum(REFILL_EVENT_TYPES);
+/** `types` as the document states it: a comma-separated list of the event types, each from the closed list. */
+const oneType = `(${REFILL_EVENT_TYPES.join("|")})`;
+const eventTypesPattern = new RegExp(`^ *${oneType} *(, *${oneType} *)*$`);
 
 export const refillLogQuerySchema = z
   .strictObject({
@@ -213,8 +216,9 @@ export const refillLogQuerySchema = z
       .meta({ description: "Only patients whose name contains this (病人姓名)" }),
     types: z
       .string()
+      .regex(eventTypesPattern, { message: `types: each of ${REFILL_EVENT_TYPES.join(", ")}` })
       .optional()
-      .meta({ description: "Comma-separated event types" })
+      .meta({ description: `Comma-separated event types: ${REFILL_EVENT_TYPES.join(", ")}` })
       .transform((v, ctx) => {
         if (v === undefined) return undefined;
         const parts = v.split(",").map((s) => s.trim());

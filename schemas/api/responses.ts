@@ -246,7 +246,12 @@ export const refillLogEventSchema = z
     reason: z.array(z.string()).meta({
       description: "The rule codes of a refusal (dispensed-here, before-window …) or the one reason a pharmacist typed",
     }),
-    nhiCodes: z.array(z.string()),
+    reasonCodes: z.array(z.enum(REASON_CODES)).meta({
+      description: "The rule codes of a refusal at the counter, from the closed list; empty for every other event",
+    }),
+    nhiCodes: z.array(z.string()).meta({
+      description: "NHI codes of the event: D0xx refusals and findings, the abnormal code (A000 … E000), J000",
+    }),
     message: messageSchema,
     upload: z
       .object({
