@@ -29,6 +29,8 @@ export const PHARMACIST = "B123456780";
 export const DAY = 86_400_000;
 
 export type EngineName = "sqlite" | "postgres";
+/** Both database engines, for tests that must hold on each. */
+export const ENGINES: EngineName[] = ["sqlite", "postgres"];
 
 export interface Harness {
   clock: { t: Date };
