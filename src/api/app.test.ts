@@ -1,7 +1,8 @@
 /**
  * The API's cross-cutting rules over a real HTTP listener: auth and role denial on every route, the problem shape
- * for 400/401/403/404/405/413/415/429, masking in logs and responses, the audit trail, key management, and the
- * OpenAPI document agreeing with the router. (The dispensing flow against the real service: flow.test.ts.)
+ * for 400/401/403/404/405/413/415, devices, the audit trail, key management, and the OpenAPI document agreeing with
+ * the router. Masking: masking.test.ts; rate limits: rate-limit.test.ts; the dispensing flow against the real
+ * service: flow.test.ts.
  */
 import { readFileSync } from "node:fs";
 import request from "supertest";
@@ -13,7 +14,7 @@ import type { CardReader, Scanner } from "./deps.js";
 import { openApiText } from "./openapi-text.js";
 import type { AnyRoute } from "./route.js";
 import { OPENAPI_FILE } from "./routes/system.js";
-import { type ApiHarness, PHARMACIST_ID, startApi, TEST_ACTOR } from "./testing/harness.js";
+import { type ApiHarness, expectProblem, PHARMACIST_ID, startApi, TEST_ACTOR } from "./testing/harness.js";
 
 const SAMPLE_PARAMS: Record<string, string> = {
   id: "d1",
@@ -34,16 +35,6 @@ function call(h: ApiHarness, route: AnyRoute, key?: string) {
   let req = route.method === "delete" ? agent.delete(path) : agent[route.method](path);
   if (key) req = req.set("Authorization", `Bearer ${key}`);
   return req;
-}
-
-function expectProblem(res: request.Response, status: number, code?: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:rxdesk:problem:/) });
-  expect(typeof res.body.title).toBe("string");
-  expect(res.body.message.zh.length).toBeGreaterThan(0);
-  expect(res.body.message.en.length).toBeGreaterThan(0);
-  if (code) expect(res.body.code).toBe(code);
 }
 
 const cardReader: CardReader = {
@@ -186,76 +177,6 @@ describe("API cross-cutting rules", () => {
     expect(ok.headers.location).toBe(`/api/dispensings/${ok.body.dispensing.id}`);
   });
 
-  it("masks national IDs for the pharmacist role in lists, not for the owner", async () => {
-    const asPharmacist = await request(h.url)
-      .get("/api/dispensings")
-      .set("Authorization", `Bearer ${h.pharmacist2Key}`);
-    expect(asPharmacist.status).toBe(200);
-    expect(asPharmacist.body[0].nationalId).toBe("A12****789");
-    expect(asPharmacist.body[0].pharmacistId).toBe("E12****783");
-    const asOwner = await request(h.url).get("/api/dispensings").set("Authorization", `Bearer ${h.ownerKey}`);
-    expect(asOwner.body[0].nationalId).toBe(FAKE_PATIENT);
-    const supplied = await request(h.url)
-      .get(`/api/patients/${FAKE_PATIENT}/prescriptions`)
-      .set("Authorization", `Bearer ${h.pharmacist2Key}`);
-    expect(supplied.body[0].nationalId).toBe(FAKE_PATIENT);
-  });
-
-  it("logs one structured line per request with national IDs masked", async () => {
-    await request(h.url)
-      .get(`/api/patients/${FAKE_PATIENT}/prescriptions`)
-      .set("Authorization", `Bearer ${h.pharmacistKey}`)
-      .set("X-Request-Id", "trace-123");
-    const line = h.logLines.map((l) => JSON.parse(l)).find((l) => l.reqId === "trace-123");
-    expect(line).toMatchObject({ status: 200, route: "/api/patients/{nationalId}/prescriptions", role: "pharmacist" });
-    expect(line.url).toBe("/api/patients/A12****789/prescriptions");
-    expect(h.logLines.join("\n")).not.toContain(FAKE_PATIENT);
-    expect(h.logLines.join("\n")).not.toContain(h.pharmacistKey);
-  });
-
-  it("logs request targets decoded and normalised, so encoded national IDs are masked too", async () => {
-    const auth = { Authorization: `Bearer ${h.ownerKey}` };
-    const targets = [
-      "/api/patients/%20A123456789/prescriptions",
-      "/api/patients/A12345678%39/prescriptions",
-      "/api/patients/a123456789/prescriptions",
-      "/api/patients/%EF%BC%A1123456789/prescriptions",
-      "/api/patients/A12345678%2539/prescriptions",
-      "/api/reports/refill-log?from=1130301&to=1130331&nationalId=%41123456789",
-      "/api/reports/refill-log?from=1130301&to=1130331&nationalId=+A123456789",
-    ];
-    const statuses: number[] = [];
-    for (const [i, target] of targets.entries()) {
-      statuses.push((await request(h.url).get(target).set(auth).set("X-Request-Id", `encoded-${i}`)).status);
-    }
-    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
-    const lines = h.logLines.map((l) => JSON.parse(l)).filter((l) => String(l.reqId).startsWith("encoded-"));
-    expect(lines.length).toBe(targets.length);
-    expect(lines[0].url).toBe("/api/patients/ A12****789/prescriptions");
-    expect(lines[1].url).toBe("/api/patients/A12****789/prescriptions");
-    for (const line of lines) expect(JSON.stringify(line)).not.toMatch(/345678|%3|%25/);
-  });
-
-  it("masks national IDs in problem bodies echoing the path and in the audit trail's free text", async () => {
-    const unknown = await request(h.url).get("/api/patientz/A12345678%39").set("Authorization", `Bearer ${h.ownerKey}`);
-    expectProblem(unknown, 404, "route-not-found");
-    expect(JSON.stringify(unknown.body)).not.toContain("345678");
-    expect(unknown.body.message.en).toContain("A12****789");
-    const auth = { Authorization: `Bearer ${h.pharmacistKey}` };
-    const made = await request(h.url).post("/api/dispensings").set(auth).send({ visitId: FAKE_VISIT_ID, refillNo: 2 });
-    expect(made.status).toBe(201);
-    const reason = "病人 A123456789 要求取消";
-    const deleted = await request(h.url)
-      .delete(`/api/dispensings/${made.body.dispensing.id}`)
-      .set(auth)
-      .send({ reason });
-    expect(deleted.status).toBe(200);
-    const entry = (await h.audit.read({ type: "delete" })).at(-1);
-    expect(entry?.data?.reason).toBe("病人 A12****789 要求取消");
-    const stored = await h.db.selectFrom("api_audit").select("entry_json").execute();
-    expect(JSON.stringify(stored)).not.toContain(FAKE_PATIENT);
-  });
-
   it("reads a card at the key's own terminal only, and maps card errors", async () => {
     const auth = { Authorization: `Bearer ${h.pharmacistKey}` };
     const own = await request(h.url).post("/api/terminals/counter-1/card-read").set(auth);
@@ -378,40 +299,5 @@ describe("API cross-cutting rules", () => {
     for (const ops of Object.values(doc.paths as Record<string, Record<string, { responses: object }>>)) {
       for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toContain("500");
     }
-  });
-});
-
-describe("rate limiting", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi({
-      service: new FakeService(),
-      limits: { ratePerSecond: 0.5, burst: 3, loginFailuresPerMinute: 3 },
-    });
-  });
-  afterAll(async () => h.close());
-
-  it("limits each key separately with 429 + Retry-After", async () => {
-    const me = (key: string) => request(h.url).get("/api/me").set("Authorization", `Bearer ${key}`);
-    for (let i = 0; i < 3; i++) expect((await me(h.pharmacistKey)).status).toBe(200);
-    const limited = await me(h.pharmacistKey);
-    expectProblem(limited, 429, "rate-limited");
-    expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
-    expect((await me(h.ownerKey)).status).toBe(200);
-  });
-
-  it("counts failed logins per presented key, so one bad device behind a shared address locks out no other", async () => {
-    const withKey = (key: string) => request(h.url).get("/api/me").set("X-Api-Key", key);
-    for (let i = 0; i < 3; i++) expectProblem(await withKey("guess"), 401);
-    expectProblem(await withKey("guess"), 429, "rate-limited");
-    // Same client address, other keys: unaffected.
-    expect((await withKey(h.officeKey)).status).toBe(200);
-    // Guessing one key's secret locks that key (even the right secret) and nothing else.
-    const wrongSecret = h.pharmacist2Key.replace(/.{4}$/, "AAAA");
-    for (let i = 0; i < 3; i++) expectProblem(await withKey(wrongSecret), 401);
-    expectProblem(await withKey(wrongSecret), 429, "rate-limited");
-    expectProblem(await withKey(h.pharmacist2Key), 429, "rate-limited");
-    expect((await withKey(h.ownerKey)).status).toBe(200);
-    expect((await request(h.url).get("/health")).status).toBe(200);
   });
 });

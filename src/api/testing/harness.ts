@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
+import type request from "supertest";
+import { expect } from "vitest";
 import { openDatabase, type RxdeskDb } from "../../db/open.js";
 import { apiStoreOn } from "../api-store.js";
 import { type ApiApp, createApp } from "../app.js";
@@ -83,4 +85,15 @@ export async function startApi(
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The answer is a problem (RFC 9457 shape) with this status, zh-TW and English text, and the code if given. */
+export function expectProblem(res: request.Response, status: number, code?: string): void {
+  expect(res.status).toBe(status);
+  expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ status, type: expect.stringMatching(/^urn:rxdesk:problem:/) });
+  expect(typeof res.body.title).toBe("string");
+  expect(res.body.message.zh.length).toBeGreaterThan(0);
+  expect(res.body.message.en.length).toBeGreaterThan(0);
+  if (code) expect(res.body.code).toBe(code);
 }
