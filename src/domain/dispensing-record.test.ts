@@ -84,6 +84,7 @@ describe("pharmacy dispensing record", () => {
     const fixed = withDays(r, 21);
     expect(fixed.mb1.M15).toBe(r.mb1.M15);
     expect(fixed.mb1.M20).toBe("21");
+    expect(fixed.mb2.length).toBeGreaterThan(0);
     expect(fixed.mb2.every((l) => l.D09 === "21")).toBe(true);
     expect(validateRecord(fixed, 1, { pharmacy: true })).toEqual([]);
     const del = buildDeleteRecord(r);

@@ -15,6 +15,7 @@ describe("schemas/upload-format-2.0.json", () => {
   });
 
   it("every field has zh-TW and English names and a consistent length", () => {
+    expect(rules.byId.size).toBeGreaterThan(50);
     for (const r of rules.byId.values()) {
       expect(r.zh.length).toBeGreaterThan(0);
       expect(r.en.length).toBeGreaterThan(0);

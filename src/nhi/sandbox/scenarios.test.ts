@@ -141,6 +141,7 @@ describe("seeding at any hour", () => {
       try {
         const s = await sb.seedScenarios({ pharmacyCode: PHARMACY });
         const visitNow = new Date(iso);
+        expect(Object.keys(s.cases).length).toBeGreaterThan(5);
         for (const c of Object.values(s.cases)) {
           expect(c.originalVisitDateTime < rocNow(visitNow)).toBe(true);
         }

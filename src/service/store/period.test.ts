@@ -91,7 +91,9 @@ describe.each<EngineName>(["sqlite", "postgres"])("report store on %s", (engine)
     const dispensings = await store.dispensings(feb);
     expect(dispensings).toHaveLength(1200);
     expect(dispensings[0]).toMatchObject({ refillNo: 1, status: "active", upload: { state: "accepted" } });
-    expect((await store.outboxFor(feb)).every((e) => e.uploadedAt !== undefined)).toBe(true);
+    const uploads = await store.outboxFor(feb);
+    expect(uploads.length).toBeGreaterThan(0);
+    expect(uploads.every((e) => e.uploadedAt !== undefined)).toBe(true);
     const prescriptions = await store.prescriptions(dispensings.map((d) => d.originalVisitId));
     expect(prescriptions.size).toBe(1200);
     const one = dispensings[0]!;
