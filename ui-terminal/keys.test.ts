@@ -46,6 +46,8 @@ describe("parseKeys", () => {
       { kind: "key", name: "tab" },
       { kind: "text", text: "b" },
     ]);
+    // Shift-Tab goes back a field in forms.
+    expect(parseKeys("\u001b[Z")).toEqual([{ kind: "key", name: "backtab" }]);
   });
 });
 

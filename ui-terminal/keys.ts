@@ -27,6 +27,7 @@ export type KeyName =
   | "return"
   | "escape"
   | "tab"
+  | "backtab"
   | "backspace"
   | "delete";
 
@@ -78,7 +79,7 @@ const SEQUENCES: Record<string, KeyName> = {
   "\u001b[7~": "home",
   "\u001b[8~": "end",
   "\u001b[3~": "delete",
-  "\u001b[Z": "tab",
+  "\u001b[Z": "backtab",
   "\u001b": "escape",
   "\u001b\u001b": "escape",
 };
