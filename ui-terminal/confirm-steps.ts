@@ -5,6 +5,7 @@
  */
 import type { CounterAbnormalCode } from "../src/domain/abnormal-dispensing.js";
 import type { Decision, DispenseRequest } from "../src/service/types.js";
+import type { PaperEntry } from "./paper-flow.js";
 
 /** What the pharmacist has confirmed so far on the way from F9 to the dispensing. */
 export interface Confirmed {
@@ -14,6 +15,8 @@ export interface Confirmed {
   abnormalCode?: CounterAbnormalCode;
   /** Why the pharmacist goes ahead without NHI. */
   reason?: string;
+  /** The prescription as entered from the paper (dispensed with `dispensePaper`). */
+  paper?: PaperEntry;
 }
 
 export type Step = "j000" | "cause" | "reason" | "dispense";

@@ -2,13 +2,35 @@
 import type { Message } from "../src/domain/message.js";
 import type { CardIdentity, Decision, DecisionReason, DispenseResult } from "../src/service/types.js";
 import type { Confirmed } from "./confirm-steps.js";
+import type { PaperField, PaperValues } from "./paper-draft.js";
+import type { PaperEntry } from "./paper-flow.js";
 
 export type Done = Extract<DispenseResult, { ok: true }>;
 
 export type Phase =
   | { kind: "idle" }
   | { kind: "checking"; input: string }
-  | { kind: "decided"; decision: Decision; note?: Message | string; cardId?: string; stale?: boolean }
+  | {
+      kind: "decided";
+      decision: Decision;
+      note?: Message | string;
+      cardId?: string;
+      stale?: boolean;
+      /** Confirmed before this decision: the paper entry it was made from. */
+      confirmed?: Confirmed;
+    }
+  /** The prescription entered from the paper, field by field (ui-terminal/paper-flow.ts). */
+  | {
+      kind: "paper";
+      decision: Decision;
+      values: PaperValues;
+      errors: Partial<Record<PaperField, string>>;
+      problem?: string;
+      /** Each check's answer is a new form (its cursor on the first error). */
+      attempt: number;
+    }
+  /** D024 on a chronic refill 2+: the pharmacist's reason to dispense anyway. */
+  | { kind: "d024"; decision: Decision; entry: PaperEntry; error?: string }
   /** F9's steps before dispensing (./confirm-steps.ts): J000 checks, the abnormal cause, the override reason. */
   | { kind: "j000"; decision: Decision; confirmed: Confirmed }
   | { kind: "cause"; decision: Decision; confirmed: Confirmed }
@@ -23,7 +45,15 @@ export type Phase =
   | { kind: "error"; text: string };
 
 /** Phases in which a question on screen has the keyboard. */
-export const PROMPTING: readonly Phase["kind"][] = ["j000", "cause", "override", "typed-id", "typed-reason"];
+export const PROMPTING: readonly Phase["kind"][] = [
+  "paper",
+  "d024",
+  "j000",
+  "cause",
+  "override",
+  "typed-id",
+  "typed-reason",
+];
 
 /** Which identity evidence a decision was checked with (a change re-checks it). */
 export function identityKey(card: CardIdentity | undefined): string | undefined {

@@ -1,6 +1,7 @@
 /** What the pharmacist reads: zh-TW by default, English on F2 or `--lang en`. */
 import { createContext, useContext } from "react";
 import { type Locale, localize, type Message, msg } from "../src/domain/message.js";
+import { PAPER_TEXT } from "./i18n-paper.js";
 
 export const LocaleContext = createContext<Locale>("zh-TW");
 
@@ -104,6 +105,7 @@ export const L = {
   hintPick: msg("選定", "pick"),
   hintConfirm: msg("確認", "confirm"),
   hintBack: msg("返回", "back"),
+  ...PAPER_TEXT,
   doneAbnormal: msg("異常上傳 H01=B，M13 = {cause}", "Uploaded as abnormal (H01=B), M13 = {cause}"),
   doneJ000: msg(
     "原處方就醫序號 J000（已確認雲端藥歷及原處方院所）",

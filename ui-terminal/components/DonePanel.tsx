@@ -1,6 +1,7 @@
 /** The dispensing just made: refill and our visit ID, the next refill's window, and the reminder slip (F8). */
 import { Box, Text } from "ink";
 import { isCounterAbnormalCode } from "../../src/domain/abnormal-dispensing.js";
+import { paperCauseText } from "../../src/domain/paper-text.js";
 import type { Phase } from "../counter-phase.js";
 import { L, useT } from "../i18n.js";
 import { rocDate } from "../text.js";
@@ -27,6 +28,11 @@ export function DonePanel({
       {p ? (
         <Text wrap="wrap">
           {p.patientName ?? ""} {p.nationalId} · {d.days}d
+        </Text>
+      ) : null}
+      {d.paperEntry ? (
+        <Text color="yellow" wrap="wrap">
+          ! {t(L.donePaper, { cause: t(paperCauseText(d.paperEntry)) })}
         </Text>
       ) : null}
       {d.abnormalCode ? (

@@ -43,19 +43,25 @@ export function PhaseLine({ phase }: { phase: Phase }) {
       );
     case "decided": {
       const hint =
-        phase.decision.outcome === "dispense"
-          ? t(L.confirmKey)
-          : phase.decision.outcome === "override"
-            ? t(L.overrideKey)
-            : phase.decision.outcome === "card-needed"
-              ? t(L.cardNeededKey)
-              : "";
+        phase.decision.outcome === "block" && phase.decision.paperEntry
+          ? t(L.paperKey)
+          : phase.decision.outcome === "dispense"
+            ? t(L.confirmKey)
+            : phase.decision.outcome === "override"
+              ? t(L.overrideKey)
+              : phase.decision.outcome === "card-needed"
+                ? t(L.cardNeededKey)
+                : "";
       const corrected = phase.decision.corrections.length > 0 ? t(describeCorrections(phase.decision.corrections)) : "";
       const note = typeof phase.note === "string" ? phase.note : phase.note ? t(phase.note) : "";
       return (
         <Text wrap="wrap">
           {hint ? (
-            <Text inverse bold color={outcomeStyle(phase.decision.outcome).color}>
+            <Text
+              inverse
+              bold
+              color={phase.decision.paperEntry ? "yellow" : outcomeStyle(phase.decision.outcome).color}
+            >
               {` ${hint} `}
             </Text>
           ) : null}
@@ -64,6 +70,13 @@ export function PhaseLine({ phase }: { phase: Phase }) {
         </Text>
       );
     }
+    case "paper":
+    case "d024":
+      return (
+        <Text color="yellow" wrap="wrap">
+          {t(L.paperKey).replace(/^F9\s*/, "")} {phase.decision.originalVisitId ?? phase.decision.input}
+        </Text>
+      );
     case "j000":
     case "cause":
     case "override": {

@@ -17,6 +17,8 @@ import { type Confirmed, confirmedRequest, nextStep } from "../confirm-steps.js"
 import { identityKey, type Phase, PROMPTING } from "../counter-phase.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
+import { newPaperValues, type PaperValues } from "../paper-draft.js";
+import { checkPaperEntry } from "../paper-flow.js";
 import { columns, keepEnd } from "../text.js";
 
 export interface CounterProps {
@@ -105,6 +107,8 @@ export function Counter({
   const cardId = identityKey(card);
   useEffect(() => {
     if ((phase.kind !== "decided" && phase.kind !== "refused") || phase.stale || !phase.decision) return;
+    // A paper entry was checked with the identity it names (card or typed); F9 from the scan enters it again.
+    if (phase.kind === "decided" && phase.confirmed?.paper) return;
     if (phase.cardId !== cardId) void check(phase.decision.input, card);
   }, [cardId, card, phase, check]);
 
@@ -113,19 +117,27 @@ export function Counter({
     const my = ++seq.current;
     setPhase({ kind: "dispensing", decision });
     try {
-      const result = await service.dispense({
-        visitIdInput: decision.input,
-        refillNo: decision.refillNo,
-        pharmacistId,
-        card,
-        // What the pharmacist confirmed on the way: J000 checks, abnormal cause and override reason.
-        ...confirmedRequest(confirmed),
-        terminalId: "tui",
-        // The decision on screen, and this confirmation of it: a repeat returns the first success.
-        ...(decision.token
-          ? { decisionToken: decision.token, confirmKey: `tui:${decision.token}:${decision.checkedAt}` }
-          : {}),
-      });
+      // What the pharmacist confirmed on the way: J000 checks, abnormal cause and override reason.
+      const steps = { pharmacistId, terminalId: "tui", ...confirmedRequest(confirmed) };
+      const entry = confirmed.paper;
+      const result = entry
+        ? await service.dispensePaper({
+            ...steps,
+            paper: entry.paper,
+            card: entry.card,
+            ...(entry.notUploadedOverride ? { notUploadedOverride: entry.notUploadedOverride } : {}),
+            confirmKey: `tui:paper:${decision.checkedAt}`,
+          })
+        : await service.dispense({
+            ...steps,
+            visitIdInput: decision.input,
+            refillNo: decision.refillNo,
+            card,
+            // The decision on screen, and this confirmation of it: a repeat returns the first success.
+            ...(decision.token
+              ? { decisionToken: decision.token, confirmKey: `tui:${decision.token}:${decision.checkedAt}` }
+              : {}),
+          });
       if (my !== seq.current) return;
       if (result.ok) {
         setPhase({ kind: "done", decision, result });
@@ -164,6 +176,22 @@ export function Counter({
     const step = nextStep(decision, confirmed);
     if (step === "dispense") void dispense(decision, confirmed);
     else setPhase({ kind: step === "reason" ? "override" : step, decision, confirmed });
+  };
+
+  // The paper form's values (or the D024 reason) checked by the service: the form again, or the decision on it.
+  const checkPaper = async (
+    decision: Decision,
+    values: PaperValues,
+    attempt: number,
+    notUploadedOverride?: { reason: string },
+  ) => {
+    const my = ++seq.current;
+    try {
+      const next = await checkPaperEntry(service, { decision, values, card, notUploadedOverride, attempt }, t);
+      if (my === seq.current) setPhase(next.kind === "decided" ? { ...next, cardId } : next);
+    } catch (error) {
+      if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
+    }
   };
 
   const printSlip = async (p: Extract<Phase, { kind: "done" }>) => {
@@ -230,8 +258,11 @@ export function Counter({
             return true; // dispensing or done: a repeated F9 changes nothing
           }
           if (cardMismatch(now.decision, card)) setPhase({ ...now, note: t(L.blockedNoConfirm) });
-          else if (now.decision.outcome === "dispense" || now.decision.outcome === "override")
-            proceed(now.decision, {});
+          else if (now.decision.outcome === "block" && now.decision.paperEntry) {
+            const values = newPaperValues(now.decision);
+            setPhase({ kind: "paper", decision: now.decision, values, errors: {}, attempt: 0 });
+          } else if (now.decision.outcome === "dispense" || now.decision.outcome === "override")
+            proceed(now.decision, now.confirmed ?? {});
           else if (now.decision.outcome === "card-needed") setPhase({ kind: "typed-id", decision: now.decision });
           else setPhase({ ...now, note: t(L.blockedNoConfirm) });
           return true;
@@ -279,6 +310,9 @@ export function Counter({
         cardId={cardId}
         listHeight={Math.max(3, height - 8)}
         proceed={proceed}
+        checkPaper={checkPaper}
+        card={card}
+        width={width}
         onTypedIdentity={(identity) => onVirtualCard?.(identity)}
       />
       {phase.kind === "done" ? <DonePanel phase={phase} width={width} dim={field.length > 0} /> : null}

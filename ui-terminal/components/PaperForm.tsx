@@ -1,0 +1,116 @@
+/**
+ * The prescription entered from the paper, field by field: Tab (↓, Enter) to the next field, Shift-Tab (↑) back,
+ * F9 checks it with the service. Each error stands beside its field, the current field's in full below; nothing
+ * is saved until the whole entry holds. Esc goes back to the decision.
+ */
+import { Box, Text } from "ink";
+import { useRef, useState } from "react";
+import type { CardIdentity } from "../../src/service/types.js";
+import { L, useT } from "../i18n.js";
+import { useKeys } from "../key-router.js";
+import { type PaperField, type PaperValues, paperFields } from "../paper-draft.js";
+import { columns, maskId, padTo, truncate } from "../text.js";
+import { QuestionBox } from "./QuestionBox.js";
+
+export function PaperForm({
+  initial,
+  card,
+  errors,
+  problem,
+  width,
+  onSubmit,
+  onCancel,
+}: {
+  initial: PaperValues;
+  card: CardIdentity | undefined;
+  /** The service's (or the form's) error for each field, in words. */
+  errors: Partial<Record<PaperField, string>>;
+  /** What is wrong with the entry as a whole (not one field's). */
+  problem?: string;
+  width: number;
+  onSubmit(values: PaperValues): void;
+  onCancel(): void;
+}) {
+  const { t } = useT();
+  const fields = paperFields(card);
+  // Refs as well: typed-ahead keys arrive before React re-renders.
+  const values = useRef(initial);
+  const at = useRef(Math.max(0, fields.indexOf(firstError(fields, errors) ?? "m17")));
+  const [, render] = useState(0);
+  const update = () => render((n) => n + 1);
+  const field = fields[at.current] ?? "m17";
+  const edit = (change: (value: string) => string) => {
+    values.current = { ...values.current, [field]: change(values.current[field]) };
+    update();
+  };
+  const go = (step: number) => {
+    at.current = Math.max(0, Math.min(fields.length - 1, at.current + step));
+    update();
+  };
+  useKeys(2, (e) => {
+    if (e.kind === "text") {
+      if (field !== "chronic") edit((v) => v + e.text);
+      else if (/^[yYnN]$/.test(e.text.slice(-1))) edit(() => e.text.slice(-1).toUpperCase());
+    } else if (e.kind === "ctrl" && e.letter === "u") edit(() => "");
+    else if (e.kind === "key") {
+      if (e.name === "backspace") edit((v) => [...v].slice(0, -1).join(""));
+      else if (e.name === "tab" || e.name === "down") go(1);
+      else if (e.name === "backtab" || e.name === "up") go(-1);
+      else if (e.name === "return" && at.current < fields.length - 1) go(1);
+      else if (e.name === "return" || e.name === "f9") onSubmit(values.current);
+      else if (e.name === "escape") onCancel();
+    }
+    // Everything else is swallowed while the form is open, so nothing happens behind it.
+    return !(e.kind === "ctrl" && e.letter === "c");
+  });
+  const labelWidth = Math.max(...fields.map((f) => columns(t(L.paperField[f])))) + 1;
+  const inner = width - 4;
+  return (
+    <QuestionBox label={t(L.paperTitle)} hints={HINTS_PAPER}>
+      {card ? (
+        <Text wrap="truncate">
+          <Text color="gray">{padTo(t(L.patient), labelWidth)}</Text>
+          {card.name ?? ""} {maskId(card.nationalId)} <Text color="green">✓ {t(L.paperCardPatient)}</Text>
+        </Text>
+      ) : null}
+      {fields.map((f) => {
+        const current = f === field;
+        const value = values.current[f];
+        const error = errors[f];
+        const room = inner - labelWidth - 2 - columns(value) - 1;
+        return (
+          <Box key={f} height={1} overflow="hidden">
+            <Text wrap="truncate">
+              <Text color={current ? "cyan" : "gray"} bold={current}>
+                {padTo(t(L.paperField[f]), labelWidth)}
+              </Text>
+              {current ? "▸ " : "  "}
+              {value}
+              {current ? <Text inverse> </Text> : null}
+              {error ? <Text color="red"> ✕ {truncate(error, Math.max(0, room - 3))}</Text> : null}
+            </Text>
+          </Box>
+        );
+      })}
+      <Text color={errors[field] ? "red" : "gray"} wrap="wrap">
+        {errors[field] ?? problem ?? t(L.paperFieldHint[field])}
+      </Text>
+      {problem && errors[field] ? (
+        <Text color="red" wrap="wrap">
+          {problem}
+        </Text>
+      ) : null}
+    </QuestionBox>
+  );
+}
+
+function firstError(fields: readonly PaperField[], errors: Partial<Record<PaperField, string>>) {
+  return fields.find((f) => errors[f]);
+}
+
+const HINTS_PAPER = [
+  ["Tab/↓", L.paperHintNext],
+  ["Shift-Tab/↑", L.paperHintPrevious],
+  ["F9", L.paperHintCheck],
+  ["Esc", L.hintBack],
+] as const;
