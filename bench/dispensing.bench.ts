@@ -11,24 +11,26 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { openDatabase } from "../src/db/open.js";
-import {
-  applySqlitePragmas,
-  openSqlite3,
-  sqliteAll,
-  sqliteClose,
-  sqliteExec,
-  sqliteRun,
-} from "../src/db/sqlite/index.js";
-import { buildDispensingRecord } from "../src/domain/dispensing-record.js";
-import { type RocDateTime, rocDateTimeFromDate } from "../src/domain/roc-date.js";
-import { createSandbox } from "../src/nhi/sandbox/index.js";
-import { commitDispensing, DispensingService } from "../src/service/dispensing-service.js";
-import { goal, percentile, report } from "./lib.js";
+import type { RocDateTime } from "../src/domain/roc-date.js";
+import type { DispensingService as Service } from "../src/service/dispensing-service.js";
+import { goal, percentile, report, shipped, sized } from "./lib.js";
 
-const ROWS = Number(process.env.RXDESK_BENCH_ROWS ?? 1_000_000);
-const CHECKS = 400;
-const COMMITS = 2000;
+const { openDatabase } = await shipped<typeof import("../src/db/open.js")>("src/db/open.ts");
+const { applySqlitePragmas, openSqlite3, sqliteAll, sqliteClose, sqliteExec, sqliteRun } =
+  await shipped<typeof import("../src/db/sqlite/index.js")>("src/db/sqlite/index.ts");
+const { buildDispensingRecord } = await shipped<typeof import("../src/domain/dispensing-record.js")>(
+  "src/domain/dispensing-record.ts",
+);
+const { rocDateTimeFromDate } = await shipped<typeof import("../src/domain/roc-date.js")>("src/domain/roc-date.ts");
+const { createSandbox } = await shipped<typeof import("../src/nhi/sandbox/index.js")>("src/nhi/sandbox/index.ts");
+const { commitDispensing, DispensingService } = await shipped<typeof import("../src/service/dispensing-service.js")>(
+  "src/service/dispensing-service.ts",
+);
+
+const ROWS = Number(process.env.RXDESK_BENCH_ROWS ?? sized(1_000_000, 50_000));
+// p99 from at least 1,000 samples of each.
+const CHECKS = sized(1000, 100);
+const COMMITS = sized(2000, 400);
 const PHARMACY = { pharmacyCode: "5901012345", name: "bench" };
 const PHARMACIST = "B123456780";
 
@@ -42,7 +44,7 @@ type Card = { source: "ic-card"; nationalId: string };
  * Times checks on the full and the empty database alternately, so both see the same machine load; returns the
  * p50/p99 of each.
  */
-async function timeChecks(full: DispensingService, empty: DispensingService, visitId: string, card: Card) {
+async function timeChecks(full: Service, empty: Service, visitId: string, card: Card) {
   for (let i = 0; i < 20; i++) {
     await full.check({ visitIdInput: visitId, card });
     await empty.check({ visitIdInput: visitId, card });
@@ -216,7 +218,7 @@ async function rawCommits(
   return (performance.now() - start) / 1000;
 }
 
-async function ourCommits(service: DispensingService, m16s: string[], offset: number): Promise<number> {
+async function ourCommits(service: Service, m16s: string[], offset: number): Promise<number> {
   const now = new Date();
   const at = rocDateTimeFromDate(now);
   const start = performance.now();

@@ -12,12 +12,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import Koa from "koa";
-import { nationalIdCheckDigit } from "../src/domain/national-id.js";
-import { type RocDate, rocDateTimeFromDate } from "../src/domain/roc-date.js";
+import type { RocDate } from "../src/domain/roc-date.js";
 import type { UploadRecord } from "../src/nhi/format/record.js";
-import { buildUploadXml } from "../src/nhi/format/xml.js";
-import { createHttpNhiClient, createSandbox, dispensingRecord, prescriptionRecord } from "../src/nhi/sandbox/index.js";
-import { report, time } from "./lib.js";
+import { report, shipped, time } from "./lib.js";
+
+const { nationalIdCheckDigit } =
+  await shipped<typeof import("../src/domain/national-id.js")>("src/domain/national-id.ts");
+const { rocDateTimeFromDate } = await shipped<typeof import("../src/domain/roc-date.js")>("src/domain/roc-date.ts");
+const { buildUploadXml } = await shipped<typeof import("../src/nhi/format/xml.js")>("src/nhi/format/xml.ts");
+const { createHttpNhiClient, createSandbox, dispensingRecord, prescriptionRecord } =
+  await shipped<typeof import("../src/nhi/sandbox/index.js")>("src/nhi/sandbox/index.ts");
 
 const CLINIC = "3501200000";
 const PHARMACY = "5901010001";

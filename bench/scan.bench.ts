@@ -9,11 +9,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readBarcodes } from "zxing-wasm/reader";
-import { decodeImage, READER_OPTIONS } from "../src/scan/decode.js";
-import { loadZxing } from "../src/scan/zxing.js";
-import { goal, report, time } from "./lib.js";
+import { goal, report, shipped, sized, time } from "./lib.js";
 
-const RUNS = Number(process.env.SCAN_BENCH_RUNS ?? 30);
+const { decodeImage, READER_OPTIONS } = await shipped<typeof import("../src/scan/decode.js")>("src/scan/decode.ts");
+const { loadZxing } = await shipped<typeof import("../src/scan/zxing.js")>("src/scan/zxing.ts");
+
+const RUNS = sized(30, 5);
 const root = join(fileURLToPath(import.meta.url), "..", "..");
 const photo = new Uint8Array(readFileSync(join(root, "fixtures", "scan", "photo-1280x960.jpg")));
 
