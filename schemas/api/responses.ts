@@ -222,7 +222,7 @@ export const outboxRunSchema = z
 
 /** What a log line is: a refill event, an NHI finding after the fact, or a refill due / missed in the period. */
 export const refillLogEventKindSchema = z
-  .enum([...REFILL_EVENT_TYPES, "finding", "due", "missed"])
+  .enum([...REFILL_EVENT_TYPES, "finding", "due", "missed", "acknowledged"])
   .meta({ id: "RefillLogEventKind" });
 
 export const refillLogEventSchema = z
@@ -262,6 +262,9 @@ export const refillLogEventSchema = z
       })
       .optional(),
     window: refillWindowSchema.optional(),
+    confirmation: z.object({ pharmacistId: z.string(), at: rocDateTime }).optional().meta({
+      description: "On a j000 event: who confirmed the cloud record and the clinic could not supply M18, when",
+    }),
   })
   .meta({ id: "RefillLogEvent" });
 
@@ -277,6 +280,7 @@ const patientTotalsSchema = z
     refusals: z.int().meta({ description: "Refused at our counter (duplicates and every other block)" }),
     refillsDue: z.int(),
     refillsMissed: z.int(),
+    incidents: z.int().meta({ description: "Incidents a re-check found on the patient's dispensings" }),
   })
   .meta({ id: "RefillLogPatientTotals" });
 
@@ -315,6 +319,8 @@ export const refillLogTotalsSchema = z
     j000: z.int(),
     cancellations: z.int(),
     restorations: z.int(),
+    incidents: z.int().meta({ description: "Incidents a re-check found after a dispensing" }),
+    incidentsAcknowledged: z.int().meta({ description: "Incidents a pharmacist acknowledged in the period" }),
     uploads: z.object({
       counted: z.int(),
       within24h: z.int(),

@@ -13,6 +13,7 @@ export const ENTRY_KIND_LABELS: Record<LogEntryKind, Message> = {
   j000: msg("J000 替代序號", "J000 fallback"),
   override: msg("例外放行", "override"),
   incident: msg("異常事件", "incident"),
+  acknowledged: msg("異常事件已處理", "incident acknowledged"),
   due: msg("應領", "due"),
   missed: msg("逾期未領", "missed"),
 };
@@ -65,6 +66,8 @@ export const L = {
   overrides: msg("例外放行", "Overrides"),
   j000: msg("J000 替代序號", "J000 fallbacks"),
   cancelRestore: msg("註銷 / 取消註銷", "Cancelled / restored"),
+  incidents: msg("異常事件（事後查核）", "Incidents (re-checks)"),
+  acknowledged: msg("已處理", "acknowledged"),
   upload24h: msg("24 小時內上傳", "Uploaded within 24 h"),
   target: msg("健保署目標", "NHI target"),
   met: msg("達標", "met"),

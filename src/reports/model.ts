@@ -40,10 +40,11 @@ export interface UploadInfo {
 
 /** An event line: one thing that happened to a refill. Also the CSV row. */
 /**
+ * `acknowledged`: a pharmacist acknowledged an incident (the service's `incident` event with the note as reason).
  * `finding`: a problem NHI reported after the fact (a late D025 duplicate, a rejection, a re-check after an
  * outage) — logged by the service as `blocked`, but nothing was refused at the counter.
  */
-export type LogEntryKind = RefillEventType | "finding" | "due" | "missed";
+export type LogEntryKind = RefillEventType | "finding" | "due" | "missed" | "acknowledged";
 
 export interface LogEntry {
   /** Taiwan-local time of the event (for due/missed: the window's first day at 00:00). */
@@ -67,6 +68,8 @@ export interface LogEntry {
   message: Message;
   upload?: UploadInfo;
   window?: { from: RocDate; to: RocDate };
+  /** On a J000 entry: who confirmed the NHI cloud record and the clinic could not supply M18, and when. */
+  confirmation?: { pharmacistId: string; at: RocDateTime };
 }
 
 export type RefillSummaryState = "undispensed" | "dispensed" | "cancelled" | "due" | "missed";
@@ -114,6 +117,8 @@ export interface PatientTotals {
   refusals: number;
   refillsDue: number;
   refillsMissed: number;
+  /** Incidents a re-check found on the patient's dispensings (paper entries, outages). */
+  incidents: number;
 }
 
 /** What one pharmacist (M06, masked unless `full`; empty when the event named none) did in the period. */
@@ -155,6 +160,10 @@ export interface RefillLogTotals {
   j000: number;
   cancellations: number;
   restorations: number;
+  /** Incidents a re-check found after a dispensing (dispensed elsewhere, cancelled, details differ …). */
+  incidents: number;
+  /** Incidents a pharmacist acknowledged (with a note) in the period. */
+  incidentsAcknowledged: number;
   uploads: {
     /** Dispensings whose 24-hour deadline has passed or which were uploaded: the KPI's denominator. */
     counted: number;

@@ -20,6 +20,7 @@ export const NO_COUNTS = {
   refusals: "",
   refills_due: "",
   refills_missed: "",
+  incidents: "",
 };
 
 type Counts = Partial<Omit<PatientTotals, "patient"> & Pick<PharmacistTotals, "corrections">>;
@@ -39,6 +40,7 @@ function counts(c: Counts): TotalRow {
     refusals: n(c.refusals),
     refills_due: n(c.refillsDue),
     refills_missed: n(c.refillsMissed),
+    incidents: n(c.incidents),
   };
 }
 
@@ -61,6 +63,7 @@ export function* totalRows(data: RefillLogData): Generator<TotalRow> {
       refusals: t.duplicatesStopped + t.otherBlocks,
       refillsDue: t.refillsDue,
       refillsMissed: t.refillsMissed,
+      incidents: t.incidents,
     }),
   };
   for (const w of t.byWeek) {

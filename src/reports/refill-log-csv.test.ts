@@ -39,7 +39,7 @@ describe("refill log CSV", () => {
     expect(header).toEqual(refillLogCsvHeader());
     // The order is a contract with people's spreadsheets: pin it.
     expect(REFILL_LOG_CSV_COLUMNS.map(([k]) => k).join(",")).toBe(
-      "event_at,event_at_iso,original_visit_id,prescriber,prescriber_name,patient_name,national_id,refill_no,refill_count,event,event_label,institution,here,pharmacist,days,window_from,window_to,reason,message,visit_id,upload_state,uploaded_within_24h,nhi_codes,institution_name,period_from,period_to,prescriptions,dispensings,dispensed_elsewhere,overrides,j000,deletions,corrections,refusals,refills_due,refills_missed",
+      "event_at,event_at_iso,original_visit_id,prescriber,prescriber_name,patient_name,national_id,refill_no,refill_count,event,event_label,institution,here,pharmacist,days,window_from,window_to,reason,message,visit_id,upload_state,uploaded_within_24h,nhi_codes,institution_name,period_from,period_to,prescriptions,dispensings,dispensed_elsewhere,overrides,j000,deletions,corrections,refusals,refills_due,refills_missed,incidents",
     );
     expect(header[0]).toBe("事件時間 event_at");
     expect(Buffer.from(text, "utf8").subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));

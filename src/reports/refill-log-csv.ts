@@ -47,6 +47,7 @@ export const REFILL_LOG_CSV_COLUMNS = [
   ["refusals", "拒絕調劑"],
   ["refills_due", "應領"],
   ["refills_missed", "逾期未領"],
+  ["incidents", "異常事件"],
 ] as const;
 
 export type RefillLogCsvColumn = (typeof REFILL_LOG_CSV_COLUMNS)[number][0];

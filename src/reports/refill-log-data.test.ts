@@ -35,6 +35,8 @@ describe("buildRefillLogData", () => {
       j000: 1,
       cancellations: 1,
       restorations: 1,
+      incidents: 0,
+      incidentsAcknowledged: 0,
       uploads: {
         // d1 in 5 min, d2 30 h late, d4 in 10 min (then rejected); d3 still inside its 24 h.
         counted: 3,

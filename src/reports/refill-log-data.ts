@@ -24,7 +24,14 @@ import { ReportError } from "./errors.js";
 import { groupBy } from "./group.js";
 import { institutionNames } from "./institutions.js";
 import { mapLimited, prescriptionsOneByOne } from "./one-by-one.js";
-import { isCounterBlock, isDuplicateBlock, isLateDuplicate, ORDER, reasonCodes } from "./refill-log-events.js";
+import {
+  isCounterBlock,
+  isDuplicateBlock,
+  isIncidentFound,
+  isLateDuplicate,
+  ORDER,
+  reasonCodes,
+} from "./refill-log-events.js";
 
 export { isCounterBlock, isDuplicateBlock, isLateDuplicate };
 
@@ -243,7 +250,12 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
       const isDispensing = e.type === "dispensed" || e.type === "override" || e.type === "j000";
       const entry: LogEntry = {
         at: rocDateTimeFromIso(e.at),
-        kind: e.type === "blocked" && !isCounterBlock(e) ? "finding" : e.type,
+        kind:
+          e.type === "blocked" && !isCounterBlock(e)
+            ? "finding"
+            : e.type === "incident" && !isIncidentFound(e)
+              ? "acknowledged"
+              : e.type,
         refillNo: e.refillNo,
         // Every event names where it happened; one without a code happened at our counter.
         institutionCode: e.institutionCode ?? pharmacy.pharmacyCode,
@@ -258,6 +270,10 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
       if (d && isDispensing) {
         entry.days = d.days;
         if (e.type === "dispensed") entry.upload = uploadOf(d);
+        if (e.type === "j000" && d.j000Confirmation) {
+          const { pharmacistId, at } = d.j000Confirmation;
+          entry.confirmation = { pharmacistId: hideId(pharmacistId), at: rocDateTimeFromIso(at) };
+        }
         if (e.type === "override" && entry.reasons.length === 0 && d.override) {
           entry.reasons = [hideIds(d.override.reason)];
         }
@@ -351,6 +367,8 @@ export async function buildRefillLogData(source: RefillLogSource, options: Refil
     j000: countOurs("j000"),
     cancellations: count("cancelled"),
     restorations: count("restored"),
+    incidents: events.filter(isIncidentFound).length,
+    incidentsAcknowledged: events.filter((e) => e.type === "incident" && !isIncidentFound(e)).length,
     uploads: {
       counted,
       within24h: within,

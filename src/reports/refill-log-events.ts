@@ -1,4 +1,5 @@
 /** How the log reads the service's refill events: refusals at the counter, NHI findings, and their true order. */
+import { INCIDENT_KINDS } from "../domain/incident.js";
 import type { RefillEventView } from "../service/types.js";
 import type { LogEntry } from "./model.js";
 
@@ -18,10 +19,17 @@ export const ORDER: Record<LogEntry["kind"], number> = {
   blocked: 5,
   finding: 5,
   incident: 5,
+  acknowledged: 6,
   deleted: 6,
 };
 
 const DUPLICATE_CODES = new Set(["D025"]);
+const INCIDENT_KIND_SET = new Set<string>(INCIDENT_KINDS);
+
+/** An incident a re-check found (its reason is the incident's kind); otherwise a pharmacist's acknowledgement. */
+export function isIncidentFound(e: Pick<RefillEventView, "type" | "reason">): boolean {
+  return e.type === "incident" && INCIDENT_KIND_SET.has(e.reason ?? "");
+}
 const DUPLICATE_REASONS = new Set(["dispensed-here", "dispensed-elsewhere"]);
 
 export function reasonCodes(e: RefillEventView): string[] {

@@ -6,7 +6,7 @@
 import { addDays, dateFromRocDate, type RocDate, rocDateTimeFromIso } from "../domain/roc-date.js";
 import type { RefillDue, RefillEventType, RefillEventView } from "../service/types.js";
 import type { PatientLabel, PatientTotals, PharmacistTotals, WeekTotals } from "./model.js";
-import { isCounterBlock } from "./refill-log-events.js";
+import { isCounterBlock, isIncidentFound } from "./refill-log-events.js";
 
 export interface BreakdownInput {
   from: RocDate;
@@ -92,6 +92,7 @@ export function refillLogBreakdowns(input: BreakdownInput): Breakdowns {
         refusals: 0,
         refillsDue: 0,
         refillsMissed: 0,
+        incidents: 0,
       };
       patients.set(nationalId, row);
       prescriptionsOf.set(nationalId, new Set());
@@ -119,6 +120,7 @@ export function refillLogBreakdowns(input: BreakdownInput): Breakdowns {
   for (const e of input.events) {
     const ours = input.isOurs(e.institutionCode);
     const patient = patientRow(e.nationalId ?? "", e.originalVisitId);
+    if (isIncidentFound(e)) patient.incidents++;
     if (e.type === "dispensed" && !ours) {
       patient.dispensedElsewhere++;
       continue;

@@ -34,6 +34,7 @@ const B = {
   refusals: msg("拒絕", "Refused"),
   due: msg("應領", "Due"),
   missed: msg("逾期未領", "Missed"),
+  incidents: msg("異常", "Incidents"),
 } satisfies Record<string, Message>;
 
 const n = (value: number) => String(value);
@@ -79,6 +80,7 @@ export function breakdownViews(totals: RefillLogTotals, locale: Locale): Breakdo
         B.refusals,
         B.due,
         B.missed,
+        B.incidents,
       ].map(h),
       rows: totals.byPatient.map((p) => [
         formatPatient(p.patient) || "—",
@@ -91,8 +93,9 @@ export function breakdownViews(totals: RefillLogTotals, locale: Locale): Breakdo
         n(p.refusals),
         n(p.refillsDue),
         n(p.refillsMissed),
+        n(p.incidents),
       ]),
-      firstWidth: 133,
+      firstWidth: 123,
     },
   ];
 }

@@ -112,7 +112,9 @@ function entryRow(e: LogEntry, locale: Locale): EventRowView {
   // Rule codes (`before-window,…`) and field:code lists are for machines and the CSV; the message says it in words.
   // Reasons people typed (override, J000, delete) are always shown.
   const machineCode = (reason: string) =>
-    (e.kind === "blocked" || e.kind === "finding") && /^[\w\-:;,[\]]+$/.test(reason) && message !== "";
+    (e.kind === "blocked" || e.kind === "finding" || e.kind === "incident") &&
+    /^[\w\-:;,[\]]+$/.test(reason) &&
+    message !== "";
   for (const reason of e.reasons) if (!machineCode(reason) && !message.includes(reason)) detail.push(reason);
   if (message) detail.push(message);
   if (e.window) detail.push(`${t(L.window, locale)} ${range(e.window.from, e.window.to)}`);
@@ -126,6 +128,7 @@ function entryRow(e: LogEntry, locale: Locale): EventRowView {
   }
   if (codes.length > 0) upload.push(codes.join(" "));
   const alert =
+    e.kind === "incident" ||
     e.kind === "blocked" ||
     e.kind === "finding" ||
     e.kind === "missed" ||
@@ -229,6 +232,12 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
       { label: t(L.overrides, locale), value: String(tot.overrides), tone: tot.overrides ? "muted" : "normal" },
       { label: t(L.j000, locale), value: String(tot.j000), tone: "normal" },
       { label: t(L.cancelRestore, locale), value: `${tot.cancellations} / ${tot.restorations}`, tone: "normal" },
+      {
+        label: t(L.incidents, locale),
+        value: String(tot.incidents),
+        note: tot.incidentsAcknowledged ? `${t(L.acknowledged, locale)} ${tot.incidentsAcknowledged}` : undefined,
+        tone: tot.incidents ? "alert" : "normal",
+      },
     ],
     columns: {
       time: t(L.colTime, locale),

@@ -55,6 +55,7 @@ describe("refill log totals in PDF, CSV and JSON", () => {
         p.refusals,
         p.refillsDue,
         p.refillsMissed,
+        p.incidents,
       ].join(""),
     );
     expect(weeks).toContain("113/03/25–113/03/31111");
