@@ -18,12 +18,13 @@ import { Codes } from "./screens/Codes.js";
 import { Counter } from "./screens/Counter.js";
 import { type DemoCase, Help } from "./screens/Help.js";
 import { History } from "./screens/History.js";
+import { Incidents } from "./screens/Incidents.js";
 import { Outbox } from "./screens/Outbox.js";
 import { RefillLog } from "./screens/RefillLog.js";
 import { RefillsDue } from "./screens/RefillsDue.js";
 import { maskId, rocDateTime } from "./text.js";
 
-export type Screen = "counter" | "help" | "history" | "due" | "log" | "outbox" | "codes";
+export type Screen = "counter" | "help" | "history" | "due" | "log" | "outbox" | "codes" | "incidents";
 
 export interface AppProps {
   service: DispensingServiceApi;
@@ -59,6 +60,7 @@ const SCREEN_KEYS: Record<string, Screen> = {
   f5: "log",
   f6: "outbox",
   f7: "codes",
+  f12: "incidents",
 };
 
 function Shell({
@@ -97,7 +99,13 @@ function Shell({
   const bodyHeight = height - 4;
   const t = (m: Parameters<typeof tr>[0], vars?: Record<string, string | number>) => tr(m, locale, vars);
 
+  // Open incidents (re-check conflicts) for the pharmacist in charge: a banner on every screen until acknowledged.
+  const [openIncidents, setOpenIncidents] = useState(0);
   const refreshHealth = useCallback(() => {
+    service.incidents({ state: "open" }).then(
+      (list) => setOpenIncidents(list.length),
+      () => undefined,
+    );
     service.health().then(
       // An unchanged status keeps the same state object, so the periodic refresh repaints nothing.
       (next) => setHealth((h) => (h && JSON.stringify(h) === JSON.stringify(next) ? h : next)),
@@ -198,7 +206,9 @@ function Shell({
               ? HINTS.outbox
               : screen === "codes"
                 ? HINTS.codes
-                : HINTS.back;
+                : screen === "incidents"
+                  ? HINTS.incidents
+                  : HINTS.back;
   const clock = rocDateTime(rocDateTimeFromDate(now()));
   return (
     <LocaleContext.Provider value={locale}>
@@ -254,6 +264,9 @@ function Shell({
           {screen === "outbox" ? (
             <Outbox service={service} height={bodyHeight} width={width} now={now} onChanged={refreshHealth} />
           ) : null}
+          {screen === "incidents" ? (
+            <Incidents service={service} pharmacistId={pharmacistId} height={bodyHeight} onChanged={refreshHealth} />
+          ) : null}
           {screen === "codes" ? <Codes height={bodyHeight} width={width} onBack={() => setScreen("counter")} /> : null}
         </Box>
         <Box height={1}>
@@ -264,6 +277,10 @@ function Shell({
           ) : flash ? (
             <Text color={flash.color} wrap="truncate">
               {flash.text}
+            </Text>
+          ) : openIncidents > 0 ? (
+            <Text backgroundColor="red" color="white" bold wrap="truncate">
+              {` ${t(L.incidentsBanner, { n: openIncidents })} `}
             </Text>
           ) : (
             <Text> </Text>

@@ -1,4 +1,7 @@
-/** The words of the paper entry form and its flow (zh-TW and English); part of the UI's catalogue (./i18n.tsx). */
+/**
+ * The words of the paper entry form, its flow and the incidents its re-checks find (zh-TW and English); part of
+ * the UI's catalogue (./i18n.tsx).
+ */
 import { msg } from "../src/domain/message.js";
 
 export const PAPER_TEXT = {
@@ -56,4 +59,28 @@ export const PAPER_TEXT = {
     "D024: refill 2+ and the prescriber has still not uploaded it. To dispense anyway type a reason (recorded), then Enter (Esc back)",
   ),
   donePaper: msg("依紙本輸入（{cause}），待健保署查核", "Entered from the paper ({cause}); NHI re-check pending"),
+  incidentsTitle: msg("異常事件（健保署查核結果）", "Incidents (NHI re-check results)"),
+  incidentsOpen: msg("待處理", "open"),
+  incidentsBanner: msg(
+    "！異常事件 {n} 件待藥師處理：F12 查看並確認",
+    "! {n} incident(s) for the pharmacist in charge: F12 to review",
+  ),
+  incidentKind: {
+    "dispensed-elsewhere": msg("他院已調劑", "dispensed elsewhere"),
+    cancelled: msg("處方已註銷", "cancelled"),
+    "details-differ": msg("處方內容不符", "details differ"),
+    "not-uploaded": msg("院所仍未上傳", "not uploaded"),
+    "invalid-visit-id": msg("就醫識別碼無效", "invalid visit ID"),
+  },
+  incidentDone: msg("已確認", "acknowledged"),
+  incidentWho: msg("調劑藥師 {pharmacist}　調劑紀錄 {dispensing}", "dispensed by {pharmacist}, record {dispensing}"),
+  incidentOther: msg("他院所 {other}", "other institution {other}"),
+  incidentDifference: msg("{field}：輸入 {typed}／健保署 {nhi}", "{field}: typed {typed} / NHI {nhi}"),
+  incidentAckBy: msg("{pharmacist} 於 {at} 確認：{note}", "acknowledged by {pharmacist} at {at}: {note}"),
+  incidentAckHint: msg("Enter 確認此事件並填寫處理說明", "Enter acknowledges it with a note"),
+  incidentNotePrompt: msg(
+    "處理說明（將記錄）後按 Enter（Esc 取消）",
+    "What was done about it (recorded), then Enter (Esc cancels)",
+  ),
+  incidentAcknowledged: msg("已確認，已記錄", "Acknowledged and recorded"),
 } as const;

@@ -237,12 +237,13 @@ export const HINTS = {
   counter: [
     k("F1", "說明", "help"),
     k("F2", "EN", "中文"),
-    k("F3", "紀錄", "history"),
+    k("F3", "紀錄", "recent"),
     k("F4", "待領", "due"),
     k("F5", "日誌", "log"),
-    k("F6", "上傳", "upload"),
+    k("F6", "上傳", "queue"),
     k("F7", "代碼", "codes"),
     k("F10", "結束", "quit"),
+    k("F12", "事件", "incidents"),
     k("Esc", "清除", "clear"),
   ],
   history: [
@@ -280,6 +281,12 @@ export const HINTS = {
     k("Esc", "返回", "back"),
   ],
   codes: [k("A-Z0-9", "輸入篩選", "type to filter"), k("↑↓", "捲動", "scroll"), k("Esc", "清除/返回", "clear/back")],
+  incidents: [
+    k("↑↓", "選擇", "select"),
+    k("Enter", "確認並註記", "acknowledge"),
+    k("Tab", "待處理/全部", "open/all"),
+    k("Esc", "返回", "back"),
+  ],
   back: [k("Esc", "返回", "back")],
 } as const;
 
@@ -307,6 +314,10 @@ export const HELP_LINES: Message[] = [
   msg(
     "F7 健保檢核代碼查詢。F2 切換中文／English。Esc 一律返回。",
     "F7 NHI code lookup. F2 switches 中文/English. Esc always goes back.",
+  ),
+  msg(
+    "F12 異常事件：健保署查核發現的衝突（他院已調劑、已註銷、內容不符），確認並填寫處理說明。",
+    "F12 incidents: conflicts NHI's re-check found (dispensed elsewhere, cancelled, details differ); acknowledge with a note.",
   ),
   msg(
     "F10 或 Ctrl+C 結束。I/O 誤打會自動更正為 1/0 並顯示。",

@@ -21,6 +21,7 @@ export const KEY = {
   f8: "\u001b[19~",
   f9: "\u001b[20~",
   f10: "\u001b[21~",
+  f12: "\u001b[24~",
   esc: "\u001b",
   enter: "\r",
   up: "\u001b[A",
