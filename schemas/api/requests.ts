@@ -249,6 +249,7 @@ export const auditQuerySchema = z.strictObject({
       "dispense-refused",
       "delete",
       "correct",
+      "incident-acknowledged",
       "export",
       "login-failure",
       "forbidden",

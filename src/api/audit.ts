@@ -17,6 +17,7 @@ export type AuditEventType =
   | "dispense-refused"
   | "delete"
   | "correct"
+  | "incident-acknowledged"
   | "export"
   | "login-failure"
   | "forbidden"

@@ -36,6 +36,8 @@ export interface PaperPrescription {
   /** M20: days per dispensing as prescribed. */
   daysPerRefill: number;
   orders: PaperOrderLine[];
+  /** M04 the patient's birth date (yyyMMdd) as printed, needed when the card does not give it (typed, virtual). */
+  birthDate?: string;
 }
 
 /**

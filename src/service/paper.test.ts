@@ -6,25 +6,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { PaperPrescription } from "../domain/paper-prescription.js";
 import { createHarness, type Harness, PHARMACIST } from "./testing/harness.js";
+import { paperOf } from "./testing/paper.js";
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
-
-function paperOf(c: Harness["scenarios"]["cases"]["oneOff"], refillNo = c.nextRefillNo): PaperPrescription {
-  return {
-    originalVisitId: c.originalVisitId,
-    prescriberInstitutionCode: c.prescriberInstitutionCode,
-    ...(c.originalSequenceNumber ? { originalSequenceNumber: c.originalSequenceNumber } : {}),
-    originalVisitDateTime: c.originalVisitDateTime,
-    chronic: c.chronic,
-    refillNo,
-    refillCount: c.refillCount,
-    daysPerRefill: c.daysPerRefill,
-    orders: [{ drugCode: "AC12345100", totalQuantity: String(c.daysPerRefill * 2), frequency: "BID" }],
-  };
-}
 
 const counts = async (h: Harness) => ({
   dispensings: (await h.db.db.selectFrom("dispensings").selectAll().execute()).length,

@@ -13,8 +13,8 @@ import {
 } from "../../../schemas/api/requests.js";
 import { decisionSchema, dispenseResultSchema, dispensingSchema } from "../../../schemas/api/responses.js";
 import { maskNationalId } from "../../domain/national-id.js";
-import type { CardIdentity, DecisionReason, MutationResult } from "../../service/types.js";
-import { auditActor } from "../audit.js";
+import type { CardIdentity, DecisionReason, DispenseResult, MutationResult } from "../../service/types.js";
+import { type AuditSink, auditActor } from "../audit.js";
 import type { RouteDeps } from "../deps.js";
 import { type Principal, ROLES } from "../keys.js";
 import { outcomeStatus } from "../outcome-status.js";
@@ -22,7 +22,7 @@ import { present } from "../present.js";
 import { ApiProblem, problems } from "../problem.js";
 import { type AnyRoute, type ApiContext, defineRoute } from "../route.js";
 
-function nhiCodes(reasons: DecisionReason[]): string[] {
+export function nhiCodes(reasons: DecisionReason[]): string[] {
   return [...new Set(reasons.flatMap((r) => (r.nhiCode ? [r.nhiCode] : [])))];
 }
 
@@ -31,7 +31,7 @@ function decisive(reasons: DecisionReason[]): DecisionReason | undefined {
   return reasons.find((r) => r.severity === "block") ?? reasons.find((r) => r.severity === "override") ?? reasons[0];
 }
 
-function refusal(status: number, reasons: DecisionReason[], details: Record<string, unknown>): ApiProblem {
+export function refusal(status: number, reasons: DecisionReason[], details: Record<string, unknown>): ApiProblem {
   const main = decisive(reasons);
   return new ApiProblem(
     status,
@@ -41,7 +41,7 @@ function refusal(status: number, reasons: DecisionReason[], details: Record<stri
   );
 }
 
-function requirePharmacist(principal: Principal): string {
+export function requirePharmacist(principal: Principal): string {
   if (!principal.pharmacistId) {
     throw new ApiProblem(403, "no-pharmacist-on-key", {
       zh: "此金鑰未綁定藥師身分（M06），不能調劑或修改調劑紀錄",
@@ -68,7 +68,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
  * The patient named by evidence this server produced (a card read at the key's terminal, a verified virtual card)
  * or typed from the paper with a reason. An identity the client merely asserts is refused.
  */
-function identityOf(
+export function identityOf(
   deps: RouteDeps,
   principal: Principal,
   card: CardEvidenceInput | undefined,
@@ -89,7 +89,7 @@ function identityOf(
   });
 }
 
-function idempotencyKey(ctx: ApiContext, principal: Principal): string | undefined {
+export function idempotencyKey(ctx: ApiContext, principal: Principal): string | undefined {
   const key = ctx.get("idempotency-key");
   if (!key) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
@@ -100,6 +100,83 @@ function idempotencyKey(ctx: ApiContext, principal: Principal): string | undefin
   }
   return `api:${principal.keyId}:${key}`;
 }
+
+/**
+ * A dispensing's answer (scanned or from the paper): a refusal audited and thrown as a problem with its reasons
+ * (and the fresh decision), or the success audited (with the override's reason) as 201 with its Location.
+ */
+export async function answerDispensing(
+  ctx: ApiContext,
+  deps: RouteDeps,
+  a: {
+    principal: Principal;
+    audit: AuditSink;
+    pharmacistId: string;
+    route: string;
+    card?: CardIdentity;
+    result: DispenseResult;
+    /** What the refusal's audit names as asked for. */
+    asked: Record<string, unknown>;
+    overrideReason?: string;
+  },
+): Promise<void> {
+  const { principal, audit, result, card } = a;
+  const who = {
+    ...auditActor(principal),
+    pharmacistId: a.pharmacistId,
+    requestId: ctx.state.requestId,
+    route: a.route,
+  };
+  if (!result.ok) {
+    await audit.append({
+      type: "dispense-refused",
+      ...who,
+      data: {
+        ...a.asked,
+        status: outcomeStatus(result.kind),
+        reasons: result.reasons.map((r) => r.code),
+        nhiCodes: nhiCodes(result.reasons),
+      },
+    });
+    throw refusal(outcomeStatus(result.kind), result.reasons, {
+      ...(result.decision ? { decision: present(principal, result.decision, [card?.nationalId]) } : {}),
+    });
+  }
+  const d = result.dispensing;
+  const facts = {
+    dispensingId: d.id,
+    visitId: d.visitId,
+    originalVisitId: d.originalVisitId,
+    refillNo: d.refillNo,
+    patient: maskNationalId(d.nationalId),
+    days: d.days,
+    abnormalCode: d.abnormalCode,
+    j000: d.j000,
+    ...(d.paperEntry ? { paperEntry: d.paperEntry } : {}),
+  };
+  // The dispensing is committed: a failing audit write must not turn it into an error the counter retries.
+  try {
+    await audit.append({ type: "dispensing", ...who, data: facts });
+    if (a.overrideReason)
+      await audit.append({ type: "override", ...who, data: { ...facts, reason: a.overrideReason } });
+  } catch (error) {
+    deps.logger.error(
+      { reqId: ctx.state.requestId, dispensingId: d.id, err: String(error) },
+      "audit write failed after a committed dispensing",
+    );
+  }
+  ctx.status = 201;
+  ctx.set("Location", `/api/dispensings/${encodeURIComponent(d.id)}`);
+  ctx.body = present(principal, result, [card?.nationalId]);
+}
+
+/** The header that names a dispensing's confirmation (scanned or from the paper). */
+export const IDEMPOTENCY_HEADER = {
+  "Idempotency-Key": {
+    description: "Names this confirmation: a retry with the same key returns the first success, never a refusal",
+    schema: z.string().max(128),
+  },
+};
 
 export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
   const { service } = deps;
@@ -136,12 +213,7 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
       roles: ROLES,
       body: { kind: "json", schema: dispenseBodySchema },
       query: emptyQuerySchema,
-      headers: {
-        "Idempotency-Key": {
-          description: "Names this confirmation: a retry with the same key returns the first success, never a refusal",
-          schema: z.string().max(128),
-        },
-      },
+      headers: IDEMPOTENCY_HEADER,
       errors: [409, 422, 503],
       responses: {
         201: { description: "Dispensed; the next refill's window when there is one", schema: dispenseResultSchema },
@@ -162,54 +234,16 @@ export function dispensingRoutes(deps: RouteDeps): AnyRoute[] {
           ...(body.j000Confirmation ? { j000Confirmation: body.j000Confirmation } : {}),
           ...(body.days ? { days: body.days } : {}),
         });
-        const who = {
-          ...auditActor(principal),
+        await answerDispensing(ctx, deps, {
+          principal,
+          audit,
           pharmacistId,
-          requestId: ctx.state.requestId,
           route: "POST /api/dispensings",
-        };
-        if (!result.ok) {
-          await audit.append({
-            type: "dispense-refused",
-            ...who,
-            data: {
-              visitIdInput: body.visitId,
-              refillNo: body.refillNo,
-              status: outcomeStatus(result.kind),
-              reasons: result.reasons.map((r) => r.code),
-              nhiCodes: nhiCodes(result.reasons),
-            },
-          });
-          throw refusal(outcomeStatus(result.kind), result.reasons, {
-            ...(result.decision ? { decision: present(principal, result.decision, [card?.nationalId]) } : {}),
-          });
-        }
-        const d = result.dispensing;
-        const facts = {
-          dispensingId: d.id,
-          visitId: d.visitId,
-          originalVisitId: d.originalVisitId,
-          refillNo: d.refillNo,
-          patient: maskNationalId(d.nationalId),
-          days: d.days,
-          abnormalCode: d.abnormalCode,
-          j000: d.j000,
-        };
-        // The dispensing is committed: a failing audit write must not turn it into an error the counter retries.
-        try {
-          await audit.append({ type: "dispensing", ...who, data: facts });
-          if (body.override) {
-            await audit.append({ type: "override", ...who, data: { ...facts, reason: body.override.reason } });
-          }
-        } catch (error) {
-          deps.logger.error(
-            { reqId: ctx.state.requestId, dispensingId: d.id, err: String(error) },
-            "audit write failed after a committed dispensing",
-          );
-        }
-        ctx.status = 201;
-        ctx.set("Location", `/api/dispensings/${encodeURIComponent(d.id)}`);
-        ctx.body = present(principal, result, [card?.nationalId]);
+          card,
+          result,
+          asked: { visitIdInput: body.visitId, refillNo: body.refillNo },
+          ...(body.override ? { overrideReason: body.override.reason } : {}),
+        });
       },
     }),
     defineRoute({

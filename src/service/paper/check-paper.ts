@@ -52,7 +52,7 @@ function refused(result: PaperCheckResult): PaperEvaluation {
 export async function evaluatePaper(ctx: ServiceContext, request: PaperCheckRequest): Promise<PaperEvaluation> {
   const now = ctx.now();
   const parsed = parseVisitId(request.paper.originalVisitId ?? "");
-  const fieldProblems = paperFieldProblems(request.paper);
+  const fieldProblems = paperFieldProblems(request.paper, request.card.birthDate);
   if (fieldProblems.length > 0) return refused({ ok: false, kind: "invalid", reasons: fieldProblems });
   const paper = normalized(request.paper, parsed);
   const mandatoryFrom = fieldRules().recordRules.sm00VisitId.mandatoryFrom.slice(0, 7) as RocDate;
@@ -103,10 +103,8 @@ export async function evaluatePaper(ctx: ServiceContext, request: PaperCheckRequ
     }
   }
 
-  const status = paperStatus(paper, {
-    nationalId: card.nationalId,
-    ...(card.birthDate ? { birthDate: card.birthDate } : {}),
-  });
+  const birthDate = card.birthDate ?? paper.birthDate?.trim();
+  const status = paperStatus(paper, { nationalId: card.nationalId, ...(birthDate ? { birthDate } : {}) });
   // The refills before this one are dispensed (the paper's stamps say so), here if we hold them, else somewhere.
   status.refills = Array.from({ length: paper.refillNo - 1 }, (_, i) => ({
     refillNo: i + 1,

@@ -42,8 +42,11 @@ function checkNumber(out: DecisionReason[], field: string, id: string, value: nu
   }
 }
 
-/** Every field of the paper that breaks its format rule (empty when all hold). */
-export function paperFieldProblems(paper: PaperPrescription): DecisionReason[] {
+/**
+ * Every field of the paper that breaks its format rule (empty when all hold). `cardBirthDate`: the birth date the
+ * card gave, if any; without it the paper's is required (M04).
+ */
+export function paperFieldProblems(paper: PaperPrescription, cardBirthDate?: string): DecisionReason[] {
   const out: DecisionReason[] = [];
   const parsed = parseVisitId(paper.originalVisitId ?? "");
   if (!parsed.valid) {
@@ -74,6 +77,7 @@ export function paperFieldProblems(paper: PaperPrescription): DecisionReason[] {
       fieldProblem("prescriberName", "M17", msg("院所名稱最多40字", "the clinic's name has at most 40 characters")),
     );
   }
+  checkField(out, "M04", "M04", paper.birthDate, !cardBirthDate);
   checkNumber(out, "M33", "M33", paper.refillNo, 1);
   checkNumber(out, "M26", "M26", paper.refillCount, 1);
   checkNumber(out, "M20", "M20", paper.daysPerRefill, 1);
