@@ -1,8 +1,9 @@
 /**
  * Soak (full run only): `rxdesk serve` as a child process on a SQLite file, NHI = a sandbox on the real clock over
- * HTTP, a clinic writing new prescriptions, and 4 counters (one API key each) checking and dispensing for
- * RXDESK_SOAK_MS (default 10 minutes) while the outbox uploads every 15 s. Reports the server's resident memory
- * and the p99 of check + dispense at the start and at the end (first and last minute) and writes them to
+ * HTTP, a clinic writing new prescriptions, and 4 counters (one API key each) verifying the patient's virtual card,
+ * then checking and dispensing for RXDESK_SOAK_MS (default 10 minutes) while the outbox uploads every 15 s. Reports
+ * the server's resident memory and the p99 of check + dispense at the start and at the end (first and last minute),
+ * and writes them to
  * RXDESK_SOAK_REPORT when set; asserts only correctness: no 5xx, every dispensing accepted by NHI at the end.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -83,19 +84,23 @@ describe.runIf(FULL_RUN)("soak: 4 counters dispensing and uploading", () => {
           headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
           body: JSON.stringify(body),
         });
-        const answer = (await res.json()) as { outcome?: string; reasons?: { code: string }[] };
+        const answer = (await res.json()) as { outcome?: string; reasons?: { code: string }[]; evidenceId?: string };
         if (res.status >= 300) failures.push(`${path} ${res.status} ${JSON.stringify(answer).slice(0, 300)}`);
         return answer;
       };
       while (Date.now() - started < DURATION_MS) {
         const rx = await clinic.prescribe();
+        // The patient's identity is evidence the server produced: the virtual card verified at this counter.
+        const verified = await call("/api/virtual-cards/verify", { token: await rx.showCard() });
+        if (!verified.evidenceId) continue;
+        const card = { evidenceId: verified.evidenceId };
         const t0 = performance.now();
-        const decision = await call("/api/checks", { visitId: rx.visitId, card: rx.card });
+        const decision = await call("/api/checks", { visitId: rx.visitId, card });
         if (decision.outcome !== "dispense") {
           failures.push(`check ${rx.visitId}: ${decision.outcome} ${decision.reasons?.map((r) => r.code).join(",")}`);
           continue;
         }
-        await call("/api/dispensings", { visitId: rx.visitId, refillNo: 1, card: rx.card });
+        await call("/api/dispensings", { visitId: rx.visitId, refillNo: 1, card });
         samples.push({ at: Date.now() - started, ms: performance.now() - t0 });
         dispensed += 1;
       }

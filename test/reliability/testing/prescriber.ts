@@ -1,6 +1,7 @@
 /**
  * A clinic that keeps writing prescriptions into a sandbox on the real clock: each `prescribe()` is a new patient's
  * chronic prescription (2 refills of 28 days), uploaded as the clinic would, ready to be dispensed at a counter.
+ * The patient comes with a virtual NHI card: `showCard()` issues a fresh QR token for the counter to verify.
  */
 import { nationalIdCheckDigit } from "../../../src/domain/national-id.js";
 import type { RocDate } from "../../../src/domain/roc-date.js";
@@ -13,7 +14,9 @@ const DOCTOR = `F12661734${nationalIdCheckDigit("F12661734")}`;
 
 export interface Prescribed {
   visitId: string;
-  card: { source: "ic-card"; nationalId: string; cardNumber: string; birthDate: RocDate };
+  nationalId: string;
+  /** The patient's virtual card QR token (single use, as NHI issues it). */
+  showCard(): Promise<string>;
 }
 
 export async function startPrescriber(sandbox: Sandbox): Promise<{ prescribe(): Promise<Prescribed> }> {
@@ -48,7 +51,8 @@ export async function startPrescriber(sandbox: Sandbox): Promise<{ prescribe(): 
       const rejected = report ? parseCheckReport(report).filter((e) => e.rejected) : [];
       if (rejected.length > 0)
         throw new Error(`the clinic's upload was rejected: ${JSON.stringify(rejected[0]!.errors)}`);
-      return { visitId: pass.visitId, card: { source: "ic-card", nationalId, cardNumber: "000012345678", birthDate } };
+      const showCard = async () => (await sandbox.issueVirtualCard({ nationalId })).token;
+      return { visitId: pass.visitId, nationalId, showCard };
     },
   };
 }
