@@ -24,12 +24,10 @@ export interface PaperEntry {
   notUploadedOverride?: { reason: string };
 }
 
+// Short: the big words (可調劑 / 需覆核才可調劑) stand beside it, the reasons say the rest.
 const HEADLINES = {
-  dispense: msg("可調劑：依紙本輸入", "OK to dispense: entered from the paper"),
-  override: msg(
-    "健保署連線中斷：依紙本輸入，須選擇異常原因並填寫理由",
-    "NHI unreachable: entered from the paper, a cause and a reason are needed",
-  ),
+  dispense: msg("依紙本輸入", "entered from the paper"),
+  override: msg("依紙本輸入，健保署斷線", "from the paper, NHI offline"),
 };
 
 type Translate = (m: Message) => string;

@@ -162,6 +162,21 @@ describe("paper entry", () => {
     ]);
   });
 
+  it("a whole entry typed in one burst lands each value in its own field", async () => {
+    const app = renderApp({ service: paperService("nhi-unreachable") });
+    await app.press(`${NEVER_SEEN}\r`);
+    await app.waitFor("F9 依紙本輸入處方");
+    await app.press(KEY.f9);
+    await app.waitFor("依紙本輸入處方（");
+    await app.press("3501200000\t\t\t113/04/09 10:00\tY\t1\t3\t28\tAC12345100 56\tA123456789\t忘記帶卡");
+    await app.press(KEY.f9);
+    await app.waitFor("F9 覆核調劑");
+    expect(app.service.callsOf("checkPaper").at(-1)).toMatchObject({
+      paper: { prescriberInstitutionCode: "3501200000", chronic: true, refillCount: 3, daysPerRefill: 28 },
+      card: { nationalId: "A123456789", typedReason: "忘記帶卡" },
+    });
+  });
+
   it("the form's values become the service's paper prescription", () => {
     const values = { ...newPaperValues({ input: "SM00", corrections: [] } as never), m17: "3501200000" };
     const parsed = paperFromValues(

@@ -1,6 +1,6 @@
 /**
  * The prescription entered from the paper, field by field: Tab (↓, Enter) to the next field, Shift-Tab (↑) back,
- * F9 checks it with the service. Each error stands beside its field, the current field's in full below; nothing
+ * F9 checks it with the service. Arriving at a field selects what it holds, so typing replaces a default. Each error stands beside its field, the current field's in full below; nothing
  * is saved until the whole entry holds. Esc goes back to the decision.
  */
 import { Box, Text } from "ink";
@@ -39,17 +39,23 @@ export function PaperForm({
   const [, render] = useState(0);
   const update = () => render((n) => n + 1);
   const field = fields[at.current] ?? "m17";
+  // The field the cursor is in now (not at the last render: a Tab and the next field's text may come together).
   const edit = (change: (value: string) => string) => {
-    values.current = { ...values.current, [field]: change(values.current[field]) };
+    const now = fields[at.current] ?? "m17";
+    values.current = { ...values.current, [now]: change(values.current[now]) };
+    fresh.current = false;
     update();
   };
+  // A field just arrived at is selected whole: the first character typed replaces what it held (a default).
+  const fresh = useRef(true);
   const go = (step: number) => {
     at.current = Math.max(0, Math.min(fields.length - 1, at.current + step));
+    fresh.current = true;
     update();
   };
   useKeys(2, (e) => {
     if (e.kind === "text") {
-      if (field !== "chronic") edit((v) => v + e.text);
+      if (fields[at.current] !== "chronic") edit((v) => (fresh.current ? e.text : v + e.text));
       else if (/^[yYnN]$/.test(e.text.slice(-1))) edit(() => e.text.slice(-1).toUpperCase());
     } else if (e.kind === "ctrl" && e.letter === "u") edit(() => "");
     else if (e.kind === "key") {
@@ -85,7 +91,7 @@ export function PaperForm({
                 {padTo(t(L.paperField[f]), labelWidth)}
               </Text>
               {current ? "▸ " : "  "}
-              {value}
+              {current && fresh.current && value ? <Text inverse>{value}</Text> : value}
               {current ? <Text inverse> </Text> : null}
               {error ? <Text color="red"> ✕ {truncate(error, Math.max(0, room - 3))}</Text> : null}
             </Text>

@@ -80,13 +80,13 @@ export function PhaseLine({ phase }: { phase: Phase }) {
     case "j000":
     case "cause":
     case "override": {
-      // The decision box gives way to the J000 checks and the cause list: name what is being confirmed here.
+      // The decision box gives way to the questions (J000, cause, reason): name what is being confirmed here.
       const p = phase.decision.prescription;
       const who = p ? ` ${p.patientName ?? ""} ${p.nationalId}` : "";
       return (
         <Text color="yellow" wrap="wrap">
           {phase.decision.outcome === "override" ? t(L.overrideKey) : t(L.confirmKey)}
-          {phase.kind !== "override" ? `${who} ${phase.decision.originalVisitId ?? phase.decision.input}` : ""}
+          {`${who} ${phase.decision.originalVisitId ?? phase.decision.input}`}
         </Text>
       );
     }

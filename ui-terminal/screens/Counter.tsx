@@ -291,7 +291,6 @@ export function Counter({
       {paused ? <PausedLine phase={phase} /> : <PhaseLine phase={phase} />}
       {!paused &&
       (phase.kind === "decided" ||
-        phase.kind === "override" ||
         phase.kind === "dispensing" ||
         phase.kind === "typed-id" ||
         phase.kind === "typed-reason") ? (
