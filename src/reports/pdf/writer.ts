@@ -17,6 +17,7 @@ import {
   setTextMatrix,
   showText,
 } from "pdf-lib";
+import "./deflate.js";
 import { embedReportFont, type ReportFont } from "./font.js";
 import { wrapText } from "./text.js";
 
