@@ -11,6 +11,18 @@ import * as esbuild from "esbuild";
 const LOCATES_ITS_FILES =
   /new URL\([^)]*import\.meta\.url\)|fileURLToPath\(import\.meta\.url\)|createRequire\(import\.meta\.url\)/;
 
+/** CommonJS packages inside an ES module bundle need a `require` for Node's built-in modules. */
+export const REQUIRE_BANNER = {
+  js: 'import { createRequire as __rxdeskCreateRequire } from "node:module"; const require = __rxdeskCreateRequire(import.meta.url);',
+};
+
+/** Dynamic imports stay imports of separate modules, loaded when (if) they are needed. */
+export function keepDynamicImportsSeparate(build) {
+  build.onResolve({ filter: /.*/ }, (args) =>
+    args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined,
+  );
+}
+
 export async function bundleUi(root) {
   const outfile = join(root, "dist", "ui-terminal", "run.js");
   const ours = new Set();
@@ -30,17 +42,12 @@ export async function bundleUi(root) {
     define: { "process.env.NODE_ENV": '"production"' },
     // ink loads react-devtools-core only when DEV=true; it is not installed.
     external: ["react-devtools-core"],
-    // CommonJS packages inside an ES module bundle need a `require` for Node's built-in modules.
-    banner: {
-      js: 'import { createRequire as __rxdeskCreateRequire } from "node:module"; const require = __rxdeskCreateRequire(import.meta.url);',
-    },
+    banner: REQUIRE_BANNER,
     plugins: [
       {
         name: "lazy-imports-stay-separate",
         setup(build) {
-          build.onResolve({ filter: /.*/ }, (args) =>
-            args.kind === "dynamic-import" ? { path: args.path, external: true } : undefined,
-          );
+          keepDynamicImportsSeparate(build);
           build.onLoad({ filter: /[\\/](src|ui-terminal)[\\/].*\.tsx?$/ }, (args) => {
             ours.add(args.path);
             return undefined;

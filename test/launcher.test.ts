@@ -3,7 +3,8 @@
  * counter; it must behave like the sources. Builds dist/ first when it is missing or stale.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compiledIsFresh } from "../scripts/dist-freshness.mjs";
@@ -35,6 +36,60 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
     const help = spawnSync(process.execPath, [join(root, "bin/rxdesk.mjs"), "--help"], { encoding: "utf8" });
     for (const command of ["ui", "serve", "sandbox", "card", "scan", "xml", "report", "dispense", "outbox"]) {
       expect(help.stdout).toContain(command);
+    }
+  });
+
+  it("the bundled report command writes the same log as the sources, and reads check reports", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "rxdesk-launcher-report-"));
+    try {
+      // A first run on a fresh folder (the demo) gives the log something to show.
+      const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const args = ["report", "refill-log", "--from", day(-40), "--to", day(0), "--data-dir", dataDir];
+      const shipped = (format: string, out: string) =>
+        spawnSync(
+          process.execPath,
+          [join(root, "dist/src/cli/main.js"), ...args, "--demo", "--format", format, "--out", out],
+          {
+            encoding: "utf8",
+          },
+        );
+      const csv = shipped("csv", join(dataDir, "dist.csv"));
+      expect(csv.stderr).toContain("已輸出");
+      expect(csv.status).toBe(0);
+      const sources = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          join(root, "src/cli/main.ts"),
+          ...args,
+          "--format",
+          "csv",
+          "--out",
+          join(dataDir, "src.csv"),
+        ],
+        { encoding: "utf8", cwd: root },
+      );
+      expect(sources.status, sources.stderr).toBe(0);
+      expect(readFileSync(join(dataDir, "dist.csv"), "utf8")).toBe(readFileSync(join(dataDir, "src.csv"), "utf8"));
+      const pdf = shipped("pdf", join(dataDir, "log.pdf"));
+      expect(pdf.status, pdf.stderr).toBe(0);
+      const text = execFileSync("pdftotext", [join(dataDir, "log.pdf"), "-"], { encoding: "utf8" });
+      expect(text).toContain("慢性病連續處方箋調劑紀錄");
+      expect(readFileSync(join(dataDir, "dist.csv"), "utf8")).toContain("total-week");
+      const parse = spawnSync(
+        process.execPath,
+        [
+          join(root, "dist/src/cli/main.js"),
+          "report",
+          "parse",
+          join(root, "fixtures/check-reports/multi-record-big5-crlf.txt"),
+        ],
+        { encoding: "utf8" },
+      );
+      expect(parse.status, parse.stderr).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 
