@@ -6,8 +6,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
 import { runTsx } from "../../test/support/process.js";
 import { CardError } from "./errors.js";
-import { PcscClient, type ReaderStatus } from "./pcsc.js";
+import { PcscClient } from "./pcsc.js";
 import { readCard } from "./read.js";
+import type { ReaderStatus } from "./reader-status.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
 import { RemoteVirtualCard } from "./virtual-card/remote.js";
 

@@ -1,15 +1,10 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import { CardError } from "./errors.js";
-import {
-  describeState,
-  mapPcscError,
-  type PcscClient,
-  parseReaderList,
-  type ReaderStatus,
-  SCARD_STATE,
-} from "./pcsc.js";
+import type { PcscClient } from "./pcsc.js";
+import { mapPcscError } from "./pcsc-errors.js";
 import { chooseReader } from "./read.js";
+import { describeState, parseReaderList, type ReaderStatus, SCARD_STATE } from "./reader-status.js";
 
 describe("pcsclite error mapping", () => {
   it.each([

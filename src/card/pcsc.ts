@@ -13,133 +13,20 @@
  *   is then considered wedged until the call returns (usually when the card is pulled).
  */
 import { EventEmitter } from "node:events";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CardError, cardErrors } from "./errors.js";
-
-export const SCARD_STATE = {
-  UNAWARE: 0x0,
-  IGNORE: 0x1,
-  CHANGED: 0x2,
-  UNKNOWN: 0x4,
-  UNAVAILABLE: 0x8,
-  EMPTY: 0x10,
-  PRESENT: 0x20,
-  ATRMATCH: 0x40,
-  EXCLUSIVE: 0x80,
-  INUSE: 0x100,
-  MUTE: 0x200,
-} as const;
-const SHARE = { exclusive: 1, shared: 2, direct: 3 } as const;
-const PROTOCOL_T0 = 1;
-const PROTOCOL_T1 = 2;
-const DISPOSITION = { leave: 0, reset: 1, unpower: 2, eject: 3 } as const;
-/** Response buffer: short APDUs need 258, extended ones up to 65538. */
-const MAX_RESPONSE = 65_538;
-
-type NativeCallback<T extends unknown[]> = (err: Error | null | undefined, ...rest: T) => void;
-
-interface NativePcscLite {
-  start(cb: NativeCallback<[Buffer]>): void;
-  close(): number;
-}
-
-interface NativeCardReader {
-  readonly name: string;
-  readonly connected: boolean;
-  emit?: (event: string) => void;
-  get_status(cb: NativeCallback<[number, Buffer]>): void;
-  _connect(shareMode: number, protocols: number, cb: NativeCallback<[number]>): void;
-  _disconnect(disposition: number, cb: NativeCallback<[]>): void;
-  _transmit(data: Buffer, responseLength: number, protocol: number, cb: NativeCallback<[Buffer]>): void;
-  close(): number;
-}
-
-interface NativeBinding {
-  PCSCLite: new () => NativePcscLite;
-  CardReader: new (name: string) => NativeCardReader;
-}
-
-let binding: NativeBinding | undefined;
-function loadBinding(): NativeBinding {
-  if (!binding) {
-    const require = createRequire(import.meta.url);
-    const root = dirname(require.resolve("pcsclite/package.json"));
-    const bindings = require("bindings") as (opts: { bindings: string; module_root: string }) => NativeBinding;
-    try {
-      binding = bindings({ bindings: "pcsclite", module_root: root });
-    } catch {
-      binding = require(join(root, "build", "Release", "pcsclite.node")) as NativeBinding;
-    }
-  }
-  return binding;
-}
-
-/** PC/SC return code embedded in pcsclite's error texts, e.g. "… (0x8010001d)". */
-export function pcscErrorCode(error: unknown): number | undefined {
-  const text = error instanceof Error ? error.message : String(error);
-  const m = /\(0x([0-9a-f]{8})\)/i.exec(text);
-  return m ? Number.parseInt(m[1]!, 16) : undefined;
-}
-
-/** Maps a pcsclite error to the CardError a person can act on. */
-export function mapPcscError(error: unknown, reader?: string): CardError {
-  if (error instanceof CardError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  switch (pcscErrorCode(error)) {
-    case 0x8010001d: // SCARD_E_NO_SERVICE
-    case 0x8010001e: // SCARD_E_SERVICE_STOPPED
-      return cardErrors.pcscdNotRunning(detail);
-    case 0x8010002e: // SCARD_E_NO_READERS_AVAILABLE
-      return cardErrors.noReader();
-    case 0x80100009: // SCARD_E_UNKNOWN_READER
-    case 0x80100017: // SCARD_E_READER_UNAVAILABLE
-      return reader ? cardErrors.readerRemoved(reader) : cardErrors.noReader();
-    case 0x8010000c: // SCARD_E_NO_SMARTCARD
-      return cardErrors.noCard(reader);
-    case 0x80100069: // SCARD_W_REMOVED_CARD
-      return cardErrors.cardRemoved(reader, detail);
-    case 0x8010000b: // SCARD_E_SHARING_VIOLATION
-      return cardErrors.readerBusy(reader, detail);
-    case 0x8010000f: // SCARD_E_PROTO_MISMATCH
-    case 0x80100065: // SCARD_W_UNSUPPORTED_CARD
-    case 0x80100066: // SCARD_W_UNRESPONSIVE_CARD
-    case 0x80100067: // SCARD_W_UNPOWERED_CARD
-      return cardErrors.cardMute(reader, detail);
-    default:
-      return cardErrors.transmitFailed(reader, detail);
-  }
-}
-
-export interface ReaderStatus {
-  reader: string;
-  /** Raw SCARD_STATE_* bits (event counter stripped). */
-  state: number;
-  present: boolean;
-  empty: boolean;
-  mute: boolean;
-  inUse: boolean;
-  exclusive: boolean;
-  unavailable: boolean;
-  /** Answer-to-reset of the card, hex, when one is present. */
-  atr?: string;
-}
-
-export function describeState(reader: string, rawState: number, atr?: Uint8Array): ReaderStatus {
-  const state = rawState & 0xffff;
-  return {
-    reader,
-    state,
-    present: (state & SCARD_STATE.PRESENT) !== 0,
-    empty: (state & SCARD_STATE.EMPTY) !== 0,
-    mute: (state & SCARD_STATE.MUTE) !== 0,
-    inUse: (state & SCARD_STATE.INUSE) !== 0,
-    exclusive: (state & SCARD_STATE.EXCLUSIVE) !== 0,
-    unavailable: (state & SCARD_STATE.UNAVAILABLE) !== 0,
-    atr: atr && atr.length > 0 ? Buffer.from(atr).toString("hex").toUpperCase() : undefined,
-  };
-}
+import { type CardError, cardErrors } from "./errors.js";
+import { mapPcscError } from "./pcsc-errors.js";
+import {
+  DISPOSITION,
+  loadBinding,
+  MAX_RESPONSE,
+  type NativeCardReader,
+  type NativePcscLite,
+  PROTOCOL_T0,
+  PROTOCOL_T1,
+  SHARE,
+} from "./pcsc-native.js";
+import { describeState, parseReaderList, type ReaderStatus } from "./reader-status.js";
 
 export interface PcscEvents {
   "reader-added": [reader: string];
@@ -477,12 +364,4 @@ export class PcscClient extends EventEmitter<PcscEvents> {
     this.#native.close();
     this.removeAllListeners("status");
   }
-}
-
-/** pcsclite hands the reader list over as NUL-separated names ending in a double NUL. */
-export function parseReaderList(data: Uint8Array): string[] {
-  return Buffer.from(data)
-    .toString("utf8")
-    .split("\u0000")
-    .filter((name) => name.length > 0);
 }

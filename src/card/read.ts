@@ -17,8 +17,9 @@ import {
   withLe,
 } from "./apdu.js";
 import { CardError, cardErrors } from "./errors.js";
-import { PcscClient, type ReaderStatus } from "./pcsc.js";
+import { PcscClient } from "./pcsc.js";
 import { decodeProfile, type NhiCardProfile, profileToIdentity } from "./profile.js";
+import type { ReaderStatus } from "./reader-status.js";
 
 export interface ApduTransport {
   readonly reader?: string;

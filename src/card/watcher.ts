@@ -6,9 +6,11 @@
 import { EventEmitter } from "node:events";
 import type { CardIdentity } from "../domain/identity.js";
 import { type CardError, cardErrors } from "./errors.js";
-import { mapPcscError, PcscClient, type ReaderStatus } from "./pcsc.js";
+import { PcscClient } from "./pcsc.js";
+import { mapPcscError } from "./pcsc-errors.js";
 import type { NhiCardProfile } from "./profile.js";
 import { readCardIn } from "./read.js";
+import type { ReaderStatus } from "./reader-status.js";
 
 export type CardWatchEvent =
   | { type: "reader-added"; reader: string }

@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { CardError, cardErrors } from "../../card/errors.js";
-import { mapPcscError } from "../../card/pcsc.js";
+import { mapPcscError } from "../../card/pcsc-errors.js";
 import type { NhiCardProfile } from "../../card/profile.js";
 import { readCard } from "../../card/read.js";
 import { CARD_FIXTURE_DIR, loadCardFixture } from "../../card/virtual-card/fixture.js";
