@@ -22,10 +22,6 @@ export const CARD_ERROR_CODES = [
 
 export type CardErrorCode = (typeof CARD_ERROR_CODES)[number];
 
-export function isCardErrorCode(code: unknown): code is CardErrorCode {
-  return (CARD_ERROR_CODES as readonly unknown[]).includes(code);
-}
-
 export class CardError extends Error {
   readonly code: CardErrorCode;
   readonly reason: Message;

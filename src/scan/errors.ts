@@ -11,10 +11,6 @@ export const SCAN_ERROR_CODES = [
 
 export type ScanErrorCode = (typeof SCAN_ERROR_CODES)[number];
 
-export function isScanErrorCode(code: unknown): code is ScanErrorCode {
-  return (SCAN_ERROR_CODES as readonly unknown[]).includes(code);
-}
-
 export class ScanError extends Error {
   readonly code: ScanErrorCode;
   readonly reason: Message;

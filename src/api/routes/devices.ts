@@ -11,10 +11,10 @@ import {
   scanResponseSchema,
   virtualCardResponseSchema,
 } from "../../../schemas/api/responses.js";
-import { isCardErrorCode } from "../../card/errors.js";
+import { CARD_ERROR_CODES } from "../../card/errors.js";
 import type { Message } from "../../domain/message.js";
 import type { RocDate } from "../../domain/roc-date.js";
-import { isScanErrorCode } from "../../scan/errors.js";
+import { SCAN_ERROR_CODES } from "../../scan/errors.js";
 import type { CardIdentity } from "../../service/types.js";
 import type { RouteDeps } from "../deps.js";
 import { ROLES } from "../keys.js";
@@ -22,6 +22,11 @@ import { ApiProblem } from "../problem.js";
 import { type AnyRoute, defineRoute } from "../route.js";
 
 export const IMAGE_MEDIA_TYPES = ["image/png", "image/jpeg", "image/webp", "image/bmp", "image/gif", "image/tiff"];
+
+/** The value is one of the list's (a device error's code passed on as a problem code: see problem-codes.ts). */
+function isOneOf<T>(list: readonly T[], value: unknown): value is T {
+  return (list as readonly unknown[]).includes(value);
+}
 
 /** Card error codes (src/card/errors.ts) that mean "the hardware or service is missing" rather than "the card". */
 const CARD_UNAVAILABLE = new Set(["pcscd-not-running", "no-reader", "reader-not-found", "reader-removed"]);
@@ -84,7 +89,7 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
         } catch (error) {
           const code = (error as { code?: unknown }).code;
           const reason = (error as { reason?: unknown }).reason;
-          if (isCardErrorCode(code) && isMessage(reason)) {
+          if (isOneOf(CARD_ERROR_CODES, code) && isMessage(reason)) {
             throw new ApiProblem(CARD_UNAVAILABLE.has(code) ? 503 : 409, `card-${code}`, reason);
           }
           throw error;
@@ -128,7 +133,7 @@ export function deviceRoutes(deps: RouteDeps): AnyRoute[] {
           if (isMessage(reason)) {
             throw new ApiProblem(
               code === "too-large" ? 413 : 422,
-              `scan-${isScanErrorCode(code) ? code : "failed"}`,
+              `scan-${isOneOf(SCAN_ERROR_CODES, code) ? code : "failed"}`,
               reason,
             );
           }
