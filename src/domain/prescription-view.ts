@@ -1,20 +1,13 @@
 /** A prescription as the pharmacist sees it: NHI's status merged with our own dispensings, each refill's window. */
-import type { PrescriptionOrder, RefillState } from "./prescription.js";
-import type { RefillWindow } from "./refill-rules.js";
+import type { PrescriptionOrder } from "./prescription.js";
+import type { RefillFact, RefillWindow } from "./refill-rules.js";
 import type { RocDateTime } from "./roc-date.js";
 
-export interface RefillView {
-  refillNo: number;
-  state: RefillState;
-  restored?: boolean;
-  /** Where and when it was dispensed (ours or another institution's). */
-  dispensedBy?: string;
+/** The refill's fact (RefillFact; its `here` is `dispensedHere` here), NHI's name for the dispenser, its window. */
+export interface RefillView extends Omit<RefillFact, "here"> {
   /** Another institution's name, when NHI gave it. */
   dispensedByName?: string;
-  dispensedAt?: RocDateTime;
   dispensedHere?: boolean;
-  pharmacistId?: string;
-  days?: number;
   window?: RefillWindow;
 }
 
