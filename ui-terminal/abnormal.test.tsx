@@ -5,8 +5,8 @@ import { msg } from "../src/domain/message.js";
 import type { DispensingServiceApi } from "../src/service/types.js";
 import { RX_OFFLINE, RX_OK } from "../test/support/counter-data.js";
 import { FakeService } from "../test/support/fake-service.js";
+import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 import { confirmedRequest, nextStep } from "./confirm-steps.js";
-import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());
 

@@ -2,8 +2,8 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RocDate } from "../src/domain/roc-date.js";
 import { RX_OK } from "../test/support/counter-data.js";
+import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 import { dueQuery } from "./screens/RefillsDue.js";
-import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());
 

@@ -2,7 +2,7 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { RX_DONE_ELSEWHERE, RX_OK } from "../test/support/counter-data.js";
 import { FakeService } from "../test/support/fake-service.js";
-import { assertFits, KEY, renderApp } from "./testing/harness.js";
+import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 
 afterEach(() => cleanup());
 

@@ -4,7 +4,7 @@ import { msg } from "../src/domain/message.js";
 import type { DecisionReason, DispensingServiceApi } from "../src/service/types.js";
 import { RX_OK } from "../test/support/counter-data.js";
 import { FakeService } from "../test/support/fake-service.js";
-import { gate, KEY, renderApp } from "./testing/harness.js";
+import { gate, KEY, renderApp } from "../test/support/ink-harness.js";
 
 afterEach(() => cleanup());
 

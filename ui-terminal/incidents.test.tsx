@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { msg } from "../src/domain/message.js";
 import type { IncidentView } from "../src/service/types.js";
 import { FakeService } from "../test/support/fake-service.js";
-import { assertFits, KEY, renderApp } from "./testing/harness.js";
+import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 
 afterEach(() => cleanup());
 

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { msg } from "../src/domain/message.js";
 import type { DispensingServiceApi } from "../src/service/types.js";
 import { FakeService } from "../test/support/fake-service.js";
+import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 import { newPaperValues, paperFromValues } from "./paper-draft.js";
-import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());
 

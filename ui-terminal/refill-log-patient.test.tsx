@@ -1,8 +1,8 @@
 /** F5's patient filter: a national ID or part of the patient's name (issue 18). */
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 import { patientFilter } from "./screens/RefillLog.js";
-import { assertFits, KEY, renderApp } from "./testing/harness.js";
 
 afterEach(() => cleanup());
 

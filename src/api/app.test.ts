@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHarness, expectProblem, PHARMACIST_ID, startApi, TEST_ACTOR } from "../../test/support/api-harness.js";
 import { PATIENT as FAKE_PATIENT, RX_OK as FAKE_VISIT_ID } from "../../test/support/counter-data.js";
 import { FakeService } from "../../test/support/fake-service.js";
 import { verifyAudit } from "./audit.js";
@@ -14,7 +15,6 @@ import type { CardReader, Scanner } from "./deps.js";
 import { openApiText } from "./openapi-text.js";
 import type { AnyRoute } from "./route.js";
 import { OPENAPI_FILE } from "./routes/system.js";
-import { type ApiHarness, expectProblem, PHARMACIST_ID, startApi, TEST_ACTOR } from "./testing/harness.js";
 
 const SAMPLE_PARAMS: Record<string, string> = {
   id: "d1",

@@ -5,7 +5,7 @@
  */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evidenceOf, type RealApi, startRealApi } from "./testing/real.js";
+import { evidenceOf, type RealApi, startRealApi } from "../../test/support/api-real.js";
 
 describe("counter truth over HTTP", () => {
   let h: RealApi;

@@ -5,11 +5,11 @@
  */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PHARMACIST_ID } from "../../test/support/api-harness.js";
+import { evidenceOf, type RealApi, startRealApi } from "../../test/support/api-real.js";
+import { dispenseAtOtherPharmacy } from "../../test/support/service-harness.js";
 import { maskNationalId } from "../domain/national-id.js";
 import { addDays, rocDateFromDate } from "../domain/roc-date.js";
-import { dispenseAtOtherPharmacy } from "../service/testing/harness.js";
-import { PHARMACIST_ID } from "./testing/harness.js";
-import { evidenceOf, type RealApi, startRealApi } from "./testing/real.js";
 
 describe("dispensing flow over HTTP (real service)", () => {
   let h: RealApi;

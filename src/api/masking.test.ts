@@ -1,9 +1,9 @@
 /** National IDs masked in lists for the pharmacist role, in the request log, in problem bodies and in the audit trail. */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHarness, expectProblem, startApi } from "../../test/support/api-harness.js";
 import { PATIENT as FAKE_PATIENT, RX_OK as FAKE_VISIT_ID } from "../../test/support/counter-data.js";
 import { FakeService } from "../../test/support/fake-service.js";
-import { type ApiHarness, expectProblem, startApi } from "./testing/harness.js";
 
 describe("masking national IDs", () => {
   let h: ApiHarness;

@@ -4,8 +4,8 @@
  */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { paperOf } from "../service/testing/paper.js";
-import { evidenceOf, type RealApi, startRealApi } from "./testing/real.js";
+import { evidenceOf, type RealApi, startRealApi } from "../../test/support/api-real.js";
+import { paperOf } from "../../test/support/service-paper.js";
 
 describe("paper entry and incidents over HTTP (real service)", () => {
   let h: RealApi;

@@ -1,8 +1,8 @@
 /** Rate limits per key and failed logins per presented key (429 + Retry-After). */
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiHarness, expectProblem, startApi } from "../../test/support/api-harness.js";
 import { FakeService } from "../../test/support/fake-service.js";
-import { type ApiHarness, expectProblem, startApi } from "./testing/harness.js";
 
 describe("rate limiting", () => {
   let h: ApiHarness;

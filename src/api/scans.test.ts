@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RealApi, startRealApi } from "../../test/support/api-real.js";
 import { loadScanner } from "./scanner.js";
-import { type RealApi, startRealApi } from "./testing/real.js";
 
 const FIXTURES = new URL("../../fixtures/scan/", import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(FIXTURES, "manifest.json"), "utf8")) as Record<

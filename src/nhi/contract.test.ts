@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLINIC, createWorld, PATIENT, PHARMACIST, PHARMACY, type World } from "../../test/support/sandbox-world.js";
 import { rocDateTimeFromDate } from "../domain/roc-date.js";
 import { type NhiClient, NhiUnavailableError } from "./client.js";
 import { createHttpNhiClient } from "./sandbox/index.js";
 import { dispensingInputFor, dispensingRecord } from "./sandbox/records.js";
-import { CLINIC, createWorld, PATIENT, PHARMACIST, PHARMACY, type World } from "./sandbox/testing/world.js";
 import type { ListeningSandbox } from "./sandbox/types.js";
 
 interface Transport {

@@ -1,11 +1,11 @@
 /** The refill log tells what happened when it happened: NHI's times, true order, withdrawn records. */
 import { afterEach, describe, expect, it } from "vitest";
+import { expectBreakdownsAddUp } from "../../test/support/report-breakdowns.js";
+import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../../test/support/service-harness.js";
 import { maskNationalId } from "../domain/national-id.js";
 import { addDays, rocDateFromDate, rocDateTimeFromDate } from "../domain/roc-date.js";
-import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../service/testing/harness.js";
 import { buildRefillLogData } from "./refill-log-data.js";
 import { reportSourceFor } from "./service-source.js";
-import { expectBreakdownsAddUp } from "./testing/breakdowns.js";
 
 let h: Harness | undefined;
 afterEach(async () => {

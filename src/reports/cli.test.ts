@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { Command } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pdfInfo, pdfText } from "../../test/support/pdf-tools.js";
 import { NOW, PHARMACY, RX1, smallMonthService } from "../../test/support/small-month.js";
 import { type ReportContext, registerReportCommands } from "./cli.js";
 import { parseCsv } from "./csv.js";
-import { pdfInfo, pdfText } from "./testing/pdf-tools.js";
 
 class Capture extends Writable {
   chunks: Buffer[] = [];

@@ -3,11 +3,13 @@
  * PDF, the CSV and the JSON, with no national ID in clear in a masked log. J000 confirmations name who and when.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { pdfText } from "../../test/support/pdf-tools.js";
+import { expectBreakdownsAddUp } from "../../test/support/report-breakdowns.js";
+import { createHarness, PHARMACIST as HARNESS_PHARMACIST, type Harness } from "../../test/support/service-harness.js";
 import { FROM, NOW, PHARMACIST, PHARMACY, RX3, smallMonthService, TO } from "../../test/support/small-month.js";
 import { msg } from "../domain/message.js";
 import { maskNationalId } from "../domain/national-id.js";
 import { rocDateFromDate } from "../domain/roc-date.js";
-import { createHarness, PHARMACIST as HARNESS_PHARMACIST, type Harness } from "../service/testing/harness.js";
 import type { RefillEventView } from "../service/types.js";
 import { parseCsv } from "./csv.js";
 import { refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
@@ -15,8 +17,6 @@ import { buildRefillLogData, type RefillLogSource } from "./refill-log-data.js";
 import { refillLogJson } from "./refill-log-json.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
 import { reportSourceFor } from "./service-source.js";
-import { expectBreakdownsAddUp } from "./testing/breakdowns.js";
-import { pdfText } from "./testing/pdf-tools.js";
 
 const RX3_PATIENT = "C112345670";
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { pdfFonts, pdfInfo, pdfText, pdfWords } from "../../test/support/pdf-tools.js";
 import { createSampleService, SAMPLE_PHARMACY, sampleNow } from "../../test/support/sample-month.js";
 import { FROM, NOW, PHARMACY, smallMonthService, TO } from "../../test/support/small-month.js";
 import { msg } from "../domain/message.js";
@@ -6,7 +7,6 @@ import type { RocDate } from "../domain/roc-date.js";
 import type { RefillLogData } from "./model.js";
 import { buildRefillLogData } from "./refill-log-data.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
-import { pdfFonts, pdfInfo, pdfText, pdfWords } from "./testing/pdf-tools.js";
 
 const A4_WIDTH = 595.28;
 const A4_HEIGHT = 841.89;

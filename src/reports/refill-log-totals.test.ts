@@ -1,10 +1,10 @@
 /** Per-patient, per-pharmacist and per-week totals: what they count, and that each adds up to the period's. */
 import { describe, expect, it } from "vitest";
+import { expectBreakdownsAddUp } from "../../test/support/report-breakdowns.js";
 import { FROM, NOW, PHARMACY, smallMonthService, TO } from "../../test/support/small-month.js";
 import type { RocDate } from "../domain/roc-date.js";
 import { buildRefillLogData } from "./refill-log-data.js";
 import { periodWeeks } from "./refill-log-totals.js";
-import { expectBreakdownsAddUp } from "./testing/breakdowns.js";
 
 const build = (mask: "full" | "masked" = "masked") =>
   buildRefillLogData(smallMonthService(true), { from: FROM, to: TO, pharmacy: PHARMACY, mask, now: NOW });

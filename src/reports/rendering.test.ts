@@ -8,10 +8,10 @@ import { createRequire } from "node:module";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
+import { cjkRecall, ocr, pdfText, renderPng } from "../../test/support/pdf-tools.js";
 import { FROM, NOW, PHARMACY, smallMonthService, TO } from "../../test/support/small-month.js";
 import { buildRefillLogData } from "./refill-log-data.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
-import { cjkRecall, ocr, pdfText, renderPng } from "./testing/pdf-tools.js";
 
 /** The top of page 1 (title, header lines, totals labels), as a person reads it. */
 const EXPECTED = [

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
+import { pdfText } from "../../test/support/pdf-tools.js";
+import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../../test/support/service-harness.js";
 import { formatRocDate, rocDateFromDate } from "../domain/roc-date.js";
 import { formatVisitIdGrouped } from "../domain/visit-id.js";
-import { createHarness, type Harness, PHARMACIST, PHARMACY } from "../service/testing/harness.js";
 import { registerReportCommands } from "./cli.js";
 import { parseCsv } from "./csv.js";
 import { renderRefillLogCsv } from "./refill-log-csv.js";
@@ -15,7 +16,6 @@ import { buildRefillLogData } from "./refill-log-data.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
 import { reportSourceFor } from "./service-source.js";
 import { buildSlipData } from "./slip-data.js";
-import { pdfText } from "./testing/pdf-tools.js";
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pdfInfo, pdfText, readQrCodes, renderPng } from "../../test/support/pdf-tools.js";
 import { NOW, PHARMACY, RX1, smallMonthService } from "../../test/support/small-month.js";
 import type { RocDate, RocDateTime } from "../domain/roc-date.js";
 import type { DispensingView, PrescriptionView } from "../service/types.js";
@@ -6,7 +7,6 @@ import { ReportError } from "./errors.js";
 import type { SlipData } from "./model.js";
 import { buildSlipData, fallbackWindow, type SlipSource } from "./slip-data.js";
 import { renderSlipPdf } from "./slip-pdf.js";
-import { pdfInfo, pdfText, readQrCodes, renderPng } from "./testing/pdf-tools.js";
 
 const squeeze = (s: string) => s.replace(/\s+/g, "");
 

@@ -3,6 +3,7 @@
  * patient) is in the CSV's total rows and the JSON's totals, and the JSON carries every total the PDF prints.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { pdfText } from "../../test/support/pdf-tools.js";
 import { FROM, NOW, PHARMACY, smallMonthService, TO } from "../../test/support/small-month.js";
 import { formatRocDate } from "../domain/roc-date.js";
 import { parseCsv } from "./csv.js";
@@ -12,7 +13,6 @@ import { refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
 import { buildRefillLogData } from "./refill-log-data.js";
 import { refillLogJson } from "./refill-log-json.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
-import { pdfText } from "./testing/pdf-tools.js";
 
 const squeeze = (s: string) => s.replace(/\s+/g, "");
 

@@ -1,6 +1,6 @@
 /** NHI down, abnormal causes, a late D025 and the card supplement (補卡), on both database engines. */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, DAY, ENGINES, type Harness, PHARMACIST } from "./testing/harness.js";
+import { createHarness, DAY, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 
 describe.each(ENGINES)("dispensing when the normal path fails on %s", (engine) => {
   let h: Harness;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness, PHARMACIST } from "./testing/harness.js";
+import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import type { MutationResult } from "./types.js";
 
 let h: Harness;

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { PHARMACIST } from "../../test/support/service-harness.js";
 import { createSandbox } from "../nhi/sandbox/index.js";
 import { createRxdesk } from "./bootstrap.js";
-import { PHARMACIST } from "./testing/harness.js";
 
 const dirs: string[] = [];
 function tmp(): string {

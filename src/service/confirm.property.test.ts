@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import type { ScenarioCase } from "../nhi/sandbox/index.js";
-import { createHarness, type Harness, PHARMACIST } from "./testing/harness.js";
 import type { CardIdentity, Decision, DispenseRequest } from "./types.js";
 
 type Action =

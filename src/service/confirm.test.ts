@@ -1,6 +1,6 @@
 /** A confirm acts on the decision shown, once: tokens, repeated confirmations, the card-needed state, typed IDs. */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness, PHARMACIST } from "./testing/harness.js";
+import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 
 let h: Harness;
 afterEach(async () => {

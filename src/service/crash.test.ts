@@ -8,7 +8,7 @@ import { openDatabase } from "../db/open.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rxdesk-crash-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const CHILD = new URL("./testing/crash-child.ts", import.meta.url).pathname;
+const CHILD = new URL("../../test/support/service-crash-child.ts", import.meta.url).pathname;
 
 function runChild(
   file: string,

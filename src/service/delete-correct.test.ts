@@ -1,6 +1,6 @@
 /** Deleting (H01=D) and correcting our own dispensings, on both database engines. */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, ENGINES, type Harness, PHARMACIST } from "./testing/harness.js";
+import { createHarness, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import type { Decision } from "./types.js";
 
 const blocks = (d: Decision) => d.reasons.filter((r) => r.severity === "block").map((r) => r.code);

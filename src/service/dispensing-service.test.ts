@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import { formatRocDate } from "../domain/roc-date.js";
-import { createHarness, ENGINES, type Harness, PHARMACIST } from "./testing/harness.js";
 import type { Decision } from "./types.js";
 
 const codes = (d: Decision) => d.reasons.map((r) => r.code);

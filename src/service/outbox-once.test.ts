@@ -3,8 +3,8 @@
  * through NHI's prescription status before anything is sent again.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import { type NhiClient, NhiUnavailableError } from "../nhi/client.js";
-import { createHarness, type Harness, PHARMACIST } from "./testing/harness.js";
 
 let h: Harness;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, DAY, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import type { UploadRecord } from "../nhi/format/record.js";
 import { enqueue } from "./outbox/entries.js";
-import { createHarness, DAY, type Harness, PHARMACIST } from "./testing/harness.js";
 
 let h: Harness;
 afterEach(async () => {

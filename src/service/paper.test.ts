@@ -4,9 +4,9 @@
  * D024: a card pass, the upload held for the clinic's), unverified until a re-check, and incidents acknowledged once.
  */
 import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
+import { paperOf } from "../../test/support/service-paper.js";
 import type { PaperPrescription } from "../domain/paper-prescription.js";
-import { createHarness, type Harness, PHARMACIST } from "./testing/harness.js";
-import { paperOf } from "./testing/paper.js";
 
 let h: Harness;
 afterEach(async () => {

@@ -5,10 +5,10 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiHarness, startApi } from "../../src/api/testing/harness.js";
+import { type ApiHarness, startApi } from "../support/api-harness.js";
 import { PATIENT as FAKE_PATIENT, RX_OK as FAKE_VISIT_ID } from "../support/counter-data.js";
 import { FakeService } from "../support/fake-service.js";
-import { sized } from "./testing/mode.js";
+import { sized } from "../support/reliability/mode.js";
 
 const ROUTES = [
   { method: "POST", path: "/api/checks", key: "pharmacist" },

@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RealApi, startRealApi } from "../../src/api/testing/real.js";
 import { openDatabase } from "../../src/db/open.js";
 import { createRxdesk } from "../../src/service/bootstrap.js";
+import { type RealApi, startRealApi } from "../support/api-real.js";
 import { ROOT, runRxdesk } from "../support/process.js";
-import { COUNTER_PHARMACIST } from "./testing/counter.js";
-import { sized } from "./testing/mode.js";
+import { COUNTER_PHARMACIST } from "../support/reliability/counter.js";
+import { sized } from "../support/reliability/mode.js";
 
 const BAD = join(ROOT, "fixtures", "bad");
 const CJK = /[\u4e00-\u9fff]/;

@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSandbox, type ScenarioCase } from "../../src/nhi/sandbox/index.js";
-import { COUNTER_PHARMACY } from "./testing/counter.js";
-import { sized } from "./testing/mode.js";
-import { type NhiCall, type NhiTap, startNhiTap, type TapMoment } from "./testing/nhi-tap.js";
+import { COUNTER_PHARMACY } from "../support/reliability/counter.js";
+import { sized } from "../support/reliability/mode.js";
+import { type NhiCall, type NhiTap, startNhiTap, type TapMoment } from "../support/reliability/nhi-tap.js";
 
-const CHILD = join(import.meta.dirname, "testing", "counter-child.ts");
+const CHILD = join(import.meta.dirname, "..", "support", "reliability", "counter-child.ts");
 
 type Step =
   | "before-transaction"

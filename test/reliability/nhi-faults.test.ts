@@ -6,11 +6,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { FaultSettings, ScenarioCase } from "../../src/nhi/sandbox/index.js";
-import { dispenseAtOtherPharmacy } from "../../src/service/testing/harness.js";
-import { COUNTER_PHARMACY } from "./testing/counter.js";
-import { type HttpCounter, startHttpCounter } from "./testing/http-counter.js";
-import { sized } from "./testing/mode.js";
-import type { NhiCall, TapAction } from "./testing/nhi-tap.js";
+import { COUNTER_PHARMACY } from "../support/reliability/counter.js";
+import { type HttpCounter, startHttpCounter } from "../support/reliability/http-counter.js";
+import { sized } from "../support/reliability/mode.js";
+import type { NhiCall, TapAction } from "../support/reliability/nhi-tap.js";
+import { dispenseAtOtherPharmacy } from "../support/service-harness.js";
 
 interface Fault {
   name: string;

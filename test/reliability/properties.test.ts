@@ -24,7 +24,7 @@ import { formatCheckReport } from "../../src/nhi/check-report/format.js";
 import { CheckReportRefusedError, readCheckReport } from "../../src/nhi/check-report/parse.js";
 import { MB1_FIELDS, MB2_FIELDS, type Mb1, type Mb2, type UploadRecord } from "../../src/nhi/format/record.js";
 import { buildUploadXml, parseUploadXml } from "../../src/nhi/format/xml.js";
-import { sized } from "./testing/mode.js";
+import { sized } from "../support/reliability/mode.js";
 
 const RUNS = { numRuns: sized(10_000, 200) };
 /** Some properties need minutes at 10,000 cases on a busy machine. */

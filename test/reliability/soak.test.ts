@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSandbox } from "../../src/nhi/sandbox/index.js";
 import { runRxdesk } from "../support/process.js";
+import { COUNTER_PHARMACIST, COUNTER_PHARMACY } from "../support/reliability/counter.js";
+import { FULL_RUN } from "../support/reliability/mode.js";
+import { startPrescriber } from "../support/reliability/prescriber.js";
 import { type ServeProcess, startServe } from "../support/serve.js";
-import { COUNTER_PHARMACIST, COUNTER_PHARMACY } from "./testing/counter.js";
-import { FULL_RUN } from "./testing/mode.js";
-import { startPrescriber } from "./testing/prescriber.js";
 
 const DURATION_MS = Number(process.env.RXDESK_SOAK_MS ?? 600_000);
 const WINDOW_MS = Math.min(60_000, DURATION_MS / 4);

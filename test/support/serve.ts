@@ -15,7 +15,7 @@ export interface ServeProcess {
 }
 
 /** The serve/keys commands alone (src/cli/main.ts registers the same commands, plus every other one). */
-export const SERVE_ENTRY = join(ROOT, "src/api/testing/cli-entry.ts");
+export const SERVE_ENTRY = join(ROOT, "test/support/serve-entry.ts");
 
 export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", SERVE_ENTRY, "serve", "--port", "0", ...args], {

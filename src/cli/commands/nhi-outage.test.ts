@@ -10,8 +10,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApi } from "../../../test/support/api-harness.js";
 import { runRxdesk } from "../../../test/support/process.js";
-import { startApi } from "../../api/testing/harness.js";
 import { createSandbox, type ListeningSandbox, type Sandbox, type SeededScenarios } from "../../nhi/sandbox/index.js";
 import { createRxdesk } from "../../service/bootstrap.js";
 

@@ -1,7 +1,15 @@
 /** Card pass (M01/M11/M14/M15), API 1.54 offline visit IDs and virtual-card QR tokens. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CLINIC,
+  createWorld,
+  OTHER_PATIENT,
+  PATIENT,
+  PHARMACY,
+  roc,
+  type World,
+} from "../../../test/support/sandbox-world.js";
 import { isVirtualCardToken } from "../../domain/virtual-card-token.js";
-import { CLINIC, createWorld, OTHER_PATIENT, PATIENT, PHARMACY, roc, type World } from "./testing/world.js";
 
 let w: World;
 beforeEach(async () => {

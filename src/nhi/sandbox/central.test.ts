@@ -3,9 +3,6 @@
  * real Big5 XML built by buildUploadXml; the outcome is read from the check-result report with parseCheckReport.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SM00_VISIT_ID } from "../../domain/visit-id.js";
-import { buildUploadXml, type UploadRecord } from "./format-bridge.js";
-import { cancelRecord, deletionRecord } from "./records.js";
 import {
   CLINIC,
   createWorld,
@@ -16,7 +13,10 @@ import {
   PHARMACY_X,
   roc,
   type World,
-} from "./testing/world.js";
+} from "../../../test/support/sandbox-world.js";
+import { SM00_VISIT_ID } from "../../domain/visit-id.js";
+import { buildUploadXml, type UploadRecord } from "./format-bridge.js";
+import { cancelRecord, deletionRecord } from "./records.js";
 
 let w: World;
 beforeEach(async () => {

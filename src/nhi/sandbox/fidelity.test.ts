@@ -4,11 +4,11 @@
  * checker judges it (seed 002 說明三(三)1).
  */
 import { describe, expect, it } from "vitest";
+import { CLINIC, DAY_MS, PHARMACY, PHARMACY_X, roc, testNationalId } from "../../../test/support/sandbox-world.js";
+import { worldPerTest } from "../../../test/support/sandbox-world-per-test.js";
 import { SM00_VISIT_ID } from "../../domain/visit-id.js";
 import { validateRecord } from "../format/validate.js";
 import type { UploadRecord } from "./format-bridge.js";
-import { CLINIC, DAY_MS, PHARMACY, PHARMACY_X, roc, testNationalId } from "./testing/world.js";
-import { worldPerTest } from "./testing/world-per-test.js";
 
 const t = worldPerTest();
 const { ago, uploaded } = t;

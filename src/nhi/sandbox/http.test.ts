@@ -1,10 +1,10 @@
 /** The standalone path: the Koa app on a real loopback listener and the HTTP NhiClient, plus faults on demand. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLINIC, createWorld, PATIENT, PHARMACY, PHARMACY_X, type World } from "../../../test/support/sandbox-world.js";
 import { type NhiClient, NhiUnavailableError } from "../client.js";
 import { parseCheckReport } from "./format-bridge.js";
 import { sandboxHttp } from "./http-client.js";
 import { createHttpNhiClient, createSandbox, NhiRequestError } from "./index.js";
-import { CLINIC, createWorld, PATIENT, PHARMACY, PHARMACY_X, type World } from "./testing/world.js";
 import type { ListeningSandbox } from "./types.js";
 
 let w: World;

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLINIC, DOCTOR, PATIENT, PHARMACY } from "../../../test/support/sandbox-world.js";
 import { buildUploadXml } from "./format-bridge.js";
 import { createSandbox } from "./index.js";
 import { cancelRecord, prescriptionRecord } from "./records.js";
-import { CLINIC, DOCTOR, PATIENT, PHARMACY } from "./testing/world.js";
 
 let dir: string;
 beforeEach(() => {

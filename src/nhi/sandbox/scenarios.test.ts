@@ -1,11 +1,11 @@
 /** Seeded scenarios behave as described when our pharmacy acts on them (through real uploads). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PHARMACIST } from "../../../test/support/sandbox-world.js";
 import { type RocDateTime, rocDateTimeFromDate as rocNow } from "../../domain/roc-date.js";
 import type { PrescriptionStatus } from "../client.js";
 import { buildUploadXml, parseCheckReport } from "./format-bridge.js";
 import { createSandbox } from "./index.js";
 import { dispensingRecord } from "./records.js";
-import { PHARMACIST } from "./testing/world.js";
 import type { Sandbox, ScenarioCase, SeededScenarios } from "./types.js";
 
 const PHARMACY = "5901010001";

@@ -1,9 +1,9 @@
 /** Prescription status by M16 reflects every transition: upload, dispense, correct, delete, cancel, restore. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLINIC, createWorld, PHARMACY, PHARMACY_X, type World } from "../../../test/support/sandbox-world.js";
 import { SM00_VISIT_ID } from "../../domain/visit-id.js";
 import type { PrescriptionStatus } from "../client.js";
 import { cancelRecord, deletionRecord } from "./records.js";
-import { CLINIC, createWorld, PHARMACY, PHARMACY_X, type World } from "./testing/world.js";
 
 let w: World;
 beforeEach(async () => {

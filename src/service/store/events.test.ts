@@ -1,7 +1,7 @@
 /** The refill log's patient filters: by part of the name, by national ID, together, on both engines. */
 import { afterEach, describe, expect, it } from "vitest";
+import { createHarness, type EngineName, type Harness } from "../../../test/support/service-harness.js";
 import { rocDateFromDate } from "../../domain/roc-date.js";
-import { createHarness, type EngineName, type Harness } from "../testing/harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {

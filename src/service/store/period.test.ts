@@ -10,9 +10,15 @@ import {
 } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { insertHistory } from "../../../test/support/history.js";
+import {
+  createHarness,
+  type EngineName,
+  type Harness,
+  PHARMACIST,
+  PHARMACY,
+} from "../../../test/support/service-harness.js";
 import type { RocDate } from "../../domain/roc-date.js";
 import { rocDateFromDate } from "../../domain/roc-date.js";
-import { createHarness, type EngineName, type Harness, PHARMACIST, PHARMACY } from "../testing/harness.js";
 import { reportStore } from "./period.js";
 
 /** Counts the statements a store runs and the rows they return. */

@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import request from "supertest";
-import type { ScenarioCase } from "../../nhi/sandbox/index.js";
-import { createRxdesk, type Rxdesk } from "../../service/bootstrap.js";
-import type { AppOptions } from "../deps.js";
-import { createReportsExporter } from "../reports-exporter.js";
-import { virtualCardVerifier } from "../server.js";
-import { type ApiHarness, startApi } from "./harness.js";
+import type { AppOptions } from "../../src/api/deps.js";
+import { createReportsExporter } from "../../src/api/reports-exporter.js";
+import { virtualCardVerifier } from "../../src/api/server.js";
+import type { ScenarioCase } from "../../src/nhi/sandbox/index.js";
+import { createRxdesk, type Rxdesk } from "../../src/service/bootstrap.js";
+import { type ApiHarness, startApi } from "./api-harness.js";
 
 export interface RealApi extends ApiHarness {
   rx: Rxdesk;

@@ -1,7 +1,7 @@
 /** A fresh sandbox world for every test (vitest hooks), with the helpers the central-rule tests share. */
 import { afterEach, beforeEach, expect } from "vitest";
-import type { UploadRecord } from "../format-bridge.js";
-import { CLINIC, createWorld, DAY_MS, type World } from "./world.js";
+import type { UploadRecord } from "../../src/nhi/sandbox/format-bridge.js";
+import { CLINIC, createWorld, DAY_MS, type World } from "./sandbox-world.js";
 
 export interface WorldPerTest {
   /** The current test's world. */

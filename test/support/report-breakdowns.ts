@@ -1,6 +1,6 @@
 /** Test support: the log's breakdowns add up, column by column, to the period's totals. */
 import { expect } from "vitest";
-import type { PharmacistTotals, RefillLogTotals, WeekTotals } from "../model.js";
+import type { PharmacistTotals, RefillLogTotals, WeekTotals } from "../../src/reports/model.js";
 
 const sum = <T>(rows: readonly T[], pick: (row: T) => number) => rows.reduce((n, row) => n + pick(row), 0);
 

@@ -3,13 +3,18 @@
  * prescribes, passes cards and uploads real Big5 XML, then reads the check-result report back with the parser.
  * Used by the sandbox tests and available to other tests that need central state.
  */
-import { nationalIdCheckDigit } from "../../../domain/national-id.js";
-import { type RocDate, type RocDateTime, rocDateTimeFromDate } from "../../../domain/roc-date.js";
-import type { NhiCaller, NhiClient } from "../../client.js";
-import { buildUploadXml, parseCheckReport, type UploadRecord } from "../format-bridge.js";
-import { createSandbox } from "../index.js";
-import { type DispensingInput, dispensingInputFor, dispensingRecord, prescriptionRecord } from "../records.js";
-import type { Sandbox } from "../types.js";
+import { nationalIdCheckDigit } from "../../src/domain/national-id.js";
+import { type RocDate, type RocDateTime, rocDateTimeFromDate } from "../../src/domain/roc-date.js";
+import type { NhiCaller, NhiClient } from "../../src/nhi/client.js";
+import { buildUploadXml, parseCheckReport, type UploadRecord } from "../../src/nhi/sandbox/format-bridge.js";
+import { createSandbox } from "../../src/nhi/sandbox/index.js";
+import {
+  type DispensingInput,
+  dispensingInputFor,
+  dispensingRecord,
+  prescriptionRecord,
+} from "../../src/nhi/sandbox/records.js";
+import type { Sandbox } from "../../src/nhi/sandbox/types.js";
 
 export const CLINIC = "3501200000";
 export const OTHER_CLINIC = "3502060427";

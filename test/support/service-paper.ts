@@ -1,6 +1,6 @@
 /** A paper prescription as a pharmacist would type it off a sandbox scenario's paper (tests only). */
-import type { PaperPrescription } from "../../domain/paper-prescription.js";
-import type { ScenarioCase } from "../../nhi/sandbox/index.js";
+import type { PaperPrescription } from "../../src/domain/paper-prescription.js";
+import type { ScenarioCase } from "../../src/nhi/sandbox/index.js";
 
 export function paperOf(c: ScenarioCase, extra: Partial<PaperPrescription> = {}): PaperPrescription {
   return {

@@ -11,12 +11,12 @@ import { join } from "node:path";
 import pino from "pino";
 import type request from "supertest";
 import { expect } from "vitest";
-import { openDatabase, type RxdeskDb } from "../../db/open.js";
-import { apiStoreOn } from "../api-store.js";
-import { type ApiApp, createApp } from "../app.js";
-import type { AuditLog } from "../audit.js";
-import type { AppOptions } from "../deps.js";
-import type { KeyChangeActor, KeyStore } from "../keys.js";
+import { apiStoreOn } from "../../src/api/api-store.js";
+import { type ApiApp, createApp } from "../../src/api/app.js";
+import type { AuditLog } from "../../src/api/audit.js";
+import type { AppOptions } from "../../src/api/deps.js";
+import type { KeyChangeActor, KeyStore } from "../../src/api/keys.js";
+import { openDatabase, type RxdeskDb } from "../../src/db/open.js";
 
 export const PHARMACIST_ID = "E123456783";
 export const PHARMACIST2_ID = "P222333441";

@@ -3,12 +3,12 @@ import { EventEmitter } from "node:events";
 import { render } from "ink-testing-library";
 import { vi } from "vitest";
 import type { Locale } from "../../src/domain/message.js";
-import { FakeService } from "../../test/support/fake-service.js";
-import { App } from "../App.js";
-import type { UiActions } from "../actions.js";
-import type { CardEvent, CardSource } from "../card-state.js";
-import type { DemoCase } from "../screens/Help.js";
-import { columns } from "../text.js";
+import { App } from "../../ui-terminal/App.js";
+import type { UiActions } from "../../ui-terminal/actions.js";
+import type { CardEvent, CardSource } from "../../ui-terminal/card-state.js";
+import type { DemoCase } from "../../ui-terminal/screens/Help.js";
+import { columns } from "../../ui-terminal/text.js";
+import { FakeService } from "./fake-service.js";
 
 export const KEY = {
   f1: "\u001bOP",

@@ -3,10 +3,10 @@
  * inside the dispensing transaction (after the refill is claimed, before the outbox entry), tells the parent
  * `CLAIMED <dispensing id>` and waits to be killed with SIGKILL.
  */
-import { openDatabase } from "../../db/open.js";
-import { createSandbox } from "../../nhi/sandbox/index.js";
-import { DispensingService } from "../dispensing-service.js";
-import { PHARMACIST, PHARMACY } from "./harness.js";
+import { openDatabase } from "../../src/db/open.js";
+import { createSandbox } from "../../src/nhi/sandbox/index.js";
+import { DispensingService } from "../../src/service/dispensing-service.js";
+import { PHARMACIST, PHARMACY } from "./service-harness.js";
 
 const [file, mode] = process.argv.slice(2);
 if (!file) throw new Error("usage: crash-child.ts <db file> [hang|finish]");

@@ -6,12 +6,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createThrowawayDatabase } from "../../../test/support/postgres.js";
-import { type DatabaseConfig, openDatabase, type RxdeskDb } from "../../db/open.js";
-import type { RocDate, RocDateTime } from "../../domain/roc-date.js";
-import { parseCheckReport } from "../../nhi/check-report/parse.js";
-import type { NhiClient } from "../../nhi/client.js";
-import { buildUploadXml } from "../../nhi/format/xml.js";
+import { type DatabaseConfig, openDatabase, type RxdeskDb } from "../../src/db/open.js";
+import type { RocDate, RocDateTime } from "../../src/domain/roc-date.js";
+import { parseCheckReport } from "../../src/nhi/check-report/parse.js";
+import type { NhiClient } from "../../src/nhi/client.js";
+import { buildUploadXml } from "../../src/nhi/format/xml.js";
 import {
   cancelRecord,
   createSandbox,
@@ -20,9 +19,10 @@ import {
   SCENARIO_PATIENTS,
   type ScenarioCase,
   type SeededScenarios,
-} from "../../nhi/sandbox/index.js";
-import { DispensingService, type DispensingServiceOptions } from "../dispensing-service.js";
-import type { CardIdentity, DispenseResult } from "../types.js";
+} from "../../src/nhi/sandbox/index.js";
+import { DispensingService, type DispensingServiceOptions } from "../../src/service/dispensing-service.js";
+import type { CardIdentity, DispenseResult } from "../../src/service/types.js";
+import { createThrowawayDatabase } from "./postgres.js";
 
 export const PHARMACY = { pharmacyCode: "5901012345", name: "測試藥局" };
 export const PHARMACIST = "B123456780";
