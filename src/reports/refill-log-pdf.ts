@@ -115,7 +115,8 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
       i === 0 ? { key: "name", width: b.firstWidth } : { key: `n${i}`, width: rest, align: "right" },
     );
     const t = new Table(w, columns, BODY);
-    const head: Cell[] = b.columns.map((text) => ({ text, style: { bold: true, color: GREY, size: 7 } }));
+    // Regular weight: every CJK glyph in bold is a second glyph in the file (~300 bytes each).
+    const head: Cell[] = b.columns.map((text) => ({ text, style: { color: GREY, size: 7 } }));
     const cells = (row: string[]): Cell[] => row.map((text) => ({ text }));
     w.y += 6;
     w.ensure(18 + t.rowHeight(head) + t.rowHeight(cells(b.rows[0]!)));

@@ -264,7 +264,8 @@ export function viewTexts(view: RefillLogView): { regular: string[]; bold: strin
     bold.push(c.value);
   }
   for (const b of view.breakdowns) {
-    bold.push(b.title, ...b.columns);
+    bold.push(b.title);
+    regular.push(...b.columns);
     for (const row of b.rows) regular.push(...row);
   }
   for (const p of view.prescriptions) {
