@@ -11,7 +11,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import fontkit from "@pdf-lib/fontkit";
-import type { PDFDocument, PDFFont } from "pdf-lib";
+import type { PDFDocument, PDFFont, PDFHexString } from "pdf-lib";
 import subsetFont from "subset-font";
 
 export type FontWeight = "regular" | "bold";
@@ -52,6 +52,8 @@ export interface ReportFont {
   characters: number;
   /** True when every drawable character of `text` is in the subset. */
   covers(text: string): boolean;
+  /** `text` (already cleaned) as the font's glyph codes, remembered per text: the encoding runs a layout. */
+  encode(text: string): PDFHexString;
 }
 
 function isDrawable(cp: number): boolean {
@@ -101,7 +103,16 @@ export async function embedReportFont(
   for (const cp of metrics.characterSet) widths.set(cp, metrics.glyphForCodePoint(cp).advanceWidth * scale);
   const coverage = new Set(widths.keys());
   const fallback = widths.get(REPLACEMENT_CHARACTER.codePointAt(0)!) ?? 0.5;
+  const encoded = new Map<string, PDFHexString>();
   return {
+    encode(text) {
+      let hex = encoded.get(text);
+      if (!hex) {
+        hex = pdfFont.encodeText(text);
+        encoded.set(text, hex);
+      }
+      return hex;
+    },
     weight,
     pdfFont,
     subsetBytes: subset.length,

@@ -68,6 +68,7 @@ export class PdfWriter {
   /** Cursor: distance from the top edge of the current page. */
   y = 0;
   private readonly textStates = new Map<PDFPage, TextState>();
+  private readonly wrapped = new Map<string, string[]>();
   /** Called after each new page is added (repeat headers here). */
   onNewPage?: (writer: PdfWriter) => void;
 
@@ -141,10 +142,20 @@ export class PdfWriter {
   }
 
   /** Wraps text to `maxWidth`; explicit line breaks are kept. */
+  /**
+   * The lines `text` wraps to. Remembered per text, width and font: a table measures each row before drawing it,
+   * and a long log repeats the same cells (本藥局, a pharmacist, a state) thousands of times.
+   */
   wrap(text: string, maxWidth: number, style: TextStyle): string[] {
     const font = this.font(style, text);
-    const measure = (s: string) => font.width(s, style.size);
-    return text.split(/\r\n?|\n/).flatMap((p) => wrapText(font.clean(p), maxWidth, measure));
+    const key = `${font.weight}\u0000${style.size}\u0000${maxWidth}\u0000${text}`;
+    let lines = this.wrapped.get(key);
+    if (!lines) {
+      const measure = (s: string) => font.width(s, style.size);
+      lines = text.split(/\r\n?|\n/).flatMap((p) => wrapText(font.clean(p), maxWidth, measure));
+      this.wrapped.set(key, lines);
+    }
+    return lines;
   }
 
   /** Draws one line with its top at `top` (page coordinates from the top). */
@@ -185,10 +196,7 @@ export class PdfWriter {
       ops.push(setFillingRgbColor(color.red, color.green, color.blue));
       st.color = colorKey;
     }
-    ops.push(
-      setTextMatrix(1, 0, 0, 1, round(x), round(this.pageSize[1] - baseline)),
-      showText(font.pdfFont.encodeText(clean)),
-    );
+    ops.push(setTextMatrix(1, 0, 0, 1, round(x), round(this.pageSize[1] - baseline)), showText(font.encode(clean)));
     page.pushOperators(...ops);
   }
 
