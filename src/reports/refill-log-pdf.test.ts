@@ -120,6 +120,9 @@ describe("refill log PDF: what the owner reads", () => {
     const text = await pdfText(await renderRefillLogPdf(small, { locale: "en" }), { layout: false });
     expect(text).toContain("Chronic refill log");
     expect(text).toContain("Duplicates stopped");
+    // English punctuation in English: no full-width colon after the labels.
+    expect(text).toContain("Pharmacy: 安心健保藥局");
+    expect(text).not.toContain("Period：");
     expect(squeeze(text)).toContain("Page1of2");
   });
 });

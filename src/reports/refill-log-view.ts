@@ -194,15 +194,17 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
           span: 2,
         };
   const generated = formatRocDateTime(data.generatedAt);
+  // A full-width colon in Chinese, ": " in English.
+  const colon = locale === "en" ? ": " : "：";
   const pharmacy = `${data.pharmacy.name} (${data.pharmacy.pharmacyCode})`;
   return {
     title: t(L.refillLogTitle, locale),
     headerLines: [
-      `${t(L.pharmacy, locale)}：${pharmacy}${data.pharmacy.phone ? ` · ${data.pharmacy.phone}` : ""}`,
-      `${t(L.period, locale)}：${range(data.from, data.to)} · ${t(L.patientMask, locale)}：${t(
+      `${t(L.pharmacy, locale)}${colon}${pharmacy}${data.pharmacy.phone ? ` · ${data.pharmacy.phone}` : ""}`,
+      `${t(L.period, locale)}${colon}${range(data.from, data.to)} · ${t(L.patientMask, locale)}${colon}${t(
         MASK_LABELS[data.mask],
         locale,
-      )} · ${t(L.generated, locale)}：${generated}`,
+      )} · ${t(L.generated, locale)}${colon}${generated}`,
     ],
     runningHeader: `${t(L.refillLogTitle, locale)} · ${pharmacy} · ${range(data.from, data.to)}`,
     footerLeft: `${t(L.generated, locale)} ${generated} · rxdesk`,
