@@ -3,7 +3,7 @@
  * as production does. Uses reader "Virtual PCD 00 00" (port 35963) only; the watcher test uses the other one.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
+import { takeEmptyReader, waitForCard } from "../../test/support/pcscd.js";
 import { runTsx } from "../../test/support/process.js";
 import { CardError } from "./errors.js";
 import { PcscClient } from "./pcsc.js";
@@ -50,9 +50,7 @@ async function readError(options: Parameters<typeof readCard>[0]): Promise<CardE
 let releaseReader: (() => void) | undefined;
 
 beforeAll(async () => {
-  expect(await ensurePcscd()).toContain(READER);
-  releaseReader = await lockReader(READER);
-  await waitForCard(READER, false, 10_000);
+  releaseReader = await takeEmptyReader(READER);
 }, 180_000);
 afterAll(() => releaseReader?.());
 afterEach(removeCard);

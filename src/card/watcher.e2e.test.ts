@@ -4,7 +4,7 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ensurePcscd, lockReader, waitForCard } from "../../test/support/pcscd.js";
+import { takeEmptyReader, waitForCard } from "../../test/support/pcscd.js";
 import { ROOT, runProcess, runTsx } from "../../test/support/process.js";
 import { loadCardFixtures } from "./virtual-card/fixture.js";
 import { RemoteVirtualCard } from "./virtual-card/remote.js";
@@ -50,9 +50,7 @@ function nextEvent<T extends CardWatchEvent["type"]>(
 let releaseReader: (() => void) | undefined;
 
 beforeAll(async () => {
-  expect(await ensurePcscd()).toContain(READER);
-  releaseReader = await lockReader(READER);
-  await waitForCard(READER, false, 10_000);
+  releaseReader = await takeEmptyReader(READER);
 }, 180_000);
 afterAll(() => releaseReader?.());
 

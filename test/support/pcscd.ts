@@ -145,3 +145,20 @@ export async function lockReader(reader: string, timeoutMs = 150_000): Promise<(
     } catch {}
   };
 }
+
+/**
+ * For one test file (or run): pcscd running with this reader listed, the reader locked for this process, and no
+ * card in it. Returns the release function.
+ */
+export async function takeEmptyReader(reader: string): Promise<() => void> {
+  const readers = await ensurePcscd();
+  if (!readers.includes(reader)) throw new Error(`pcscd does not list ${reader}; it lists ${JSON.stringify(readers)}`);
+  const release = await lockReader(reader);
+  try {
+    await waitForCard(reader, false, 10_000);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  return release;
+}
