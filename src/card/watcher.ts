@@ -28,6 +28,8 @@ export interface CardWatcherEvents {
   "card-inserted": [EventOf<"card-inserted">];
   "card-removed": [EventOf<"card-removed">];
   error: [EventOf<"error">];
+  /** Another attempt to reach pcscd after it was missing (not a CardWatchEvent: nothing changed for the user). */
+  retry: [attempt: number];
 }
 
 export interface CardWatcherOptions {
@@ -52,6 +54,7 @@ export class CardWatcher extends EventEmitter<CardWatcherEvents> {
   #running = false;
   #retry?: NodeJS.Timeout;
   #lastErrorCode?: string;
+  #attempts = 0;
 
   constructor(private readonly options: CardWatcherOptions = {}) {
     super();
@@ -139,6 +142,7 @@ export class CardWatcher extends EventEmitter<CardWatcherEvents> {
     try {
       await client.waitForReaderList();
       this.#lastErrorCode = undefined;
+      this.#attempts = 0;
     } catch (error) {
       this.#lostService(client, mapPcscError(error));
     }
@@ -165,6 +169,9 @@ export class CardWatcher extends EventEmitter<CardWatcherEvents> {
     clearTimeout(this.#retry);
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
+      if (!this.#running || this.#client) return;
+      this.emit("retry", ++this.#attempts);
+      // A retry listener may have stopped the watcher.
       if (this.#running && !this.#client) void this.#connect();
     }, this.options.retryMs ?? 2000);
   }
