@@ -23,6 +23,7 @@ export const PAPER_TEXT = {
     m20: msg("每次給藥日份", "Days each (M20)"),
     orders: msg("藥品", "Drugs"),
     nationalId: msg("病人身分證號", "Patient ID"),
+    m04: msg("病人出生日期", "Birth date (M04)"),
     typedReason: msg("未讀卡理由", "Why no card"),
   },
   paperFieldHint: {
@@ -34,7 +35,7 @@ export const PAPER_TEXT = {
     name: msg("可空白", "May be left empty"),
     m18: msg(
       "處方箋上的就醫序號（4碼）；慢箋第2次以後無序號則留空（須確認 J000）",
-      "The sequence number on the paper (4 characters); empty on refill 2+ means J000 (checked later)",
+      "Sequence no. on the paper (4 chars); empty on refill 2+ means J000",
     ),
     m19: msg("如 113/03/20 13:39", "e.g. 113/03/20 13:39"),
     chronic: msg("Y 慢性病連續處方箋／N 一般處方", "Y chronic refill prescription / N single prescription"),
@@ -43,9 +44,13 @@ export const PAPER_TEXT = {
     m20: msg("每次給藥日份（天）", "Days supplied per refill"),
     orders: msg(
       "代碼 總量 [頻率]，多項以逗號分隔：AC12345100 56 BID, BC23456100 28",
-      "code quantity [frequency], comma between lines: AC12345100 56 BID, BC23456100 28",
+      "code qty [freq], comma between: AC12345100 56 BID, BC23456100 28",
     ),
     nationalId: msg("未讀卡：依處方箋輸入病人身分證號", "No card: the patient's national ID from the paper"),
+    m04: msg(
+      "民國出生日期，如 075/03/15（未讀卡時依處方箋）",
+      "ROC birth date, e.g. 075/03/15 (from the paper when no card)",
+    ),
     typedReason: msg(
       "未讀卡理由（將記錄；病人須於10日內補卡）",
       "Why no card was read (recorded; the card within 10 days)",

@@ -18,6 +18,7 @@ export const PAPER_FIELDS = [
   "m20",
   "orders",
   "nationalId",
+  "m04",
   "typedReason",
 ] as const;
 export type PaperField = (typeof PAPER_FIELDS)[number];
@@ -26,7 +27,10 @@ export type PaperValues = Record<PaperField, string>;
 
 /** The fields the form shows: the patient's ID and the reason only when no card identifies the patient. */
 export function paperFields(card: CardIdentity | undefined): readonly PaperField[] {
-  return card ? PAPER_FIELDS.filter((f) => f !== "nationalId" && f !== "typedReason") : PAPER_FIELDS;
+  const skip = new Set<PaperField>(card ? ["nationalId", "typedReason"] : []);
+  // M04: the card gives the birth date; without one it comes from the paper.
+  if (card?.birthDate) skip.add("m04");
+  return PAPER_FIELDS.filter((f) => !skip.has(f));
 }
 
 /** A new form for the decision on screen: M16 as scanned, a single one-off prescription until said otherwise. */
@@ -56,6 +60,8 @@ export function formField(field: string | undefined): PaperField | undefined {
     D10: "orders",
     D14: "orders",
     M03: "nationalId",
+    M04: "m04",
+    prescriberName: "name",
   };
   return map[name];
 }
@@ -111,6 +117,8 @@ export function paperFromValues(v: PaperValues, card: CardIdentity | undefined):
     orders: orderLines(v.orders),
     ...(v.name.trim() ? { prescriberName: v.name.trim() } : {}),
     ...(v.m18.trim() ? { originalSequenceNumber: v.m18.trim().toUpperCase() } : {}),
+    // M04 as typed (075/03/15 or 0750315): the ROC date's seven digits.
+    ...(v.m04.trim() && !card?.birthDate ? { birthDate: v.m04.replace(/\D/g, "") } : {}),
   };
   return card
     ? { ok: true, paper }

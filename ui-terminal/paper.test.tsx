@@ -50,9 +50,9 @@ describe("paper entry", () => {
     expect(s).toMatch(new RegExp(`原處方就醫識別碼 +${NEVER_SEEN}`));
     expect(s).toMatch(/Tab\/↓下一欄 Shift-Tab\/↑上一欄 F9檢查 Esc返回/);
     assertFits(s);
-    // M17 (bad: 5 characters), name, M18, M19, chronic, M33, M26, M20, drugs, the patient typed with a reason.
+    // M17 (bad: 5 characters), name, M18, M19, chronic, M33, M26, M20, drugs; the patient: ID, M04, reason.
     await fill(app, "35012", "示範診所", "0012", "113/04/09 10:00", "Y", "1", "3", "28", "AC12345100 56 BID");
-    await fill(app, "a123456789", "病人忘記帶卡");
+    await fill(app, "a123456789", "075/03/15", "病人忘記帶卡");
     await app.press(KEY.f9);
     s = await app.waitFor("✕ 紙本處方欄位「M17」不正確");
     expect(s).toMatch(/處方院所代碼 +▸ 35012/);
@@ -73,6 +73,7 @@ describe("paper entry", () => {
         refillCount: 3,
         daysPerRefill: 28,
         orders: [{ drugCode: "AC12345100", totalQuantity: "56", frequency: "BID" }],
+        birthDate: "0750315",
       },
       card: { source: "typed", nationalId: "A123456789", typedReason: "病人忘記帶卡" },
     });
@@ -168,7 +169,7 @@ describe("paper entry", () => {
     await app.waitFor("F9 依紙本輸入處方");
     await app.press(KEY.f9);
     await app.waitFor("依紙本輸入處方（");
-    await app.press("3501200000\t\t\t113/04/09 10:00\tY\t1\t3\t28\tAC12345100 56\tA123456789\t忘記帶卡");
+    await app.press("3501200000\t\t\t113/04/09 10:00\tY\t1\t3\t28\tAC12345100 56\tA123456789\t0750315\t忘記帶卡");
     await app.press(KEY.f9);
     await app.waitFor("F9 覆核調劑");
     expect(app.service.callsOf("checkPaper").at(-1)).toMatchObject({

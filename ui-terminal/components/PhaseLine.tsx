@@ -71,6 +71,7 @@ export function PhaseLine({ phase }: { phase: Phase }) {
       );
     }
     case "paper":
+      return null; // the form's own title says what is entered
     case "d024":
       return (
         <Text color="yellow" wrap="wrap">

@@ -98,7 +98,7 @@ export function Incidents({
 function row(i: IncidentView, t: ReturnType<typeof useT>["t"]): string {
   return [
     isoToRoc(i.at),
-    padTo(t(L.incidentKind[i.kind]), 12),
+    padTo(t(L.incidentKind[i.kind]), 14),
     i.originalVisitId,
     `#${i.refillNo}`,
     maskId(i.nationalId),
