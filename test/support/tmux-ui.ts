@@ -16,14 +16,23 @@ export interface TmuxUi {
   stop(): void;
 }
 
-export function startTmuxUi(options: { dataDir: string; reader: string; name: string }): TmuxUi {
+export function startTmuxUi(options: {
+  dataDir: string;
+  /** The PC/SC reader to use; none: `--no-card`. */
+  reader?: string;
+  name: string;
+  /** More `rxdesk ui` options (`--nhi-url …`, `--no-demo`). */
+  args?: string[];
+}): TmuxUi {
   const socket = `rxdesk-${options.name}-${process.pid}`;
   const session = "counter";
   const tmux = (...args: string[]) => execFileSync("tmux", ["-u", "-L", socket, ...args], { encoding: "utf8" });
   // As `npm start` runs it: bin/rxdesk.mjs starts the compiled build when it is up to date, the sources otherwise.
   const command =
     `cd ${JSON.stringify(ROOT)} && env TERM=screen LANG=C.UTF-8 ${JSON.stringify(process.execPath)} bin/rxdesk.mjs ui` +
-    ` --data-dir ${JSON.stringify(options.dataDir)} --reader ${JSON.stringify(options.reader)}`;
+    ` --data-dir ${JSON.stringify(options.dataDir)}` +
+    (options.reader ? ` --reader ${JSON.stringify(options.reader)}` : " --no-card") +
+    (options.args ?? []).map((a) => ` ${JSON.stringify(a)}`).join("");
   tmux(
     "new-session",
     "-d",
