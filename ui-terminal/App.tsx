@@ -208,7 +208,9 @@ function Shell({
                 ? HINTS.codes
                 : screen === "incidents"
                   ? HINTS.incidents
-                  : HINTS.back;
+                  : screen === "help"
+                    ? HINTS.help
+                    : HINTS.back;
   const clock = rocDateTime(rocDateTimeFromDate(now()));
   return (
     <LocaleContext.Provider value={locale}>
@@ -249,7 +251,7 @@ function Shell({
               active={screen === "counter" && !quitting}
             />
           </Box>
-          {screen === "help" ? <Help notice={notice} demoCases={demoCases} /> : null}
+          {screen === "help" ? <Help notice={notice} demoCases={demoCases} height={bodyHeight} /> : null}
           {screen === "history" ? (
             <History
               service={service}

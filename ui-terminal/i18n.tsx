@@ -287,6 +287,7 @@ export const HINTS = {
     k("Tab", "待處理/全部", "open/all"),
     k("Esc", "返回", "back"),
   ],
+  help: [k("↑↓", "捲動", "scroll"), k("Esc", "返回", "back")],
   back: [k("Esc", "返回", "back")],
 } as const;
 
@@ -296,8 +297,8 @@ export const HELP_LINES: Message[] = [
     "Counter: scan or type a visit ID + Enter; the decision shows at once.",
   ),
   msg(
-    "F9 確認調劑：健保署斷線時以 ↑↓ Enter 選擇異常原因（代碼）再輸入覆核理由；J000 須先按 1、2 確認雲端藥歷及原處方院所。F8 列印下次領藥提醒單。",
-    "F9 confirms: with NHI offline pick the cause (↑↓ Enter) and type a reason; J000 first needs keys 1 and 2 (cloud record, clinic). F8 prints the reminder slip.",
+    "F9 確認調劑：斷線時選異常原因、填理由；J000 先按 1、2 確認；無法判斷時依紙本輸入。F8 提醒單。",
+    "F9 confirms: NHI offline asks the cause and a reason, J000 keys 1 and 2, or enter from the paper. F8 slip.",
   ),
   msg(
     "F3 調劑紀錄：刪除（H01=D）或更正，皆需確認並輸入理由。",
@@ -316,8 +317,8 @@ export const HELP_LINES: Message[] = [
     "F7 NHI code lookup. F2 switches 中文/English. Esc always goes back.",
   ),
   msg(
-    "F12 異常事件：健保署查核發現的衝突（他院已調劑、已註銷、內容不符），確認並填寫處理說明。",
-    "F12 incidents: conflicts NHI's re-check found (dispensed elsewhere, cancelled, details differ); acknowledge with a note.",
+    "F12 異常事件：健保署查核發現的衝突，確認並填寫處理說明。",
+    "F12 incidents: conflicts NHI's re-check found; acknowledge each with a note.",
   ),
   msg(
     "F10 或 Ctrl+C 結束。I/O 誤打會自動更正為 1/0 並顯示。",

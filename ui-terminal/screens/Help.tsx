@@ -1,43 +1,65 @@
+/** F1: the keys, and the demo prescriptions to scan; ↑↓ PgUp PgDn scroll what does not fit. */
 import { Box, Text } from "ink";
+import { useState } from "react";
 import type { DemoCase } from "../../src/demo/cases.js";
 import { formatVisitIdGrouped } from "../../src/domain/visit-id.js";
 import { HELP_LINES, L, useT } from "../i18n.js";
+import { useKeys } from "../key-router.js";
 
 export type { DemoCase };
 
-export function Help({ notice, demoCases = [] }: { notice?: string; demoCases?: DemoCase[] }) {
+export function Help({
+  notice,
+  demoCases = [],
+  height = 19,
+}: {
+  notice?: string;
+  demoCases?: DemoCase[];
+  height?: number;
+}) {
   const { t } = useT();
+  // Scrolled by rows: every line keeps its height (never squeezed over the next), the top ones move out of view.
+  const [top, setTop] = useState(0);
+  useKeys(1, (e) => {
+    if (e.kind !== "key") return false;
+    const step = { up: -1, down: 1, pageup: -(height - 1), pagedown: height - 1 }[e.name as string];
+    if (step === undefined) return false;
+    setTop((n) => Math.max(0, n + step));
+    return true;
+  });
   return (
-    <Box flexDirection="column">
-      <Text bold color="cyan">
-        {t(L.help)}
-      </Text>
-      {HELP_LINES.map((line) => (
-        <Text key={line.en} wrap="wrap">
-          · {t(line)}
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Box flexDirection="column" flexShrink={0} marginTop={-top}>
+        <Text bold color="cyan">
+          {t(L.help)}
         </Text>
-      ))}
-      {notice ? <Text color="yellow">{notice}</Text> : null}
-      {demoCases.length > 0 ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text bold wrap="wrap">
-            {t(L.demoCases)}
+        {HELP_LINES.map((line) => (
+          <Text key={line.en} wrap="wrap">
+            · {t(line)}
           </Text>
-          {demoCases.map((c) => (
-            <Box key={c.visitId} flexDirection="column">
-              <Text wrap="wrap">
-                {formatVisitIdGrouped(c.visitId)} <Text bold>{c.patientName}</Text>{" "}
-                <Text color="cyan">--profile {c.cardProfile}</Text>
-              </Text>
-              <Box paddingLeft={2}>
+        ))}
+        {notice ? <Text color="yellow">{notice}</Text> : null}
+        {demoCases.length > 0 ? (
+          <Box flexDirection="column" marginTop={1}>
+            <Text bold wrap="wrap">
+              {t(L.demoCases)}
+            </Text>
+            {demoCases.map((c) => (
+              <Box key={c.visitId} flexDirection="column">
                 <Text wrap="wrap">
-                  <Text color="gray">{c.scenario}</Text> {t(c.description)}
+                  {formatVisitIdGrouped(c.visitId)} <Text bold>{c.patientName}</Text>{" "}
+                  <Text color="cyan">--profile {c.cardProfile}</Text>
                 </Text>
+                <Box paddingLeft={2}>
+                  <Text wrap="wrap">
+                    <Text color="gray">{c.scenario}</Text> {t(c.description)}
+                  </Text>
+                </Box>
               </Box>
-            </Box>
-          ))}
-        </Box>
-      ) : null}
+            ))}
+          </Box>
+        ) : null}
+      </Box>
     </Box>
   );
 }
