@@ -84,9 +84,11 @@ export async function renderRefillLogPdf(data: RefillLogData, options: RefillLog
   const right = left + w.contentWidth;
   const table = new Table(w, COLUMNS, BODY);
   const c = view.columns;
+  // Column headers small, grey and in the regular weight, like the breakdown tables' (each CJK glyph drawn in bold
+  // is a second glyph in the file, ~300 bytes).
   const headerCells: Cell[] = [c.time, c.refillNo, c.event, c.where, c.days, c.detail, c.upload].map((text) => ({
     text,
-    style: { bold: true, color: GREY },
+    style: { color: GREY, size: 7 },
   }));
   let current: { continued: string } | undefined;
   // What a table repeats at the top of each page it continues on.

@@ -259,8 +259,15 @@ export function refillLogView(data: RefillLogData, locale: Locale = "zh-TW"): Re
 
 /** Every string the view may draw, split by weight (for font subsetting). */
 export function viewTexts(view: RefillLogView): { regular: string[]; bold: string[] } {
-  const regular = [...view.headerLines, view.runningHeader, view.footerLeft, view.pageLabelTemplate, view.empty];
-  const bold = [view.title, view.totalsTitle, view.prescriptionsTitle, ...Object.values(view.columns)];
+  const regular = [
+    ...view.headerLines,
+    view.runningHeader,
+    view.footerLeft,
+    view.pageLabelTemplate,
+    view.empty,
+    ...Object.values(view.columns),
+  ];
+  const bold = [view.title, view.totalsTitle, view.prescriptionsTitle];
   for (const c of view.cards) {
     regular.push(c.label, c.note ?? "");
     bold.push(c.value);

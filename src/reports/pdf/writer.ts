@@ -54,7 +54,7 @@ export interface WriterOptions {
   texts: Iterable<string>;
   /**
    * Texts drawn in bold. A second font is embedded only for these (CJK glyphs cost ~300 bytes each, so bold is
-   * kept to titles and labels); bold text with characters outside this set falls back to the regular weight.
+   * kept to titles and labels); bold text with characters outside this set is drawn in the regular weight.
    */
   boldTexts?: Iterable<string>;
   title: string;
@@ -90,8 +90,8 @@ export class PdfWriter {
     doc.setCreator("rxdesk");
     doc.setCreationDate(options.creationDate);
     doc.setModificationDate(options.creationDate);
-    // Bold texts also go into the regular subset, for the fallback.
-    const regular = await embedReportFont(doc, [...texts, ...boldTexts], "regular");
+    // Each subset holds only what is drawn in its weight: a glyph in both is paid for twice.
+    const regular = await embedReportFont(doc, texts, "regular");
     const bold = boldTexts.length > 0 ? await embedReportFont(doc, boldTexts, "bold") : regular;
     return new PdfWriter(doc, regular, bold, options.pageSize, options.margins);
   }
