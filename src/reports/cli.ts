@@ -1,7 +1,7 @@
 /**
  * `rxdesk report refill-log` and `rxdesk report slip`: registered on the `report` command by
- * `src/cli/commands/report.ts`. The service comes from `createRxdesk()` (src/service/bootstrap.ts) unless a test
- * injects one. Pharmacy name/code come from the service's configuration (RXDESK_PHARMACY_NAME / _CODE or
+ * `src/cli/commands/report.ts`. The data comes from the report-only start (./report-source.ts) unless a test
+ * injects a source. Pharmacy name/code come from the service's configuration (RXDESK_PHARMACY_NAME / _CODE or
  * --pharmacy-name / --pharmacy-code); the phone printed on slips from --pharmacy-phone or RXDESK_PHARMACY_PHONE.
  */
 import { rename, rm, writeFile } from "node:fs/promises";
@@ -11,14 +11,13 @@ import { rxdeskConfig } from "../config.js";
 import type { Locale, Message } from "../domain/message.js";
 import { checkNationalId } from "../domain/national-id.js";
 import { formatRocDate, parseHumanDate, type RocDate } from "../domain/roc-date.js";
-import { createRxdesk } from "../service/bootstrap.js";
 import { ReportError } from "./errors.js";
 import { PATIENT_MASKS } from "./mask.js";
 import type { PatientMask, PharmacyInfo, ReportProgress, SlipSize } from "./model.js";
 import { renderRefillLogCsv } from "./refill-log-csv.js";
 import { buildRefillLogData, type RefillLogFilter, type RefillLogSource } from "./refill-log-data.js";
 import { renderRefillLogPdf } from "./refill-log-pdf.js";
-import { reportSourceFor } from "./service-source.js";
+import { openReportSource } from "./report-source.js";
 import { buildSlipData, type SlipSource } from "./slip-data.js";
 import { renderSlipPdf } from "./slip-pdf.js";
 
@@ -51,21 +50,24 @@ export class ReportCliError extends Error {
   }
 }
 
-/** Opens the real service through the composition root (SQLite file + in-process NHI sandbox by default). */
+/**
+ * Opens the database for reading reports: the report-only start (./report-source.ts), no NHI sandbox, outbox or
+ * card. `--demo` changes nothing here: the demo set lives in the sandbox, reports read our own tables.
+ */
 export async function openRxdesk(options: ServiceOptions): Promise<ReportContext> {
   const pharmacy: Partial<PharmacyInfo> = {};
   if (options.pharmacyName) pharmacy.name = options.pharmacyName;
   if (options.pharmacyCode) pharmacy.pharmacyCode = options.pharmacyCode;
-  const rx = await createRxdesk({ dataDir: options.dataDir, dbFile: options.db, demo: options.demo, pharmacy });
+  const opened = await openReportSource({ dataDir: options.dataDir, dbFile: options.db, pharmacy });
   return {
-    service: reportSourceFor(rx),
+    service: opened.source,
     pharmacy: {
-      name: rx.pharmacy.name ?? rx.pharmacy.pharmacyCode,
-      pharmacyCode: rx.pharmacy.pharmacyCode,
+      name: opened.pharmacy.name ?? opened.pharmacy.pharmacyCode,
+      pharmacyCode: opened.pharmacy.pharmacyCode,
       phone: options.pharmacyPhone ?? rxdeskConfig().pharmacy.phone,
       address: rxdeskConfig().pharmacy.address,
     },
-    close: () => rx.close(),
+    close: () => opened.close(),
   };
 }
 

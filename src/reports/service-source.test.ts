@@ -1,5 +1,5 @@
 /** The reports against the real dispensing service (SQLite file + in-process NHI sandbox). */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -84,7 +84,7 @@ describe("reports over the real dispensing service", () => {
     expect(formatRocDate(slip.window.from)).toMatch(/^\d{3}\/\d{2}\/\d{2}$/);
   });
 
-  it("runs from the command line on the service's data folder", async () => {
+  it("runs from the command line on the service's data folder, opening only the database", async () => {
     const dir = await mkdtemp(join(tmpdir(), "rxdesk-report-svc-"));
     try {
       const chunks: Buffer[] = [];
@@ -119,6 +119,8 @@ describe("reports over the real dispensing service", () => {
       const event = rows[0]!.indexOf("事件代碼 event");
       expect(rows.slice(1).map((r) => r[event])).toEqual(["total", ...Array(5).fill("total-week")]);
       expect(rows[0]![0]).toBe("事件時間 event_at");
+      // The report-only start: the database and nothing else (no NHI sandbox state beside it).
+      expect((await readdir(dir)).filter((f) => !/-(wal|shm|journal)$/.test(f))).toEqual(["rxdesk.sqlite3"]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
