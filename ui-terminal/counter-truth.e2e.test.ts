@@ -2,58 +2,32 @@
  * Issue 14's situations at the real counter: `rxdesk ui` in tmux (80×24) on a fresh data folder with the demo
  * prescriptions, and the patients' virtual cards put into and pulled from the vpcd reader mid-flow (pcscd).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCardFixtures } from "../src/card/virtual-card/fixture.js";
-import { RemoteVirtualCard } from "../src/card/virtual-card/remote.js";
 import { type DemoCase, demoList } from "../src/demo/cases.js";
-import { createRxdesk } from "../src/service/bootstrap.js";
-import { ensurePcscd, lockReader, waitForCard } from "../test/support/pcscd.js";
-import { startTmuxUi, type TmuxUi } from "../test/support/tmux-ui.js";
+import { type CounterInTmux, startCounterInTmux, type TmuxUi } from "../test/support/tmux-ui.js";
 
-const READER = "Virtual PCD 00 01";
-const PORT = 35964;
-
-let dataDir: string;
+let counter: CounterInTmux | undefined;
 let cases: Record<string, DemoCase>;
 let ui: TmuxUi;
-let card: RemoteVirtualCard | undefined;
-let releaseReader: (() => void) | undefined;
 
 async function insert(profile: string, name: string): Promise<void> {
-  card = RemoteVirtualCard.fromFixture(loadCardFixtures().get(profile)!, { port: PORT });
-  await card.insert();
+  await counter!.insertCard(profile);
   await ui.waitScreen(`健保卡：${name}`);
 }
 
 async function pull(): Promise<void> {
-  await card?.remove();
-  card = undefined;
+  await counter!.pullCard();
   await ui.waitScreen("讀卡機就緒");
 }
 
 beforeAll(async () => {
-  expect(spawnSync("tmux", ["-V"]).status, "tmux must be installed (scripts/setup.sh)").toBe(0);
-  dataDir = mkdtempSync(join(tmpdir(), "rxdesk-ui-truth-"));
-  const rx = await createRxdesk({ dataDir, demo: true });
-  cases = Object.fromEntries(demoList(rx.demo!).map((c) => [c.scenario, c]));
-  await rx.close();
-  expect(await ensurePcscd()).toContain(READER);
-  releaseReader = await lockReader(READER);
-  await waitForCard(READER, false, 10_000);
-  ui = startTmuxUi({ dataDir, reader: READER, name: "ui-truth" });
+  counter = await startCounterInTmux("ui-truth");
+  cases = Object.fromEntries(demoList(counter.demo).map((c) => [c.scenario, c]));
+  ui = counter.ui;
   await ui.waitScreen("讀卡機就緒");
 }, 180_000);
 
-afterAll(async () => {
-  await card?.remove();
-  releaseReader?.();
-  ui?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => counter?.stop());
 
 describe("counter truth in a terminal", () => {
   it("1: a chronic refill scanned before the card is 需健保卡; the card going in re-decides by itself", async () => {

@@ -4,22 +4,13 @@
  * `tmux send-keys` as a keyboard-wedge scanner and a pharmacist would type them; `tmux capture-pane` is what the
  * pharmacist sees. Uses reader "Virtual PCD 00 01" (locked against the card watcher test).
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadCardFixtures } from "../src/card/virtual-card/fixture.js";
-import { RemoteVirtualCard } from "../src/card/virtual-card/remote.js";
 import { addDays, formatRocDate, type RocDate, rocDateFromDate } from "../src/domain/roc-date.js";
 import type { SeededScenarios } from "../src/nhi/sandbox/index.js";
-import { createRxdesk } from "../src/service/bootstrap.js";
-import { ensurePcscd, lockReader, waitForCard } from "../test/support/pcscd.js";
-import { startTmuxUi, type TmuxUi } from "../test/support/tmux-ui.js";
+import { type CounterInTmux, startCounterInTmux, type TmuxUi } from "../test/support/tmux-ui.js";
 import { columns } from "./text.js";
-
-const READER = "Virtual PCD 00 01";
-const PORT = 35964;
 
 function assertFits(s: string): void {
   const lines = s.replace(/\n+$/, "").split("\n");
@@ -27,31 +18,17 @@ function assertFits(s: string): void {
   for (const line of lines) expect(columns(line), line).toBeLessThanOrEqual(80);
 }
 
+let counter: CounterInTmux | undefined;
 let dataDir: string;
 let demo: SeededScenarios;
-let card: RemoteVirtualCard | undefined;
-let releaseReader: (() => void) | undefined;
 let ui: TmuxUi;
 
 beforeAll(async () => {
-  expect(spawnSync("tmux", ["-V"]).status, "tmux must be installed (scripts/setup.sh)").toBe(0);
-  dataDir = mkdtempSync(join(tmpdir(), "rxdesk-ui-e2e-"));
-  // The fresh database gets the demo prescriptions exactly as a first `rxdesk ui` run would; we need their IDs.
-  const rx = await createRxdesk({ dataDir, demo: true });
-  demo = rx.demo!;
-  await rx.close();
-  expect(await ensurePcscd()).toContain(READER);
-  releaseReader = await lockReader(READER);
-  await waitForCard(READER, false, 10_000);
-  ui = startTmuxUi({ dataDir, reader: READER, name: "ui-e2e" });
+  counter = await startCounterInTmux("ui-e2e");
+  ({ dataDir, demo, ui } = counter);
 }, 180_000);
 
-afterAll(async () => {
-  await card?.remove();
-  releaseReader?.();
-  ui?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => counter?.stop());
 
 describe("rxdesk ui in a terminal", () => {
   it("a pharmacist's counter: card, scan, decision, confirm, slip, duplicate guard, mismatch, delete, quit", async () => {
@@ -64,9 +41,7 @@ describe("rxdesk ui in a terminal", () => {
     assertFits(s);
 
     // The patient's card goes into the reader.
-    const fixtures = loadCardFixtures();
-    card = RemoteVirtualCard.fromFixture(fixtures.get("citizen-wang")!, { port: PORT });
-    await card.insert();
+    await counter!.insertCard("citizen-wang");
     s = await ui.waitScreen("健保卡：王小明");
     expect(s).toContain("已插入健保卡：王小明 A12345****");
 
@@ -117,8 +92,7 @@ describe("rxdesk ui in a terminal", () => {
     assertFits(s);
 
     // Pull the card: the status line says so.
-    await card.remove();
-    card = undefined;
+    await counter!.pullCard();
     await ui.waitScreen("健保卡已取出");
     await ui.waitScreen("讀卡機就緒");
 

@@ -4,7 +4,16 @@
  * would type them; `tmux capture-pane` is what the pharmacist sees.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { expect } from "vitest";
+import { loadCardFixtures } from "../../src/card/virtual-card/fixture.js";
+import { RemoteVirtualCard } from "../../src/card/virtual-card/remote.js";
+import type { SeededScenarios } from "../../src/nhi/sandbox/index.js";
+import { createRxdesk } from "../../src/service/bootstrap.js";
+import { takeEmptyReader } from "./pcscd.js";
 import { ROOT } from "./process.js";
 
 export interface TmuxUi {
@@ -66,6 +75,58 @@ export function startTmuxUi(options: {
     },
     stop() {
       spawnSync("tmux", ["-L", socket, "kill-server"]);
+    },
+  };
+}
+
+/** The vpcd reader the terminal tests use (locked against the card watcher test, which uses it too). */
+export const UI_READER = "Virtual PCD 00 01";
+const UI_READER_PORT = 35964;
+
+export interface CounterInTmux {
+  ui: TmuxUi;
+  dataDir: string;
+  /** The demo prescriptions the fresh data folder got, as a first `rxdesk ui` run seeds them. */
+  demo: SeededScenarios;
+  /** Puts a virtual card (a fixture of src/card/virtual-card) into the reader. */
+  insertCard(profile: string): Promise<void>;
+  /** Pulls the card out of the reader, if one is in. */
+  pullCard(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `rxdesk ui` in tmux on a fresh data folder with the demo prescriptions, with the UI reader locked for this test
+ * file and empty. The program is started, not waited for: tests wait for what they expect on screen.
+ */
+export async function startCounterInTmux(name: string): Promise<CounterInTmux> {
+  expect(spawnSync("tmux", ["-V"]).status, "tmux must be installed (scripts/setup.sh)").toBe(0);
+  const dataDir = mkdtempSync(join(tmpdir(), `rxdesk-${name}-`));
+  const rx = await createRxdesk({ dataDir, demo: true });
+  const demo = rx.demo!;
+  await rx.close();
+  const releaseReader = await takeEmptyReader(UI_READER);
+  const ui = startTmuxUi({ dataDir, reader: UI_READER, name });
+  let card: RemoteVirtualCard | undefined;
+  const pullCard = async () => {
+    await card?.remove();
+    card = undefined;
+  };
+  return {
+    ui,
+    dataDir,
+    demo,
+    async insertCard(profile) {
+      await pullCard();
+      card = RemoteVirtualCard.fromFixture(loadCardFixtures().get(profile)!, { port: UI_READER_PORT });
+      await card.insert();
+    },
+    pullCard,
+    async stop() {
+      await pullCard();
+      releaseReader();
+      ui.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
