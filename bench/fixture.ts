@@ -179,10 +179,11 @@ async function sqliteFixture(history: number, key: string): Promise<{ file: stri
 async function pgFixture(history: number, key: string): Promise<{ name: string; buildMs: number }> {
   const prefix = `${PG_FIXTURE_PREFIX}${history}_`;
   const name = `${prefix}${key}`;
+  // Compared in JavaScript: in LIKE, "_" matches any character, so the 10,000 prefix would match the 1,000,000 one.
   const existing = await pgAdmin(async (c) =>
-    (
-      await c.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`${prefix}%`])
-    ).rows.map((r) => r.datname),
+    (await c.query<{ datname: string }>("SELECT datname FROM pg_database")).rows
+      .map((r) => r.datname)
+      .filter((n) => n.startsWith(prefix)),
   );
   if (existing.includes(name)) return { name, buildMs: 0 };
   await pgAdmin(async (c) => {
