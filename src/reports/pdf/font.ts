@@ -1,18 +1,17 @@
 /**
  * The report font: Noto Sans TC (TrueType, shipped through npm by `@expo-google-fonts/noto-sans-tc`), cut down with
- * HarfBuzz (`subset-font`) to exactly the characters a document uses, then embedded whole (`subset: false`).
+ * HarfBuzz (`subset-font`) to exactly the characters a document uses, then embedded by us as a CID font whose codes
+ * are the subset's glyph IDs (metrics from ./truetype.ts). pdf-lib's own path went through fontkit, which cost
+ * ~150 ms to load and ~40 ms per font on every report, and whose `subset: true` renders most CJK glyphs missing.
  *
- * Why not pdf-lib's own `subset: true`: with this font it produces PDFs whose text extracts fine but renders with
- * most CJK glyphs missing. Why `noLayoutClosure` and no layout features: with HarfBuzz's default GSUB closure the
- * subset carries extra glyphs, and pdf-lib then writes wrong widths and ToUnicode entries for digits and some Latin
- * letters (`1BYF…` came out as `1  BYF…` on the page and vanished from extracted text). Without layout tables the
- * glyph for a character is its cmap glyph, so the widths we measure are the widths pdf-lib writes.
+ * Why `noLayoutClosure` and no layout features: with HarfBuzz's default GSUB closure the subset carries extra
+ * glyphs. Without layout tables the glyph for a character is its cmap glyph: what we measure is what we draw.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import fontkit from "@pdf-lib/fontkit";
-import type { PDFDocument, PDFFont, PDFHexString } from "pdf-lib";
+import { type PDFDocument, PDFHexString, type PDFRef, PDFString } from "pdf-lib";
 import subsetFont from "subset-font";
+import { readTrueType, type TrueTypeMetrics } from "./truetype.js";
 
 export type FontWeight = "regular" | "bold";
 
@@ -45,7 +44,10 @@ export const REPLACEMENT_CHARACTER = "?";
 /** A font embedded into one document, with the widths of exactly the characters it can draw. */
 export interface ReportFont {
   weight: FontWeight;
-  pdfFont: PDFFont;
+  /** The PostScript name (BaseFont), also the base of its resource name on each page. */
+  name: string;
+  /** The embedded Type 0 font. */
+  ref: PDFRef;
   /** Width of `text` at `size` points; characters must have gone through `clean`. */
   width(text: string, size: number): number;
   /** Replaces characters the subset cannot draw (and drops control characters) so nothing renders as a box. */
@@ -100,26 +102,29 @@ export async function embedReportFont(
     noHinting: true,
     dropTables: DROP_TABLES,
   });
-  doc.registerFontkit(fontkit);
-  const pdfFont = await doc.embedFont(subset, { subset: false });
-  const metrics = fontkit.create(subset);
+  const metrics = readTrueType(subset);
   const scale = 1 / metrics.unitsPerEm;
   const widths = new Map<number, number>();
-  for (const cp of metrics.characterSet) widths.set(cp, metrics.glyphForCodePoint(cp).advanceWidth * scale);
+  for (const [cp, glyph] of metrics.glyphs) widths.set(cp, (metrics.advances[glyph] ?? 0) * scale);
   const coverage = new Set(widths.keys());
   const fallback = widths.get(REPLACEMENT_CHARACTER.codePointAt(0)!) ?? 0.5;
+  const name = POSTSCRIPT_NAMES[weight];
+  const ref = embedCidFont(doc, name, subset, metrics);
   const encoded = new Map<string, PDFHexString>();
   return {
     encode(text) {
       let hex = encoded.get(text);
       if (!hex) {
-        hex = pdfFont.encodeText(text);
+        let codes = "";
+        for (const ch of text) codes += hex4(metrics.glyphs.get(ch.codePointAt(0)!) ?? 0);
+        hex = PDFHexString.of(codes);
         encoded.set(text, hex);
       }
       return hex;
     },
     weight,
-    pdfFont,
+    name,
+    ref,
     subsetBytes: subset.length,
     characters: coverage.size,
     clean: (text) => cleanWith(coverage, text),
@@ -130,6 +135,96 @@ export async function embedReportFont(
       return units * size;
     },
   };
+}
+
+const POSTSCRIPT_NAMES: Record<FontWeight, string> = {
+  regular: "NotoSansTC-Regular",
+  bold: "NotoSansTC-Bold",
+};
+
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, "0");
+}
+
+/**
+ * Embeds `subset` as a Type 0 font over a CIDFontType2 (Identity-H: the codes drawn are glyph IDs), with the widths
+ * of every glyph and a ToUnicode map so text can be copied and searched. Returns the Type 0 font's reference.
+ */
+function embedCidFont(doc: PDFDocument, name: string, subset: Uint8Array, m: TrueTypeMetrics): PDFRef {
+  const { context } = doc;
+  const em = (units: number) => Math.round((units * 1000) / m.unitsPerEm);
+  const file = context.register(context.flateStream(subset, { Length1: subset.length }));
+  const descriptor = context.register(
+    context.obj({
+      Type: "FontDescriptor",
+      FontName: name,
+      Flags: 4,
+      FontBBox: m.bbox.map(em),
+      ItalicAngle: m.italicAngle,
+      Ascent: em(m.ascent),
+      Descent: em(m.descent),
+      CapHeight: em(m.capHeight),
+      StemV: 80,
+      FontFile2: file,
+    }),
+  );
+  const cidFont = context.register(
+    context.obj({
+      Type: "Font",
+      Subtype: "CIDFontType2",
+      BaseFont: name,
+      CIDSystemInfo: { Registry: PDFString.of("Adobe"), Ordering: PDFString.of("Identity"), Supplement: 0 },
+      FontDescriptor: descriptor,
+      W: [0, m.advances.map(em)],
+      CIDToGIDMap: "Identity",
+    }),
+  );
+  const toUnicode = context.register(context.flateStream(toUnicodeCmap(m.glyphs)));
+  return context.register(
+    context.obj({
+      Type: "Font",
+      Subtype: "Type0",
+      BaseFont: name,
+      Encoding: "Identity-H",
+      DescendantFonts: [cidFont],
+      ToUnicode: toUnicode,
+    }),
+  );
+}
+
+/** The glyph → Unicode map (a CMap program) that text extraction reads. */
+function toUnicodeCmap(glyphs: ReadonlyMap<number, number>): string {
+  const pairs: string[] = [];
+  const seen = new Set<number>();
+  for (const [cp, glyph] of glyphs) {
+    if (seen.has(glyph)) continue;
+    seen.add(glyph);
+    const units = String.fromCodePoint(cp);
+    let utf16 = "";
+    for (let i = 0; i < units.length; i++) utf16 += hex4(units.charCodeAt(i));
+    pairs.push(`<${hex4(glyph)}> <${utf16}>`);
+  }
+  const blocks: string[] = [];
+  for (let i = 0; i < pairs.length; i += 100) {
+    const block = pairs.slice(i, i + 100);
+    blocks.push(`${block.length} beginbfchar\n${block.join("\n")}\nendbfchar`);
+  }
+  return [
+    "/CIDInit /ProcSet findresource begin",
+    "12 dict begin",
+    "begincmap",
+    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+    "/CMapName /Adobe-Identity-UCS def",
+    "/CMapType 2 def",
+    "1 begincodespacerange",
+    "<0000> <FFFF>",
+    "endcodespacerange",
+    ...blocks,
+    "endcmap",
+    "CMapName currentdict /CMap defineresource pop",
+    "end",
+    "end",
+  ].join("\n");
 }
 
 /** Tables a PDF viewer never reads from an embedded CID TrueType font (layout, vertical metrics, names). */

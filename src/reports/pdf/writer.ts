@@ -174,7 +174,7 @@ export class PdfWriter {
     }
     let key = st.keys.get(font);
     if (!key) {
-      key = page.node.newFontDictionary(font.pdfFont.name, font.pdfFont.ref);
+      key = page.node.newFontDictionary(font.name, font.ref);
       st.keys.set(font, key);
     }
     const ops: PDFOperator[] = [];
