@@ -178,6 +178,31 @@ describe("paper entry", () => {
     });
   });
 
+  it("a card put in while typing: the patient rows give way to the card, the cursor stays on its field", async () => {
+    const app = renderApp({ service: paperService("nhi-unreachable") });
+    app.cards.send({ type: "reader-added", reader: "ACS ACR39U" });
+    await app.press(`${NEVER_SEEN}\r`);
+    await app.waitFor("F9 依紙本輸入處方");
+    await app.press(KEY.f9);
+    await app.waitFor("病人身分證號");
+    await fill(app, "3501200000", "", "", "113/04/09 10:00", "Y", "1", "3");
+    app.cards.send({
+      type: "card-inserted",
+      reader: "ACS ACR39U",
+      identity: { source: "ic-card", nationalId: "A123456789", name: "王小明", birthDate: "0750315" as never },
+    });
+    let s = await app.waitFor("王小明 A12345**** ✓ 健保卡");
+    expect(s).not.toContain("病人身分證號");
+    expect(s).toMatch(/每次給藥日份 +▸/);
+    await fill(app, "28", "AC12345100 56");
+    await app.press(KEY.f9);
+    s = await app.waitFor("F9 覆核調劑");
+    expect(app.service.callsOf("checkPaper").at(-1)).toMatchObject({
+      paper: { daysPerRefill: 28, orders: [{ drugCode: "AC12345100" }] },
+      card: { source: "ic-card", nationalId: "A123456789" },
+    });
+  });
+
   it("the form's values become the service's paper prescription", () => {
     const values = { ...newPaperValues({ input: "SM00", corrections: [] } as never), m17: "3501200000" };
     const parsed = paperFromValues(

@@ -35,13 +35,16 @@ export function PaperForm({
   const fields = paperFields(card);
   // Refs as well: typed-ahead keys arrive before React re-renders.
   const values = useRef(initial);
-  const at = useRef(Math.max(0, fields.indexOf(firstError(fields, errors) ?? "m17")));
+  // The cursor is a field's name, not a row: a card put in or pulled meanwhile adds or removes the patient rows.
+  const at = useRef<PaperField>(firstError(fields, errors) ?? "m17");
+  // A row that went away (the patient's, a card arrived) leaves the cursor on the last row, next to where it was.
+  const row = () => (fields.includes(at.current) ? fields.indexOf(at.current) : fields.length - 1);
   const [, render] = useState(0);
   const update = () => render((n) => n + 1);
-  const field = fields[at.current] ?? "m17";
+  const field = fields[row()] ?? "m17";
   // The field the cursor is in now (not at the last render: a Tab and the next field's text may come together).
   const edit = (change: (value: string) => string) => {
-    const now = fields[at.current] ?? "m17";
+    const now = fields[row()] ?? "m17";
     values.current = { ...values.current, [now]: change(values.current[now]) };
     fresh.current = false;
     update();
@@ -49,20 +52,20 @@ export function PaperForm({
   // A field just arrived at is selected whole: the first character typed replaces what it held (a default).
   const fresh = useRef(true);
   const go = (step: number) => {
-    at.current = Math.max(0, Math.min(fields.length - 1, at.current + step));
+    at.current = fields[Math.max(0, Math.min(fields.length - 1, row() + step))] ?? "m17";
     fresh.current = true;
     update();
   };
   useKeys(2, (e) => {
     if (e.kind === "text") {
-      if (fields[at.current] !== "chronic") edit((v) => (fresh.current ? e.text : v + e.text));
+      if (fields[row()] !== "chronic") edit((v) => (fresh.current ? e.text : v + e.text));
       else if (/^[yYnN]$/.test(e.text.slice(-1))) edit(() => e.text.slice(-1).toUpperCase());
     } else if (e.kind === "ctrl" && e.letter === "u") edit(() => "");
     else if (e.kind === "key") {
       if (e.name === "backspace") edit((v) => [...v].slice(0, -1).join(""));
       else if (e.name === "tab" || e.name === "down") go(1);
       else if (e.name === "backtab" || e.name === "up") go(-1);
-      else if (e.name === "return" && at.current < fields.length - 1) go(1);
+      else if (e.name === "return" && row() < fields.length - 1) go(1);
       else if (e.name === "return" || e.name === "f9") onSubmit(values.current);
       else if (e.name === "escape") onCancel();
     }
