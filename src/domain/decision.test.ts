@@ -214,4 +214,20 @@ describe("decide", () => {
       ),
     ).toEqual(["not-uploaded"]);
   });
+
+  it("offers the paper entry where the scan cannot decide, and marks a G000 prescription", () => {
+    const d024 = {
+      reachable: true as const,
+      result: { found: false as const, code: "D024" as const, message: { zh: "x", en: "x" } },
+    };
+    expect(decide(input({ nhi: d024 })).paperEntry).toBe("not-uploaded");
+    expect(decide(input({ nhi: { reachable: false } })).paperEntry).toBe("nhi-unreachable");
+    expect(decide(input({ parsed: parseVisitId("SM000000000000000000") })).paperEntry).toBe("sm00");
+    expect(decide(input()).paperEntry).toBeUndefined();
+    const g000 = decide(
+      input({ nhi: { reachable: true, result: { found: true, status: status({ originalSequenceNumber: "G000" }) } } }),
+    );
+    expect(g000.reasons.find((r) => r.code === "g000-prescription")?.severity).toBe("info");
+    expect(g000.reasons.map((r) => r.code)).not.toContain("j000-fallback");
+  });
 });

@@ -284,6 +284,7 @@ export function decide(input: DecisionInput): Decision {
       reasons.push(reason("after-window", "block", { refillNo, window }, "D022"));
     }
   }
+  if (status.originalSequenceNumber === "G000") reasons.push(reason("g000-prescription", "info"));
   if (refillNo >= 2 && !status.originalSequenceNumber) {
     reasons.push(reason("j000-fallback", "warning", undefined, "J000"));
   }

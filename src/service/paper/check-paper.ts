@@ -126,7 +126,6 @@ export async function evaluatePaper(ctx: ServiceContext, request: PaperCheckRequ
     meaning: { zh: "", en: "" },
   };
   const decision = decideOn(ctx, { parsed: parsedKey, card, now, nhi, local });
-  if (status.originalSequenceNumber === "G000") extra.push(reason("g000-prescription", "info"));
   extra.push(reason("paper-entered", "warning", { cause }));
   const reasons = [...decision.reasons, ...extra];
   const blocks = reasons.filter((r) => r.severity === "block");
