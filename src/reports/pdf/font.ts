@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { type PDFDocument, PDFHexString, type PDFRef, PDFString } from "pdf-lib";
+import { type PDFDocument, type PDFRef, PDFString } from "pdf-lib";
 import subsetFont from "subset-font";
 import { readTrueType, type TrueTypeMetrics } from "./truetype.js";
 
@@ -58,8 +58,8 @@ export interface ReportFont {
   characters: number;
   /** True when every drawable character of `text` is in the subset. */
   covers(text: string): boolean;
-  /** `text` (already cleaned) as the font's glyph codes, remembered per text: the encoding runs a layout. */
-  encode(text: string): PDFHexString;
+  /** `text` (already cleaned) as the font's glyph codes in hex (four digits each), remembered per text. */
+  encode(text: string): string;
 }
 
 function isDrawable(cp: number): boolean {
@@ -110,14 +110,13 @@ export async function embedReportFont(
   const fallback = widths.get(REPLACEMENT_CHARACTER.codePointAt(0)!) ?? 0.5;
   const name = POSTSCRIPT_NAMES[weight];
   const ref = embedCidFont(doc, name, subset, metrics);
-  const encoded = new Map<string, PDFHexString>();
+  const encoded = new Map<string, string>();
   return {
     encode(text) {
       let hex = encoded.get(text);
-      if (!hex) {
-        let codes = "";
-        for (const ch of text) codes += hex4(metrics.glyphs.get(ch.codePointAt(0)!) ?? 0);
-        hex = PDFHexString.of(codes);
+      if (hex === undefined) {
+        hex = "";
+        for (const ch of text) hex += hex4(metrics.glyphs.get(ch.codePointAt(0)!) ?? 0);
         encoded.set(text, hex);
       }
       return hex;
