@@ -111,6 +111,16 @@ export async function embedReportFont(
   const name = POSTSCRIPT_NAMES[weight];
   const ref = embedCidFont(doc, name, subset, metrics);
   const encoded = new Map<string, string>();
+  // A long log draws the same cells (本藥局, a pharmacist, a state) thousands of times.
+  const cleaned = new Map<string, string>();
+  const clean = (text: string) => {
+    let out = cleaned.get(text);
+    if (out === undefined) {
+      out = cleanWith(coverage, text);
+      cleaned.set(text, out);
+    }
+    return out;
+  };
   return {
     encode(text) {
       let hex = encoded.get(text);
@@ -126,8 +136,8 @@ export async function embedReportFont(
     ref,
     subsetBytes: subset.length,
     characters: coverage.size,
-    clean: (text) => cleanWith(coverage, text),
-    covers: (text) => cleanWith(coverage, text) === cleanWith(ALL, text),
+    clean,
+    covers: (text) => clean(text) === cleanWith(ALL, text),
     width(text, size) {
       let units = 0;
       for (const ch of text) units += widths.get(ch.codePointAt(0)!) ?? fallback;

@@ -55,7 +55,8 @@ export class PdfWriter {
   /** Cursor: distance from the top edge of the current page. */
   y = 0;
   private readonly textStates = new Map<PDFPage, TextState>();
-  private readonly wrapped = new Map<string, string[]>();
+  /** Wrapped lines by font, size and width, then by text. */
+  private readonly wrapped = new Map<string, Map<string, string[]>>();
   /** Called after each new page is added (repeat headers here). */
   onNewPage?: (writer: PdfWriter) => void;
 
@@ -128,19 +129,23 @@ export class PdfWriter {
     return font.width(font.clean(text), style.size);
   }
 
-  /** Wraps text to `maxWidth`; explicit line breaks are kept. */
   /**
-   * The lines `text` wraps to. Remembered per text, width and font: a table measures each row before drawing it,
+   * The lines `text` wraps to within `maxWidth` (explicit line breaks kept). Remembered per text, width and font: a table measures each row before drawing it,
    * and a long log repeats the same cells (本藥局, a pharmacist, a state) thousands of times.
    */
   wrap(text: string, maxWidth: number, style: TextStyle): string[] {
     const font = this.font(style, text);
-    const key = `${font.weight}\u0000${style.size}\u0000${maxWidth}\u0000${text}`;
-    let lines = this.wrapped.get(key);
+    const key = `${font.weight} ${style.size} ${maxWidth}`;
+    let byText = this.wrapped.get(key);
+    if (!byText) {
+      byText = new Map();
+      this.wrapped.set(key, byText);
+    }
+    let lines = byText.get(text);
     if (!lines) {
       const measure = (s: string) => font.width(s, style.size);
       lines = text.split(/\r\n?|\n/).flatMap((p) => wrapText(font.clean(p), maxWidth, measure));
-      this.wrapped.set(key, lines);
+      byText.set(text, lines);
     }
     return lines;
   }
@@ -298,17 +303,19 @@ export class Table {
     this.widths = columns.map((c) => (c.width === "rest" ? writer.contentWidth - fixed : c.width));
   }
 
+  /** A cell's style; the table's own object when the cell changes nothing (no copy per cell per row). */
   private cellStyle(cell: Cell): TextStyle {
-    return { ...this.style, ...cell.style };
+    return cell.style ? { ...this.style, ...cell.style } : this.style;
   }
 
-  private layout(cells: Cell[]): { lines: string[][]; height: number } {
-    const lines = cells.map((cell, i) =>
-      this.writer.wrap(cell.text, this.widths[i]! - 2 * this.padX, this.cellStyle(cell)),
-    );
-    const height =
-      Math.max(...lines.map((l, i) => l.length * this.writer.lineHeight(this.cellStyle(cells[i]!)))) + 2 * this.padY;
-    return { lines, height };
+  private layout(cells: Cell[]): { lines: string[][]; styles: TextStyle[]; height: number } {
+    const styles = cells.map((cell) => this.cellStyle(cell));
+    const lines = cells.map((cell, i) => this.writer.wrap(cell.text, this.widths[i]! - 2 * this.padX, styles[i]!));
+    let tallest = 0;
+    lines.forEach((l, i) => {
+      tallest = Math.max(tallest, l.length * this.writer.lineHeight(styles[i]!));
+    });
+    return { lines, styles, height: tallest + 2 * this.padY };
   }
 
   rowHeight(cells: Cell[]): number {
@@ -317,13 +324,13 @@ export class Table {
 
   /** Draws a row at the cursor (breaking the page first when it does not fit). */
   row(cells: Cell[], options: { shade?: RGB; rule?: boolean } = {}): void {
-    const { lines, height } = this.layout(cells);
+    const { lines, styles, height } = this.layout(cells);
     this.writer.ensure(height);
     const w = this.writer;
     if (options.shade) w.rect(w.margins.left, w.y, w.contentWidth, height, options.shade);
     let x = w.margins.left;
-    cells.forEach((cell, i) => {
-      const style = this.cellStyle(cell);
+    cells.forEach((_cell, i) => {
+      const style = styles[i]!;
       const lh = w.lineHeight(style);
       const colWidth = this.widths[i]!;
       lines[i]!.forEach((line, n) => {
