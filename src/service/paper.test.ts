@@ -54,6 +54,24 @@ describe("prescriptions entered from the paper", () => {
     expect(await counts(h)).toEqual(before);
   });
 
+  it("asks for M18 on a refill 1 at the check, not first at the dispense (J000 is for refill 2+ only)", async () => {
+    h = await createHarness();
+    const c = h.scenarios.cases.notYetUploaded;
+    const before = await counts(h);
+    const paper: PaperPrescription = { ...paperOf(c), chronic: true, refillNo: 1, refillCount: 3 };
+    delete paper.originalSequenceNumber;
+    const request = { paper, pharmacistId: PHARMACIST, card: h.card(c) };
+    const checked = await h.service.checkPaper(request);
+    expect(!checked.ok && checked.reasons.map((r) => [r.field, r.code])).toEqual([["M18", "paper-field-invalid"]]);
+    expect(!checked.ok && checked.reasons[0]?.message.en).toMatch(/M18.*only a chronic refill 2\+/);
+    expect((await h.service.dispensePaper(request)).ok).toBe(false);
+    expect(await counts(h)).toEqual(before);
+    // With the number typed from the paper, check and dispense agree.
+    const typed = { ...request, paper: { ...paper, originalSequenceNumber: "0001" } };
+    expect((await h.service.checkPaper(typed)).ok).toBe(true);
+    expect((await h.service.dispensePaper(typed)).ok).toBe(true);
+  });
+
   it("refuses the paper for a prescription NHI knows: scan it instead", async () => {
     h = await createHarness();
     const c = h.scenarios.cases.oneOff;

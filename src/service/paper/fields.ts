@@ -61,7 +61,21 @@ export function paperFieldProblems(paper: PaperPrescription, cardBirthDate?: str
     );
   }
   checkField(out, "M17", "M17", paper.prescriberInstitutionCode, true);
-  checkField(out, "M18", "M18", paper.originalSequenceNumber, false);
+  if (!paper.originalSequenceNumber?.trim() && !(paper.refillNo >= 2)) {
+    // J000 stands in for a missing M18 only on a chronic refill 2+ (seed 004 §三(四)6); otherwise the paper's is needed.
+    out.push(
+      fieldProblem(
+        "M18",
+        "M18",
+        msg(
+          "必填：僅慢性病連續處方箋第2次以後調劑無法取得時，始得以J000填報",
+          "required: only a chronic refill 2+ whose number cannot be obtained may use J000",
+        ),
+      ),
+    );
+  } else {
+    checkField(out, "M18", "M18", paper.originalSequenceNumber, false);
+  }
   checkField(out, "M19", "M19", paper.originalVisitDateTime, true);
   if (
     paper.originalVisitDateTime &&
