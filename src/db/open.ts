@@ -3,10 +3,11 @@
  * date before anyone uses it.
  */
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { PoolConfig, default as pgModule } from "pg";
 import { dataDirOf, rxdeskConfig } from "../config.js";
 import { type MigrationReport, migrate } from "./migrate.js";
 import type { Engine } from "./migrations.js";
@@ -15,7 +16,7 @@ import { createSqliteKysely, type SqliteSettings } from "./sqlite/index.js";
 
 export type DatabaseConfig =
   | ({ engine: "sqlite" } & SqliteSettings)
-  | { engine: "postgres"; connection: pg.PoolConfig | string; poolSize?: number };
+  | { engine: "postgres"; connection: PoolConfig | string; poolSize?: number };
 
 export interface RxdeskDb {
   db: Kysely<Database>;
@@ -27,6 +28,15 @@ export interface RxdeskDb {
 }
 
 export { dataDirOf };
+
+const require = createRequire(import.meta.url);
+/**
+ * The PostgreSQL driver, loaded only when a PostgreSQL database is opened: loading it (with the fetch machinery it
+ * probes for) cost ~60 ms of every SQLite start, a tenth of a small report.
+ */
+function loadPg(): typeof pgModule {
+  return require("pg") as typeof pgModule;
+}
 
 /** The default database file: `<dataDir>/rxdesk.sqlite3`. */
 export function defaultDbFile(dataDir?: string): string {
@@ -55,7 +65,7 @@ export function createKysely(config: DatabaseConfig): Kysely<Database> {
   }
   // Peer authentication over the unix socket: default to the OS user when the configuration names none.
   const osUser = process.env.PGUSER ?? userInfo().username;
-  let poolConfig: pg.PoolConfig;
+  let poolConfig: PoolConfig;
   if (typeof config.connection === "string") {
     const url = config.connection;
     const named = /^[a-z]+:\/\/[^/@]+@/i.test(url) || /[?&]user=/.test(url);
@@ -66,7 +76,7 @@ export function createKysely(config: DatabaseConfig): Kysely<Database> {
     poolConfig = { user: osUser, ...config.connection };
   }
   poolConfig.max = config.poolSize ?? poolConfig.max ?? 10;
-  const pool = new pg.Pool(poolConfig);
+  const pool = new (loadPg().Pool)(poolConfig);
   // An idle client whose server session ends (restart, failover, pg_terminate_backend, idle_session_timeout)
   // emits 'error' on the pool; without a listener that is an uncaught exception. pg-pool has already dropped
   // the client, and the next query opens a fresh one, so there is nothing more to do than not crash.
