@@ -147,7 +147,7 @@ export const dispensingSchema = z
       description: "Made without NHI's word: unverified until the central re-check, then verified or conflict",
     }),
     upload: z.object({
-      state: z.enum(["pending", "uploading", "uploaded", "accepted", "rejected"]),
+      state: z.enum(UPLOAD_STATES).meta({ description: "withdrawn: deleted here before it was ever uploaded" }),
       codes: z.array(uploadCode),
     }),
   })

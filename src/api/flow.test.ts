@@ -209,6 +209,11 @@ describe("dispensing flow over HTTP (real service)", () => {
     expect(deleted.body.status).toBe("deleted");
     const again = await request(h.url).get(`/api/dispensings/${target.id}`).set(as(h.pharmacistKey));
     expect(again.body.status).toBe("deleted");
+    // Deleted before it was ever uploaded: withdrawn, a state the served document must name.
+    expect(again.body.upload.state).toBe("withdrawn");
+    const doc = await request(h.url).get("/openapi.json");
+    const dispensing = doc.body.components.schemas.Dispensing;
+    expect(dispensing.properties.upload.properties.state.enum).toContain(again.body.upload.state);
     const missing = await request(h.url)
       .delete("/api/dispensings/00000000-0000-0000-0000-000000000000")
       .set(as(h.pharmacistKey))
