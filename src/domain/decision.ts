@@ -70,7 +70,7 @@ export function refillFacts(
       facts.push({
         refillNo: n,
         state: "dispensed",
-        here: true,
+        dispensedHere: true,
         dispensedBy: pharmacyCode,
         dispensedAt: mine.visitDateTime,
         pharmacistId: mine.pharmacistId,
@@ -95,7 +95,7 @@ export function refillFacts(
       refillNo: n,
       state: remote.state,
       restored: remote.restored,
-      here: remote.state === "dispensed" && remote.dispensedBy === pharmacyCode,
+      dispensedHere: remote.state === "dispensed" && remote.dispensedBy === pharmacyCode,
       dispensedBy: remote.dispensedBy,
       dispensedAt: remote.dispensedAt,
       days: remote.days ?? (remote.state === "dispensed" ? status.daysPerRefill : undefined),
@@ -113,10 +113,10 @@ export function prescriptionView(
     const view: RefillView = { refillNo: f.refillNo, state: f.state };
     if (f.restored) view.restored = true;
     if (f.dispensedBy) view.dispensedBy = f.dispensedBy;
-    const remote = f.here ? undefined : status.refills.find((r) => r.refillNo === f.refillNo);
+    const remote = f.dispensedHere ? undefined : status.refills.find((r) => r.refillNo === f.refillNo);
     if (remote?.dispensedByName && remote.dispensedBy === f.dispensedBy) view.dispensedByName = remote.dispensedByName;
     if (f.dispensedAt) view.dispensedAt = f.dispensedAt;
-    if (f.state === "dispensed") view.dispensedHere = f.here === true;
+    if (f.state === "dispensed") view.dispensedHere = f.dispensedHere === true;
     if (f.pharmacistId) view.pharmacistId = f.pharmacistId;
     if (f.days) view.days = f.days;
     const w = windowFor(facts, f.refillNo);
@@ -154,10 +154,10 @@ const HEADLINES = {
 
 /** A refill that was dispensed already, as the reason a request for it again is refused (a duplicate stopped). */
 export function alreadyDispensed(
-  fact: Pick<RefillFact, "refillNo" | "here" | "dispensedBy" | "dispensedAt" | "pharmacistId">,
+  fact: Pick<RefillFact, "refillNo" | "dispensedHere" | "dispensedBy" | "dispensedAt" | "pharmacistId">,
   institutionName?: (code: string) => string | undefined,
 ): DecisionReason {
-  if (fact.here) {
+  if (fact.dispensedHere) {
     return reason("dispensed-here", "block", {
       refillNo: fact.refillNo,
       at: fact.dispensedAt,

@@ -3,11 +3,10 @@ import type { PrescriptionOrder } from "./prescription.js";
 import type { RefillFact, RefillWindow } from "./refill-rules.js";
 import type { RocDateTime } from "./roc-date.js";
 
-/** The refill's fact (RefillFact; its `here` is `dispensedHere` here), NHI's name for the dispenser, its window. */
-export interface RefillView extends Omit<RefillFact, "here"> {
+/** The refill's fact (RefillFact; `dispensedHere` only on a dispensed refill), NHI's dispenser name, its window. */
+export interface RefillView extends RefillFact {
   /** Another institution's name, when NHI gave it. */
   dispensedByName?: string;
-  dispensedHere?: boolean;
   window?: RefillWindow;
 }
 

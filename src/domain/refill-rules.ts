@@ -23,8 +23,8 @@ export interface RefillFact {
   state: RefillState;
   /** Cancelled by C and restored by E. */
   restored?: boolean;
-  /** Dispensed by us (an active dispensing in our database). */
-  here?: boolean;
+  /** Dispensed by us (an active dispensing in our database). The API shows it under the same name. */
+  dispensedHere?: boolean;
   /** Institution that dispensed it (ours or another). */
   dispensedBy?: string;
   dispensedAt?: RocDateTime;

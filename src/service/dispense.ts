@@ -31,7 +31,7 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   // The refill asked for was dispensed already (here or elsewhere): a duplicate stopped, whatever else holds now.
   const asked = decision.prescription?.refills.find((r) => r.refillNo === request.refillNo);
   if (asked?.state === "dispensed") {
-    const duplicate = alreadyDispensed({ ...asked, here: asked.dispensedHere }, ctx.options.institutionName);
+    const duplicate = alreadyDispensed(asked, ctx.options.institutionName);
     const refused: Decision = { ...decision, outcome: "block", reasons: [duplicate] };
     await logBlocked(ctx, refused, pharmacist.nationalId);
     return { ok: false, kind: "conflict", decision, reasons: [duplicate] };

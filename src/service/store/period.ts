@@ -168,7 +168,7 @@ export function reportStore(db: Db, pharmacyCode: string, today: () => RocDate):
       const now = today();
       const due: RefillDue[] = [];
       for (const [id, { view, facts }] of loaded) {
-        if (!view.chronic || !facts.some((f) => f.here)) continue;
+        if (!view.chronic || !facts.some((f) => f.dispensedHere)) continue;
         const next = nextRefill(facts, view.refillCount);
         if (!next || next.state === "cancelled") continue;
         const window = windowFor(facts, next.refillNo);
