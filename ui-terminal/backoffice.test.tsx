@@ -2,6 +2,7 @@ import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { RocDate } from "../src/domain/roc-date.js";
 import { RX_OK } from "../test/support/counter-data.js";
+import { demoCase } from "../test/support/demo-case.js";
 import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
 import { dueQuery } from "./screens/RefillsDue.js";
 
@@ -189,20 +190,7 @@ describe("NHI codes (F7) and help (F1)", () => {
 
   it("points to the demo prescriptions and lists them on the help screen", async () => {
     const app = renderApp({
-      demoCases: [
-        {
-          scenario: "chronicFresh",
-          visitId: "KGZWREFK9ZTF9KNWHWLU",
-          patientNationalId: "A123456789",
-          patientName: "王小明",
-          chronic: true,
-          refillCount: 3,
-          nextRefillNo: 1,
-          cardProfile: "citizen-wang",
-          description: { zh: "診所昨日開立慢性病連續處方箋", en: "Clinic issued a chronic prescription yesterday" },
-          expected: { zh: "第1次可調劑", en: "Refill 1 can be dispensed" },
-        },
-      ],
+      demoCases: [demoCase()],
     });
     await app.waitFor("按 F1 查看可掃描的示範就醫識別碼");
     await app.press(KEY.f1);

@@ -1,6 +1,6 @@
-/** F1: the keys, and the demo prescriptions to scan; ↑↓ PgUp PgDn scroll what does not fit. */
-import { Box, Text } from "ink";
-import { useState } from "react";
+/** F1: the keys, and the demo prescriptions to scan; ↑↓ PgUp PgDn scroll what does not fit, down to its last line. */
+import { Box, type DOMElement, measureElement, Text } from "ink";
+import { useEffect, useRef, useState } from "react";
 import type { DemoCase } from "../../src/demo/cases.js";
 import { formatVisitIdGrouped } from "../../src/domain/visit-id.js";
 import { HELP_LINES, L, useT } from "../i18n.js";
@@ -20,16 +20,25 @@ export function Help({
   const { t } = useT();
   // Scrolled by rows: every line keeps its height (never squeezed over the next), the top ones move out of view.
   const [top, setTop] = useState(0);
+  // The text's laid-out height (it wraps with the width): scrolling stops once its last line is at the bottom.
+  const content = useRef<DOMElement>(null);
+  const lines = useRef(0);
+  const maxTop = () => Math.max(0, lines.current - height);
+  useEffect(() => {
+    if (!content.current) return;
+    lines.current = measureElement(content.current).height;
+    setTop((n) => Math.min(n, maxTop()));
+  });
   useKeys(1, (e) => {
     if (e.kind !== "key") return false;
     const step = { up: -1, down: 1, pageup: -(height - 1), pagedown: height - 1 }[e.name as string];
     if (step === undefined) return false;
-    setTop((n) => Math.max(0, n + step));
+    setTop((n) => Math.max(0, Math.min(maxTop(), n + step)));
     return true;
   });
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <Box flexDirection="column" flexShrink={0} marginTop={-top}>
+      <Box ref={content} flexDirection="column" flexShrink={0} marginTop={-top}>
         <Text bold color="cyan">
           {t(L.help)}
         </Text>
