@@ -11,6 +11,8 @@ describe("configuration", () => {
       pharmacy: { ...DEMO_PHARMACY, phone: undefined, address: undefined },
       pharmacistId: undefined,
       logLevel: "info",
+      pgUser: undefined,
+      linuxConsole: false,
     });
   });
 
@@ -25,6 +27,8 @@ describe("configuration", () => {
         RXDESK_PHARMACY_ADDRESS: "台北市",
         RXDESK_PHARMACIST_ID: "e123456783",
         RXDESK_LOG_LEVEL: "warn",
+        PGUSER: "rxdesk",
+        TERM: "linux",
       },
       "/srv",
     );
@@ -34,7 +38,14 @@ describe("configuration", () => {
       pharmacy: { pharmacyCode: "5901099999", name: "健康藥局", phone: undefined, address: "台北市" },
       pharmacistId: "E123456783",
       logLevel: "warn",
+      pgUser: "rxdesk",
+      linuxConsole: true,
     });
+  });
+
+  it("is on the Linux text console only when TERM is linux", () => {
+    expect(parseConfig({ TERM: "xterm-256color" }).linuxConsole).toBe(false);
+    expect(parseConfig({ TERM: "linux" }).linuxConsole).toBe(true);
   });
 
   it("names every bad variable in one error", () => {

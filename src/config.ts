@@ -44,6 +44,10 @@ const EnvSchema = z.object({
       .optional(),
   ),
   RXDESK_LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS).optional()),
+  /** libpq's user name, for a PostgreSQL URL that names none (else the OS user: peer authentication). */
+  PGUSER: optionalText,
+  /** The terminal type: `linux` is the kernel's text console, which has no CJK glyphs. */
+  TERM: optionalText,
 });
 
 export interface RxdeskConfig {
@@ -53,6 +57,10 @@ export interface RxdeskConfig {
   pharmacy: { pharmacyCode: string; name: string; phone: string | undefined; address: string | undefined };
   pharmacistId: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** PostgreSQL user when the URL names none; undefined = the OS user. */
+  pgUser: string | undefined;
+  /** Running on the Linux text console (TERM=linux): the terminal UI starts in English. */
+  linuxConsole: boolean;
 }
 
 export const DEMO_PHARMACY = { pharmacyCode: "5901012345", name: "rxdesk 示範藥局" } as const;
@@ -84,6 +92,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.
     },
     pharmacistId: e.RXDESK_PHARMACIST_ID,
     logLevel: e.RXDESK_LOG_LEVEL ?? "info",
+    pgUser: e.PGUSER,
+    linuxConsole: e.TERM === "linux",
   };
 }
 

@@ -140,6 +140,8 @@ function deferredActions(ready: Promise<UiActions>): UiActions {
   };
 }
 
+const LINUX_CONSOLE_NOTICE = "Linux console cannot draw Chinese: showing English (F2 switches; use fbterm for 中文)";
+
 export async function runUi(options: RunUiOptions): Promise<void> {
   const dataDir = dataDirOf(options.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -149,13 +151,16 @@ export async function runUi(options: RunUiOptions): Promise<void> {
     createRxdesk({ dataDir, nhiUrl: options.nhiUrl, demo: options.demo ?? true }),
   );
   opening.catch(() => undefined);
+  const config = rxdeskConfig();
+  // The kernel's text console has no CJK glyphs: Chinese would show as blocks, so it starts in English.
+  const englishConsole = options.locale === undefined && config.linuxConsole;
   const props: AppProps = {
     service: deferredService(opening.then((rx) => rx.service)),
-    pharmacistId: options.pharmacistId ?? rxdeskConfig().pharmacistId ?? DEMO_PHARMACIST_ID,
+    pharmacistId: options.pharmacistId ?? config.pharmacistId ?? DEMO_PHARMACIST_ID,
     cards: cards.source,
     actions: deferredActions(opening.then((rx) => reportActions(rx, dataDir, options.nhiUrl))),
-    locale: options.locale,
-    notice: options.notice,
+    locale: englishConsole ? "en" : options.locale,
+    notice: englishConsole ? LINUX_CONSOLE_NOTICE : options.notice,
     columns: process.stdout.columns,
     rows: process.stdout.rows,
   };

@@ -64,7 +64,7 @@ export function createKysely(config: DatabaseConfig): Kysely<Database> {
     return createSqliteKysely<Database>(config);
   }
   // Peer authentication over the unix socket: default to the OS user when the configuration names none.
-  const osUser = process.env.PGUSER ?? userInfo().username;
+  const osUser = rxdeskConfig().pgUser ?? userInfo().username;
   let poolConfig: PoolConfig;
   if (typeof config.connection === "string") {
     const url = config.connection;

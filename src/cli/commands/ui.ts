@@ -36,8 +36,8 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        let locale: Locale = "zh-TW";
-        let notice: string | undefined;
+        // Without --lang the UI decides from the configuration (zh-TW, or English on the Linux text console).
+        let locale: Locale | undefined;
         if (opts.lang !== undefined) {
           const l = opts.lang.toLowerCase();
           if (l === "en" || l.startsWith("en-")) locale = "en";
@@ -47,10 +47,6 @@ export function register(program: Command): void {
             process.exitCode = 2;
             return;
           }
-        } else if (process.env.TERM === "linux") {
-          // The kernel's text console has no CJK glyphs: Chinese would show as blocks.
-          locale = "en";
-          notice = "Linux console cannot draw Chinese: showing English (F2 switches; use fbterm for 中文)";
         }
         // Without --pharmacist the UI takes RXDESK_PHARMACIST_ID (or the demo ID) from the configuration, which it
         // parses itself: its bundle already holds zod, loading it here would slow the first screen.
@@ -60,16 +56,16 @@ export function register(program: Command): void {
           process.exitCode = 2;
           return;
         }
-        // Ink draws only the final frame when it believes it runs in CI (CI=true). Here stdin and stdout are a
-        // terminal (checked above): someone is at the keyboard, so the screen must update whatever CI says.
-        if (process.env.CI !== undefined) process.env.CI = "false";
-        if (process.env.CONTINUOUS_INTEGRATION !== undefined) process.env.CONTINUOUS_INTEGRATION = "false";
+        // Ink draws only the final frame when it believes it runs in CI (is-in-ci reads CI and
+        // CONTINUOUS_INTEGRATION when ink loads). Here stdin and stdout are a terminal (checked above): someone is
+        // at the keyboard, so the screen must update whatever CI says. A write for the library, not a setting.
+        process.env.CI = "false";
+        process.env.CONTINUOUS_INTEGRATION = "false";
         const { runUi } = await import("../../../ui-terminal/run.js");
         await runUi({
           dataDir: opts.dataDir,
           nhiUrl: opts.nhiUrl,
           locale,
-          notice,
           pharmacistId,
           demo: opts.demo,
           noCard: !opts.card,
