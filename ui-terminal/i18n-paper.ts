@@ -6,6 +6,22 @@ import { msg } from "../src/domain/message.js";
 
 export const PAPER_TEXT = {
   paperKey: msg("F9 依紙本輸入處方", "F9 enter from the paper"),
+  // The big words of a scan that offers the paper form: what can be done, and beside it why.
+  paperBig: msg("依 紙 本 輸 入", "ENTER FROM THE PAPER"),
+  paperWhy: {
+    "nhi-unreachable": msg(
+      "健保署無法連線，本機無此處方：可依紙本處方箋輸入",
+      "NHI unreachable and never seen here: enter it from the paper",
+    ),
+    "not-uploaded": msg(
+      "原處方院所尚未上傳此處方（D024）：可依紙本處方箋輸入",
+      "The prescriber has not uploaded it yet (D024): enter it from the paper",
+    ),
+    sm00: msg(
+      "舊式處方箋（SM00），健保署無法查詢：可依紙本處方箋輸入",
+      "A pre-2.0 paper (SM00) NHI cannot look up: enter it from the paper",
+    ),
+  },
   paperTitle: msg(
     "依紙本輸入處方（健保署無法確認此處方；調劑後待健保署查核）",
     "From the paper (NHI cannot confirm it; re-checked later)",

@@ -3,6 +3,7 @@
  * refill n of N, the window in ROC dates, and every reason. A card of another person is shouted.
  */
 import { Box, Text } from "ink";
+import type { Message } from "../../src/domain/message.js";
 import { describeCorrections, formatVisitIdGrouped } from "../../src/domain/visit-id.js";
 import type { CardIdentity, Decision, DecisionReason } from "../../src/service/types.js";
 import { L, useT } from "../i18n.js";
@@ -14,6 +15,18 @@ const SEVERITY_MARK: Record<DecisionReason["severity"], { mark: string; color: s
   warning: { mark: "!", color: "yellow" },
   info: { mark: "·", color: "gray" },
 };
+
+/**
+ * The big words and their colour. A block that offers the paper form says what can be done (enter it from the
+ * paper) and why, not "do not dispense" beside the F9 that does it.
+ */
+function headStyle(decision: Decision): { color: string; big: Message; side: Message } {
+  if (decision.outcome === "block" && decision.paperEntry) {
+    return { color: "yellow", big: L.paperBig, side: L.paperWhy[decision.paperEntry] };
+  }
+  const style = outcomeStyle(decision.outcome);
+  return { color: style.color, big: L[style.label] as Message, side: decision.headline };
+}
 
 export function outcomeStyle(outcome: Decision["outcome"]): { color: string; label: keyof typeof L } {
   if (outcome === "dispense") return { color: "green", label: "okToDispense" };
@@ -38,7 +51,7 @@ export function cardMismatch(decision: Decision, card: CardIdentity | undefined)
 
 export function DecisionPanel({ decision, card, width }: { decision: Decision; card?: CardIdentity; width: number }) {
   const { t } = useT();
-  const style = outcomeStyle(decision.outcome);
+  const style = headStyle(decision);
   const p = decision.prescription;
   const inner = width - 4;
   const mismatch = cardMismatch(decision, card);
@@ -50,10 +63,8 @@ export function DecisionPanel({ decision, card, width }: { decision: Decision; c
       : "";
   const reasons = decision.reasons.filter((r) => r.code !== "visit-id-corrected");
   // "可調劑：慢箋第3次" adds nothing to the big words and "第 3 次 / 共 3 次" next to them.
-  const big = t(L[style.label] as { zh: string; en: string })
-    .replace(/\s+/g, "")
-    .toLowerCase();
-  const redundant = t(decision.headline).replace(/\s+/g, "").toLowerCase().startsWith(big);
+  const big = t(style.big).replace(/\s+/g, "").toLowerCase();
+  const redundant = t(style.side).replace(/\s+/g, "").toLowerCase().startsWith(big);
   const drugs = (p?.orders ?? []).filter((o) => o.drugCode);
   // Earlier dispensings are history, shown as such (not as reasons).
   const history = (p?.refills ?? [])
@@ -71,13 +82,15 @@ export function DecisionPanel({ decision, card, width }: { decision: Decision; c
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={style.color} paddingX={1} width={width}>
       <Box gap={2}>
-        <Text backgroundColor={style.color} color={style.color === "yellow" ? "black" : "white"} bold>
-          {`  ${t(L[style.label] as { zh: string; en: string })}  `}
-        </Text>
+        <Box flexShrink={0}>
+          <Text backgroundColor={style.color} color={style.color === "yellow" ? "black" : "white"} bold>
+            {`  ${t(style.big)}  `}
+          </Text>
+        </Box>
         <Text bold>{refills}</Text>
         {redundant ? null : (
           <Text color={style.color} bold wrap="wrap">
-            {t(decision.headline)}
+            {t(style.side)}
           </Text>
         )}
       </Box>

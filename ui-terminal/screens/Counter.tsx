@@ -298,7 +298,8 @@ export function Counter({
       ) : null}
       {!paused && phase.kind === "refused" && phase.decision ? (
         <DecisionPanel
-          decision={{ ...phase.decision, outcome: "block", reasons: phase.reasons }}
+          // Refused: F9 offers nothing here, the paper form included.
+          decision={{ ...phase.decision, outcome: "block", reasons: phase.reasons, paperEntry: undefined }}
           card={card}
           width={width}
         />
