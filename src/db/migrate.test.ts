@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createThrowawayDatabase } from "../../test/support/postgres.js";
+import { MAX_DAYS_PER_DISPENSING } from "../domain/limits.js";
+import { fieldRules } from "../nhi/format/field-rules.js";
 import { migrate, migrationName } from "./migrate.js";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 import { createKysely, type DatabaseConfig, openDatabase } from "./open.js";
@@ -93,6 +95,21 @@ describe("migrations through Kysely's Migrator", () => {
       expect(await tableNames(config)).not.toContain("schema_migrations");
     } finally {
       await database.drop();
+    }
+  });
+
+  it("checks dispensings against the limits the domain and the field rules state", async () => {
+    // The migration spells its CHECK out (applied migrations are history); this notices when a limit moves on.
+    const h = await openDatabase({ engine: "sqlite", file: join(dir, "limits.sqlite3") });
+    try {
+      const { rows } = await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE name = 'dispensings'`.execute(
+        h.db,
+      );
+      const maxRefillNo = fieldRules().recordRules.refillCount.max;
+      expect(rows[0]?.sql).toContain(`refill_no BETWEEN 1 AND ${maxRefillNo}`);
+      expect(rows[0]?.sql).toContain(`days BETWEEN 1 AND ${MAX_DAYS_PER_DISPENSING}`);
+    } finally {
+      await h.close();
     }
   });
 });

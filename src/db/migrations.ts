@@ -118,6 +118,9 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn("updated_at", "text", (c) => c.notNull())
         .addColumn("deleted_at", "text")
         .addColumn("delete_reason", "text")
+        // The limits are written out, not taken from src/domain/limits.ts or the field rules: an applied migration
+        // is history, and a migration whose text followed a constant would give new databases a different CHECK
+        // than the ones it already made. A changed limit is a new migration; migrate.test.ts fails until there is.
         .addCheckConstraint(
           "dispensings_check",
           sql`status IN ('active', 'deleted') AND data_format IN ('A', 'B') AND refill_no BETWEEN 1 AND 4 AND days BETWEEN 1 AND 90`,
