@@ -17,6 +17,8 @@ import { formField, type PaperField, type PaperValues, paperFromValues } from ".
 
 /** A paper entry that holds, on its way to the dispensing. */
 export interface PaperEntry {
+  /** The scan's decision that offered the paper form (the form again starts from it). */
+  scan: Decision;
   values: PaperValues;
   paper: PaperPrescription;
   /** The patient: the card at hand, or the ID typed from the paper with a reason. */
@@ -58,7 +60,13 @@ export async function checkPaperEntry(
     return back(Object.fromEntries(Object.entries(parsed.errors).map(([f, m]) => [f, t(m as Message)])));
   }
   const card: CardIdentity = input.card ?? { source: "typed", ...parsed.typed! };
-  const entry: PaperEntry = { values, paper: parsed.paper, card, notUploadedOverride: input.notUploadedOverride };
+  const entry: PaperEntry = {
+    scan: decision,
+    values,
+    paper: parsed.paper,
+    card,
+    notUploadedOverride: input.notUploadedOverride,
+  };
   const result = await service.checkPaper({
     paper: entry.paper,
     card,

@@ -1,31 +1,14 @@
 /** A scan that offers the paper form says so in its big words, with why, in place of "do not dispense". */
 import { cleanup } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import { msg } from "../src/domain/message.js";
 import type { PaperEntryCause } from "../src/domain/paper-prescription.js";
-import { FakeService } from "../test/support/fake-service.js";
 import { assertFits, KEY, renderApp } from "../test/support/ink-harness.js";
+import { paperOffering, UNKNOWN_VISIT_ID } from "../test/support/paper-offer.js";
 
 afterEach(() => cleanup());
 
-const UNKNOWN = "9BYFWZQ21QQXY3B54X0L";
-
-/** The fake answering UNKNOWN with the service's block for a prescription it cannot find, offering the paper. */
-function offering(cause?: PaperEntryCause): FakeService {
-  const service = new FakeService();
-  service.check = async (input) => ({
-    input: input.visitIdInput,
-    originalVisitId: UNKNOWN,
-    corrections: [],
-    outcome: "block",
-    reasons: [{ code: "not-uploaded", severity: "block", message: msg("查無處方", "Not found") }],
-    headline: msg("不可調劑", "Do not dispense"),
-    nhiReachable: cause !== "nhi-unreachable",
-    checkedAt: "2024-04-10T02:00:00Z",
-    ...(cause ? { paperEntry: cause } : {}),
-  });
-  return service;
-}
+const UNKNOWN = UNKNOWN_VISIT_ID;
+const offering = paperOffering;
 
 const WHY: Record<PaperEntryCause, [string, string]> = {
   "nhi-unreachable": ["健保署無法連線，本機無此處方", "NHI unreachable and never seen here"],

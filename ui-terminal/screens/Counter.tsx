@@ -103,13 +103,15 @@ export function Counter({
   );
 
   // A card put in, pulled or scanned while a decision (or a refusal) is on screen: check again with it, so the
-  // decision always answers the card at hand. The decision remembers which identity it was checked with.
+  // decision always answers the card at hand. The decision remembers which identity it was checked with. A paper
+  // entry is checked again with the new card too; without a card the form asks for the patient from the paper.
   const cardId = identityKey(card);
   useEffect(() => {
     if ((phase.kind !== "decided" && phase.kind !== "refused") || phase.stale || !phase.decision) return;
-    // A paper entry was checked with the identity it names (card or typed); F9 from the scan enters it again.
-    if (phase.kind === "decided" && phase.confirmed?.paper) return;
-    if (phase.cardId !== cardId) void check(phase.decision.input, card);
+    if (phase.cardId === cardId) return;
+    const entry = phase.kind === "decided" ? phase.confirmed?.paper : undefined;
+    if (entry) void recheckPaper.current(entry.scan, entry.values, 0, entry.notUploadedOverride);
+    else void check(phase.decision.input, card);
   }, [cardId, card, phase, check]);
 
   const dispense = async (decision: Decision, confirmed: Confirmed) => {
@@ -193,6 +195,10 @@ export function Counter({
       if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
     }
   };
+
+  // The effect above calls the latest one (it reads the card at hand).
+  const recheckPaper = useRef(checkPaper);
+  recheckPaper.current = checkPaper;
 
   const printSlip = async (p: Extract<Phase, { kind: "done" }>) => {
     if (!actions?.printSlip) {
