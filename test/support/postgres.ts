@@ -38,6 +38,8 @@ export function ensurePostgres(): Promise<void> {
 export interface ThrowawayDatabase {
   name: string;
   connection: pg.PoolConfig;
+  /** Resolves once the server lists none of these sessions (asked from another database), within the bound. */
+  sessionsGone(pids: readonly number[], timeoutMs?: number): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -56,6 +58,25 @@ export async function createThrowawayDatabase(prefix = "rxdesk_test"): Promise<T
   return {
     name,
     connection,
+    async sessionsGone(pids, timeoutMs = 5000) {
+      const c = new pg.Client({ host: PG_SOCKET_DIR, database: "postgres", user: userInfo().username });
+      await c.connect();
+      try {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const { rows } = await c.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])",
+            [pids],
+          );
+          if (rows[0]?.n === 0) return;
+          if (Date.now() > deadline)
+            throw new Error(`${rows[0]?.n} sessions on ${name} still open after ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      } finally {
+        await c.end();
+      }
+    },
     async drop() {
       const c = new pg.Client({ host: PG_SOCKET_DIR, database: "postgres", user: userInfo().username });
       await c.connect();

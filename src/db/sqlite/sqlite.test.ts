@@ -174,15 +174,21 @@ describe("db used inside an open transaction", () => {
     const told = new Promise<void>((resolve) => {
       go = resolve;
     });
+    let settled = false;
     const other = (async () => {
       await told;
       await db.insertInto("items").values({ id: 52, name: "second" }).execute();
+      settled = true;
     })();
     const trx = await db.startTransaction().execute();
     await trx.insertInto("items").values({ id: 51, name: "first" }).execute();
     go();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await names()).toEqual([]); // still waiting for the writer
+    // Full round trips through the transaction: time for the other writer to finish, were it not waiting.
+    await trx.selectFrom("items").select("id").execute();
+    await trx.updateTable("items").set({ name: "first" }).where("id", "=", 51).execute();
+    await trx.selectFrom("items").select("id").execute();
+    expect(settled).toBe(false); // still waiting for the writer
+    expect(await names()).toEqual([]);
     await trx.commit().execute();
     await other;
     expect(await names()).toEqual(["first", "second"]);
