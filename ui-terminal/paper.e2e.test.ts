@@ -61,9 +61,11 @@ beforeAll(async () => {
   });
   await ui.waitScreen("健保署 連線");
   // The card control software installs itself on the first start that reaches NHI (API 1.54 works offline then).
-  for (let i = 0; i < 100 && !existsSync(join(dir, "data", "card-control-software.json")); i++) {
+  const installed = join(dir, "data", "card-control-software.json");
+  for (let i = 0; i < 100 && !existsSync(installed); i++) {
     await new Promise((r) => setTimeout(r, 100));
   }
+  expect(existsSync(installed), "the card control software installed within 10 s of reaching NHI").toBe(true);
 }, 120_000);
 
 afterAll(async () => {
