@@ -19,6 +19,7 @@ import { createHttpNhiClient, createSandbox, type ListeningSandbox, type Sandbox
 import { createRxdesk, type Rxdesk } from "../src/service/bootstrap.js";
 import type { CardIdentity } from "../src/service/types.js";
 import { runRxdesk } from "./support/process.js";
+import { sm00Paper } from "./support/service-paper.js";
 
 const PHARMACIST = "B123456780";
 const CLINIC = "3501200000";
@@ -222,18 +223,7 @@ describe("the NHI boundary end to end (standalone sandbox over HTTP)", { timeout
 
   it("an SM00 paper from before the clinic's switch to 2.0 is dispensed through the CLI", async () => {
     await call("POST", "/v1/institutions", { code: "3502060427", kind: "prescriber", format2Since: "1131001" });
-    const paper: PaperPrescription = {
-      originalVisitId: "SM00 0000 0000 0000 0000",
-      prescriberInstitutionCode: "3502060427",
-      originalSequenceNumber: "0021",
-      originalVisitDateTime: "1130815093000",
-      chronic: false,
-      refillNo: 1,
-      refillCount: 1,
-      daysPerRefill: 3,
-      orders: [{ drugCode: "AC12345100", totalQuantity: "6" }],
-      birthDate: BIRTH,
-    };
+    const paper = sm00Paper({ originalSequenceNumber: "0021", birthDate: BIRTH });
     const file = join(dir, "sm00.json");
     writeFileSync(file, JSON.stringify(paper));
     await rx.close();

@@ -17,3 +17,22 @@ export function paperOf(c: ScenarioCase, extra: Partial<PaperPrescription> = {})
     ...extra,
   };
 }
+
+/**
+ * A one-off paper from before the prescriber's switch to format 2.0: no visit ID yet (SM00), refill 1 of 1, three
+ * days. The prescriber is 3502060427 unless `extra` says otherwise.
+ */
+export function sm00Paper(extra: Partial<PaperPrescription> = {}): PaperPrescription {
+  return {
+    originalVisitId: "SM00 0000 0000 0000 0000",
+    prescriberInstitutionCode: "3502060427",
+    originalVisitDateTime: "1130815093000",
+    chronic: false,
+    refillNo: 1,
+    refillCount: 1,
+    daysPerRefill: 3,
+    orders: [{ drugCode: "AC12345100", totalQuantity: "6" }],
+    birthDate: "0700101",
+    ...extra,
+  };
+}

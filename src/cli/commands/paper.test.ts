@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runRxdesk } from "../../../test/support/process.js";
+import { sm00Paper } from "../../../test/support/service-paper.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rxdesk-paper-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,17 +18,8 @@ describe("rxdesk paper / incidents", { timeout: 60_000 }, () => {
     const file = join(dir, "paper.json");
     writeFileSync(
       file,
-      JSON.stringify({
-        originalVisitId: "SM00 0000 0000 0000 0000",
-        prescriberInstitutionCode: "35020604",
-        originalVisitDateTime: "1130815093000",
-        chronic: false,
-        refillNo: 1,
-        refillCount: 1,
-        daysPerRefill: 3,
-        orders: [{ drugCode: "AC12345100", totalQuantity: "6" }],
-        birthDate: "0700101",
-      }),
+      // M17 eight characters: the field rules want ten.
+      JSON.stringify(sm00Paper({ prescriberInstitutionCode: "35020604" })),
     );
     const bad = await runRxdesk("paper", "check", file, "--national-id", "A123456789", ...data);
     expect(bad.code).toBe(2);
