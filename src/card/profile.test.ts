@@ -1,18 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { WANG } from "../../test/support/card-profile.js";
 import { nationalIdCheckDigit } from "../domain/national-id.js";
 import { fromHex, PROFILE_LENGTH, toHex } from "./apdu.js";
 import { CardError } from "./errors.js";
 import { decodeProfile, encodeProfile, type ProfileFields, profileToIdentity } from "./profile.js";
-
-const WANG: ProfileFields = {
-  cardNumber: "000012345678",
-  name: "王小明",
-  nationalId: "A123456789",
-  birthDate: "0790315",
-  sex: "M",
-  issueDate: "1020801",
-};
 
 function decodeError(bytes: Uint8Array): CardError {
   try {

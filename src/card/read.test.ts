@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { WANG } from "../../test/support/card-profile.js";
 import { fromHex, toHex } from "./apdu.js";
 import { CardError } from "./errors.js";
 import { encodeProfile } from "./profile.js";
 import { type ApduTransport, exchange, readNhiProfile } from "./read.js";
 import { NhiApplet } from "./virtual-card/applet.js";
 
-const PROFILE = encodeProfile({
-  cardNumber: "000012345678",
-  name: "王小明",
-  nationalId: "A123456789",
-  birthDate: "0790315",
-  sex: "M",
-  issueDate: "1020801",
-});
+const PROFILE = encodeProfile(WANG);
 
 function appletTransport(applet: NhiApplet, log: string[] = []): ApduTransport {
   return {
