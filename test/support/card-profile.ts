@@ -1,11 +1,13 @@
-/** The ordinary citizen card's profile fields (fixtures/cards/citizen-wang.json), for card-level unit tests. */
+/** The ordinary citizen card's profile fields, read from its fixture (fixtures/cards/citizen-wang.json). */
+import { join } from "node:path";
 import type { ProfileFields } from "../../src/card/profile.js";
+import { CARD_FIXTURE_DIR, loadCardFixture } from "../../src/card/virtual-card/fixture.js";
 
-export const WANG: ProfileFields = {
-  cardNumber: "000012345678",
-  name: "王小明",
-  nationalId: "A123456789",
-  birthDate: "0790315",
-  sex: "M",
-  issueDate: "1020801",
-};
+function wang(): ProfileFields {
+  const { profile } = loadCardFixture(join(CARD_FIXTURE_DIR, "citizen-wang.json"));
+  if (!profile) throw new Error("fixtures/cards/citizen-wang.json has no readable profile");
+  const { padding: _padding, ...fields } = profile;
+  return { ...fields, sex: fields.sex as ProfileFields["sex"] };
+}
+
+export const WANG: ProfileFields = wang();
