@@ -35,13 +35,7 @@ describe("upload outbox", () => {
     const cases = h.scenarios.cases;
     for (const c of [cases.chronicFresh, cases.oneOff, cases.j000ClinicClosed]) {
       const d = await h.service.check({ visitIdInput: c.originalVisitId, card: h.card(c) });
-      const r = await h.service.dispense({
-        visitIdInput: c.originalVisitId,
-        refillNo: d.refillNo!,
-        pharmacistId: PHARMACIST,
-        card: h.card(c),
-        j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true },
-      });
+      const r = await h.dispenseHere(c, d.refillNo!);
       expect(r.ok).toBe(true);
     }
     const run = await h.service.runOutbox();
@@ -155,13 +149,7 @@ describe("upload outbox", () => {
     const cases = h.scenarios.cases;
     for (const c of [cases.chronicFresh, cases.oneOff, cases.cancelledRestored, cases.j000ClinicClosed]) {
       const d = await h.service.check({ visitIdInput: c.originalVisitId, card: h.card(c) });
-      const r = await h.service.dispense({
-        visitIdInput: c.originalVisitId,
-        refillNo: d.refillNo!,
-        pharmacistId: PHARMACIST,
-        card: h.card(c),
-        j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true },
-      });
+      const r = await h.dispenseHere(c, d.refillNo!);
       expect(r.ok).toBe(true);
     }
     const other = await h.counter();
