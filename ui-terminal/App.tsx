@@ -12,7 +12,7 @@ import type { UiActions } from "./actions.js";
 import { type CardEvent, type CardSource, currentCard, INITIAL_CARD_STATE, reduceCard } from "./card-state.js";
 import { type Hint, KeyHints } from "./components/KeyHints.js";
 import { StatusBar } from "./components/StatusBar.js";
-import { HINTS, L, LocaleContext, tr } from "./i18n.js";
+import { fill, HINTS, L, LocaleContext, type Note, tr } from "./i18n.js";
 import { KeyRouter, useKeys } from "./key-router.js";
 import { Codes } from "./screens/Codes.js";
 import { Counter } from "./screens/Counter.js";
@@ -90,7 +90,8 @@ function Shell({
   const [health, setHealth] = useState<ServiceHealth | undefined>();
   const [card, dispatchCard] = useReducer(reduceCard, INITIAL_CARD_STATE);
   const [virtualCard, setVirtualCard] = useState<CardIdentity | undefined>();
-  const [flash, setFlash] = useState<{ text: string; color: string } | undefined>(
+  // Kept as a message in both languages: F2 switches the line under the counter too.
+  const [flash, setFlash] = useState<{ text: Note; color: string } | undefined>(
     notice ? { text: notice, color: "yellow" } : undefined,
   );
   const flashTimer = useRef<NodeJS.Timeout | undefined>(undefined);
@@ -118,7 +119,7 @@ function Shell({
     return () => clearInterval(timer);
   }, [refreshHealth, statusIntervalMs]);
 
-  const showFlash = useCallback((text: string, color: string) => {
+  const showFlash = useCallback((text: Note, color: string) => {
     clearTimeout(flashTimer.current);
     setFlash({ text, color });
     flashTimer.current = setTimeout(() => setFlash(undefined), 8000);
@@ -127,11 +128,9 @@ function Shell({
   // Once the demo prescriptions are known (the database opens after the first screen), point to them.
   const hasDemo = (demoCases?.length ?? 0) > 0;
   useEffect(() => {
-    if (hasDemo) setFlash((f) => f ?? { text: tr(L.demoHint, localeRef.current), color: "yellow" });
+    if (hasDemo) setFlash((f) => f ?? { text: L.demoHint, color: "yellow" });
   }, [hasDemo]);
 
-  const localeRef = useRef(locale);
-  localeRef.current = locale;
   const cardRef = useRef(card);
   cardRef.current = card;
   useEffect(() => {
@@ -139,16 +138,15 @@ function Shell({
     const onEvent = (event: CardEvent) => {
       const had = cardRef.current.cards;
       dispatchCard(event);
-      const l = localeRef.current;
       if (event.type === "card-inserted") {
         showFlash(
-          tr(L.cardInserted, l, { name: event.identity.name ?? "", id: maskId(event.identity.nationalId) }),
+          fill(L.cardInserted, { name: event.identity.name ?? "", id: maskId(event.identity.nationalId) }),
           "cyan",
         );
       } else if (event.type === "card-removed" && had[event.reader]) {
-        showFlash(tr(L.cardRemoved, l), "gray");
+        showFlash(L.cardRemoved, "gray");
       } else if (event.type === "error" && event.error.code !== "pcscd-not-running") {
-        showFlash(tr(event.error.reason, l), "yellow");
+        showFlash(event.error.reason, "yellow");
       }
     };
     cards.on("event", onEvent);
@@ -240,10 +238,10 @@ function Shell({
                 setVirtualCard(identity);
                 if (identity)
                   showFlash(
-                    t(L.virtualCardAccepted, {
+                    fill(L.virtualCardAccepted, {
                       name: identity.name ?? "",
                       id: maskId(identity.nationalId),
-                      proxy: identity.proxy ? t(L.proxy) : "",
+                      proxy: identity.proxy ? L.proxy : "",
                     }),
                     "cyan",
                   );
@@ -278,7 +276,7 @@ function Shell({
             </Text>
           ) : flash ? (
             <Text color={flash.color} wrap="truncate">
-              {flash.text}
+              {t(flash.text)}
             </Text>
           ) : openIncidents > 0 ? (
             <Text backgroundColor="red" color="white" bold wrap="truncate">

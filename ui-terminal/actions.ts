@@ -15,10 +15,16 @@ export interface UiActions {
 
 /** Messages of thrown errors, localized when they carry a `{zh,en}` reason (ReportError, CardError …). */
 export function errorText(error: unknown, locale: Locale): string {
+  const m = errorNote(error);
+  return typeof m === "string" ? m : locale === "en" ? m.en : m.zh;
+}
+
+/** A thrown error as a note to keep on screen: both languages when it carries them, so F2 switches it. */
+export function errorNote(error: unknown): Message | string {
   if (error && typeof error === "object") {
     const e = error as { reason?: { zh?: string; en?: string }; userMessage?: { zh?: string; en?: string } };
     const m = e.reason ?? e.userMessage;
-    if (m && typeof m.zh === "string" && typeof m.en === "string") return locale === "en" ? m.en : m.zh;
+    if (m && typeof m.zh === "string" && typeof m.en === "string") return { zh: m.zh, en: m.en };
   }
   return error instanceof Error ? error.message : String(error);
 }

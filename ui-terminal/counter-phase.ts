@@ -2,6 +2,7 @@
 import type { Message } from "../src/domain/message.js";
 import type { CardIdentity, Decision, DecisionReason, DispenseResult } from "../src/service/types.js";
 import type { Confirmed } from "./confirm-steps.js";
+import type { Note } from "./i18n.js";
 import type { PaperField, PaperValues } from "./paper-draft.js";
 import type { PaperEntry } from "./paper-flow.js";
 
@@ -13,7 +14,7 @@ export type Phase =
   | {
       kind: "decided";
       decision: Decision;
-      note?: Message | string;
+      note?: Note;
       cardId?: string;
       stale?: boolean;
       /** Confirmed before this decision: the paper entry it was made from. */
@@ -24,25 +25,25 @@ export type Phase =
       kind: "paper";
       decision: Decision;
       values: PaperValues;
-      errors: Partial<Record<PaperField, string>>;
-      problem?: string;
+      errors: Partial<Record<PaperField, Note>>;
+      problem?: Note;
       /** Each check's answer is a new form (its cursor on the first error). */
       attempt: number;
     }
   /** D024 on a chronic refill 2+: the pharmacist's reason to dispense anyway. */
-  | { kind: "d024"; decision: Decision; entry: PaperEntry; error?: string }
+  | { kind: "d024"; decision: Decision; entry: PaperEntry; error?: Note }
   /** F9's steps before dispensing (./confirm-steps.ts): J000 checks, the abnormal cause, the override reason. */
   | { kind: "j000"; decision: Decision; confirmed: Confirmed }
   | { kind: "cause"; decision: Decision; confirmed: Confirmed }
-  | { kind: "override"; decision: Decision; confirmed: Confirmed; error?: string }
+  | { kind: "override"; decision: Decision; confirmed: Confirmed; error?: Note }
   /** Card-not-shown path: the national ID from the paper, then the reason. */
-  | { kind: "typed-id"; decision: Decision; error?: string }
-  | { kind: "typed-reason"; decision: Decision; nationalId: string; error?: string }
+  | { kind: "typed-id"; decision: Decision; error?: Note }
+  | { kind: "typed-reason"; decision: Decision; nationalId: string; error?: Note }
   | { kind: "dispensing"; decision: Decision }
-  | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: string }
+  | { kind: "done"; decision: Decision; result: Done; slip?: string; slipError?: Note }
   | { kind: "refused"; decision?: Decision; reasons: DecisionReason[]; stale?: boolean; cardId?: string }
   | { kind: "invalid"; input: string; message: Message }
-  | { kind: "error"; text: string };
+  | { kind: "error"; text: Note };
 
 /** Phases in which a question on screen has the keyboard. */
 export const PROMPTING: readonly Phase["kind"][] = [

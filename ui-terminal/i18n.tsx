@@ -5,13 +5,34 @@ import { PAPER_TEXT } from "./i18n-paper.js";
 
 export const LocaleContext = createContext<Locale>("zh-TW");
 
-export function useT(): { locale: Locale; t: (m: Message, vars?: Record<string, string | number>) => string } {
+/**
+ * What the screen keeps to show later (a note, an error, a flash): a message in both languages, so F2 switches it
+ * too, or a plain text that has no translation (a file path, an error from outside).
+ */
+export type Note = Message | string;
+
+export function useT(): { locale: Locale; t: (m: Note, vars?: Record<string, string | number>) => string } {
   const locale = useContext(LocaleContext);
   return { locale, t: (m, vars) => tr(m, locale, vars) };
 }
 
-export function tr(m: Message, locale: Locale, vars: Record<string, string | number> = {}): string {
-  return localize(m, locale).replace(/\{(\w+)\}/g, (all, k: string) => (k in vars ? String(vars[k]) : all));
+export function tr(m: Note, locale: Locale, vars: Record<string, string | number | Message> = {}): string {
+  if (typeof m === "string") return m;
+  return localize(m, locale).replace(/\{(\w+)\}/g, (all, k: string) => {
+    if (!(k in vars)) return all;
+    const v = vars[k]!;
+    return typeof v === "object" ? localize(v, locale) : String(v);
+  });
+}
+
+/** Several messages as one, each language joined in its own way. */
+export function joinMessages(messages: Message[]): Message {
+  return { zh: messages.map((m) => m.zh).join("；"), en: messages.map((m) => m.en).join("; ") };
+}
+
+/** A message with its placeholders filled in both languages (a value may itself be a message): a note to keep. */
+export function fill(m: Message, vars: Record<string, string | number | Message>): Message {
+  return { zh: tr(m, "zh-TW", vars), en: tr(m, "en", vars) };
 }
 
 export const L = {

@@ -69,3 +69,8 @@ export function useKeys(layer: number, handler: KeyHandler, active = true): void
     return router.register(layer, ref);
   }, [router, layer, active]);
 }
+
+/** Keys a modal prompt lets through to the global keys: Ctrl+C (quit) and F2 (language; changes nothing else). */
+export function passesPrompt(e: KeyEvent): boolean {
+  return (e.kind === "ctrl" && e.letter === "c") || (e.kind === "key" && e.name === "f2");
+}

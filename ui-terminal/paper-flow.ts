@@ -13,6 +13,7 @@ import type {
   PaperPrescription,
 } from "../src/service/types.js";
 import type { Phase } from "./counter-phase.js";
+import { joinMessages } from "./i18n.js";
 import { formField, type PaperField, type PaperValues, paperFromValues } from "./paper-draft.js";
 
 /** A paper entry that holds, on its way to the dispensing. */
@@ -32,8 +33,6 @@ const HEADLINES = {
   override: msg("依紙本輸入，健保署斷線", "from the paper, NHI offline"),
 };
 
-type Translate = (m: Message) => string;
-
 /** Checks the form with the service; resolves with the phase to show next. */
 export async function checkPaperEntry(
   service: DispensingServiceApi,
@@ -44,10 +43,10 @@ export async function checkPaperEntry(
     notUploadedOverride?: { reason: string };
     attempt: number;
   },
-  t: Translate,
 ): Promise<Phase> {
   const { decision, values, attempt } = input;
-  const back = (errors: Partial<Record<PaperField, string>>, problem?: string): Phase => ({
+  // Errors stay messages in both languages: F2 switches them on the form.
+  const back = (errors: Partial<Record<PaperField, Message>>, problem?: Message): Phase => ({
     kind: "paper",
     decision,
     values,
@@ -57,7 +56,7 @@ export async function checkPaperEntry(
   });
   const parsed = paperFromValues(values, input.card);
   if (!parsed.ok) {
-    return back(Object.fromEntries(Object.entries(parsed.errors).map(([f, m]) => [f, t(m as Message)])));
+    return back(parsed.errors);
   }
   const card: CardIdentity = input.card ?? { source: "typed", ...parsed.typed! };
   const entry: PaperEntry = {
@@ -76,14 +75,14 @@ export async function checkPaperEntry(
   if (result.reasons.some((r) => r.code === "not-uploaded-later-refill") && !entry.notUploadedOverride) {
     return { kind: "d024", decision, entry };
   }
-  const errors: Partial<Record<PaperField, string>> = {};
-  const rest: string[] = [];
+  const errors: Partial<Record<PaperField, Message>> = {};
+  const rest: Message[] = [];
   for (const r of result.reasons) {
     const field = formField(r.field);
-    if (field && !errors[field]) errors[field] = t(r.message);
-    else rest.push(t(r.message));
+    if (field && !errors[field]) errors[field] = r.message;
+    else rest.push(r.message);
   }
-  return back(errors, rest.length > 0 ? rest.join("；") : undefined);
+  return back(errors, rest.length > 0 ? joinMessages(rest) : undefined);
 }
 
 /** The checked paper entry as a decision the counter shows and confirms. */

@@ -7,7 +7,7 @@ import { checkNationalId } from "../../src/domain/national-id.js";
 import type { CardIdentity, Decision } from "../../src/service/types.js";
 import type { Confirmed } from "../confirm-steps.js";
 import type { Phase } from "../counter-phase.js";
-import { L, useT } from "../i18n.js";
+import { L, type Note, useT } from "../i18n.js";
 import type { PaperValues } from "../paper-draft.js";
 import { CausePicker } from "./CausePicker.js";
 import { J000Confirm } from "./J000Confirm.js";
@@ -47,7 +47,7 @@ export function CounterPrompt({
   const paper = "confirmed" in phase ? phase.confirmed?.paper : undefined;
   const back = () => setPhase({ kind: "decided", decision, cardId, ...(paper ? { confirmed: { paper } } : {}) });
   // Each question is its own TextPrompt (key): what was typed for one never shows in the next.
-  const ask = (label: string, error: string | undefined, onSubmit: (value: string) => void) => (
+  const ask = (label: string, error: Note | undefined, onSubmit: (value: string) => void) => (
     <TextPrompt key={phase.kind} label={label} error={error} onCancel={back} onSubmit={onSubmit} />
   );
   // A reason is required: an empty one is said so on the question, and nothing else happens.
@@ -57,7 +57,7 @@ export function CounterPrompt({
     go: (reason: string) => void,
   ) => {
     if (value.trim()) go(value.trim());
-    else setPhase({ ...asking, error: t(L.reasonRequired) });
+    else setPhase({ ...asking, error: L.reasonRequired });
   };
   switch (phase.kind) {
     case "paper":
@@ -100,7 +100,7 @@ export function CounterPrompt({
     case "typed-id":
       return ask(t(L.typedIdPrompt), phase.error, (value) => {
         const id = checkNationalId(value.trim().toUpperCase());
-        if (!id.valid) setPhase({ ...phase, error: t(id.reason) });
+        if (!id.valid) setPhase({ ...phase, error: id.reason });
         else setPhase({ kind: "typed-reason", decision, nationalId: id.nationalId });
       });
     case "typed-reason":

@@ -72,7 +72,7 @@ export function DonePanel({
       ) : null}
       {phase.slipError ? (
         <Text color="red" wrap="wrap">
-          {phase.slipError}
+          {t(phase.slipError)}
         </Text>
       ) : null}
     </Box>

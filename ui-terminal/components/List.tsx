@@ -1,9 +1,8 @@
 /** A fixed-height list: keeps the selected (or scrolled-to) row visible; never grows past its height. */
 import { Box, Text } from "ink";
 import { type ReactNode, useCallback, useEffect, useState } from "react";
-import type { Locale } from "../../src/domain/message.js";
-import { errorText } from "../actions.js";
-import { L, useT } from "../i18n.js";
+import { errorNote } from "../actions.js";
+import { L, type Note, useT } from "../i18n.js";
 
 export function List({
   rows,
@@ -63,10 +62,10 @@ export function move(name: string, position: number, count: number, page: number
   }
 }
 
-export type Loaded<T> = { state: "loading" } | { state: "ok"; data: T } | { state: "error"; text: string };
+export type Loaded<T> = { state: "loading" } | { state: "ok"; data: T } | { state: "error"; text: Note };
 
 /** Loads data for a screen; `reload()` loads again (after a change). */
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[], locale: Locale): [Loaded<T>, () => void] {
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>, () => void] {
   const [value, setValue] = useState<Loaded<T>>({ state: "loading" });
   const [tick, setTick] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: callers pass the dependencies of `load`
@@ -74,7 +73,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], locale: Loca
     let live = true;
     load().then(
       (data) => live && setValue({ state: "ok", data }),
-      (error: unknown) => live && setValue({ state: "error", text: errorText(error, locale) }),
+      (error: unknown) => live && setValue({ state: "error", text: errorNote(error) }),
     );
     return () => {
       live = false;
@@ -90,7 +89,7 @@ export function LoadState({ value }: { value: Loaded<unknown> }) {
   if (value.state === "error")
     return (
       <Text color="red" bold wrap="truncate">
-        ✕ {value.text}
+        ✕ {t(value.text)}
       </Text>
     );
   return null;

@@ -6,8 +6,8 @@
 import { Box, Text } from "ink";
 import { useRef, useState } from "react";
 import type { CardIdentity } from "../../src/service/types.js";
-import { L, useT } from "../i18n.js";
-import { useKeys } from "../key-router.js";
+import { L, type Note, useT } from "../i18n.js";
+import { passesPrompt, useKeys } from "../key-router.js";
 import { type PaperField, type PaperValues, paperFields } from "../paper-draft.js";
 import { columns, maskId, padTo, truncate } from "../text.js";
 import { QuestionBox } from "./QuestionBox.js";
@@ -24,9 +24,9 @@ export function PaperForm({
   initial: PaperValues;
   card: CardIdentity | undefined;
   /** The service's (or the form's) error for each field, in words. */
-  errors: Partial<Record<PaperField, string>>;
+  errors: Partial<Record<PaperField, Note>>;
   /** What is wrong with the entry as a whole (not one field's). */
-  problem?: string;
+  problem?: Note;
   width: number;
   onSubmit(values: PaperValues): void;
   onCancel(): void;
@@ -69,8 +69,9 @@ export function PaperForm({
       else if (e.name === "return" || e.name === "f9") onSubmit(values.current);
       else if (e.name === "escape") onCancel();
     }
-    // Everything else is swallowed while the form is open, so nothing happens behind it.
-    return !(e.kind === "ctrl" && e.letter === "c");
+    // Everything else is swallowed while the form is open, so nothing happens behind it; F2 (language) and
+    // Ctrl+C pass.
+    return !passesPrompt(e);
   });
   const labelWidth = Math.max(...fields.map((f) => columns(t(L.paperField[f])))) + 1;
   const inner = width - 4;
@@ -85,7 +86,7 @@ export function PaperForm({
       {fields.map((f) => {
         const current = f === field;
         const value = values.current[f];
-        const error = errors[f];
+        const error = errors[f] ? t(errors[f]) : undefined;
         const room = inner - labelWidth - 2 - columns(value) - 1;
         return (
           <Box key={f} height={1} overflow="hidden">
@@ -102,18 +103,18 @@ export function PaperForm({
         );
       })}
       <Text color={errors[field] ? "red" : "gray"} wrap="wrap">
-        {errors[field] ?? problem ?? t(L.paperFieldHint[field])}
+        {t(errors[field] ?? problem ?? L.paperFieldHint[field])}
       </Text>
       {problem && errors[field] ? (
         <Text color="red" wrap="wrap">
-          {problem}
+          {t(problem)}
         </Text>
       ) : null}
     </QuestionBox>
   );
 }
 
-function firstError(fields: readonly PaperField[], errors: Partial<Record<PaperField, string>>) {
+function firstError(fields: readonly PaperField[], errors: Partial<Record<PaperField, Note>>) {
   return fields.find((f) => errors[f]);
 }
 

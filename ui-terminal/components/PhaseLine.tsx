@@ -38,7 +38,7 @@ export function PhaseLine({ phase }: { phase: Phase }) {
     case "error":
       return (
         <Text color="red" bold wrap="wrap">
-          ✕ {phase.text}
+          ✕ {t(phase.text)}
         </Text>
       );
     case "decided": {
@@ -53,7 +53,7 @@ export function PhaseLine({ phase }: { phase: Phase }) {
                 ? t(L.cardNeededKey)
                 : "";
       const corrected = phase.decision.corrections.length > 0 ? t(describeCorrections(phase.decision.corrections)) : "";
-      const note = typeof phase.note === "string" ? phase.note : phase.note ? t(phase.note) : "";
+      const note = phase.note ? t(phase.note) : "";
       return (
         <Text wrap="wrap">
           {hint ? (

@@ -1,18 +1,20 @@
 /** A one-line text question that takes the keyboard until Enter or Esc (layer 2: above the screen). */
 import { Box, Text } from "ink";
 import { useRef, useState } from "react";
-import { useKeys } from "../key-router.js";
+import { type Note, useT } from "../i18n.js";
+import { passesPrompt, useKeys } from "../key-router.js";
 
 export interface TextPromptProps {
   label: string;
   initial?: string;
-  error?: string;
+  error?: Note;
   color?: string;
   onSubmit(value: string): void;
   onCancel(): void;
 }
 
 export function TextPrompt({ label, initial = "", error, color = "yellow", onSubmit, onCancel }: TextPromptProps) {
+  const { t } = useT();
   const [value, setValueState] = useState(initial);
   // A ref as well: pasted or scanned text and Enter can arrive in one burst, before React re-renders.
   const ref = useRef(initial);
@@ -26,8 +28,9 @@ export function TextPrompt({ label, initial = "", error, color = "yellow", onSub
     else if (e.kind === "key" && e.name === "return") onSubmit(ref.current);
     else if (e.kind === "key" && e.name === "escape") onCancel();
     else if (e.kind === "ctrl" && e.letter === "u") setValue(() => "");
-    // Function keys and the rest are swallowed while the question is open, so nothing happens behind it.
-    return !(e.kind === "ctrl" && e.letter === "c");
+    // Function keys and the rest are swallowed while the question is open, so nothing happens behind it; F2
+    // (language) and Ctrl+C pass.
+    return !passesPrompt(e);
   });
   return (
     <Box flexDirection="column" borderStyle="single" borderColor={color} paddingX={1}>
@@ -40,7 +43,7 @@ export function TextPrompt({ label, initial = "", error, color = "yellow", onSub
       </Text>
       {error ? (
         <Text color="red" bold>
-          {error}
+          {t(error)}
         </Text>
       ) : null}
     </Box>

@@ -8,14 +8,14 @@ import type { Message } from "../../src/domain/message.js";
 import { isVirtualCardToken } from "../../src/domain/virtual-card-token.js";
 import { parseVisitId } from "../../src/domain/visit-id.js";
 import type { CardIdentity, Decision, DispenseResult, DispensingServiceApi } from "../../src/service/types.js";
-import { errorText, type UiActions } from "../actions.js";
+import { errorNote, type UiActions } from "../actions.js";
 import { CounterPrompt } from "../components/CounterPrompt.js";
 import { cardMismatch, DecisionPanel } from "../components/DecisionPanel.js";
 import { DonePanel } from "../components/DonePanel.js";
 import { PausedLine, PhaseLine } from "../components/PhaseLine.js";
 import { type Confirmed, confirmedRequest, nextStep } from "../confirm-steps.js";
 import { identityKey, type Phase, PROMPTING } from "../counter-phase.js";
-import { L, useT } from "../i18n.js";
+import { fill, L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { newPaperValues, type PaperValues } from "../paper-draft.js";
 import { checkPaperEntry } from "../paper-flow.js";
@@ -69,15 +69,15 @@ export function Counter({
     const before = phaseRef.current;
     setPhase({ kind: "checking", input: token });
     const restore = (p: Phase) => (my === seq.current ? setPhase(p) : undefined);
-    if (!actions?.verifyVirtualCard) return restore({ kind: "error", text: t(L.virtualCardUnavailable) });
+    if (!actions?.verifyVirtualCard) return restore({ kind: "error", text: L.virtualCardUnavailable });
     try {
       const result = await actions.verifyVirtualCard(token);
-      if (!result.ok) return restore({ kind: "error", text: t(L.virtualCardRejected, { reason: t(result.message) }) });
+      if (!result.ok) return restore({ kind: "error", text: fill(L.virtualCardRejected, { reason: result.message }) });
       // Back to the decision on screen (checked again with the card by the effect below), or the scan field.
       restore(before.kind === "decided" ? { ...before, stale: false } : { kind: "idle" });
       onVirtualCard?.(result.identity);
     } catch (error) {
-      restore({ kind: "error", text: errorText(error, locale) });
+      restore({ kind: "error", text: errorNote(error) });
     }
   };
 
@@ -96,10 +96,10 @@ export function Counter({
         if (my === seq.current)
           setPhase({ kind: "decided", decision, note, cardId: identityKey(withCard), stale: fieldRef.current !== "" });
       } catch (error) {
-        if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
+        if (my === seq.current) setPhase({ kind: "error", text: errorNote(error) });
       }
     },
-    [service, locale, setPhase],
+    [service, setPhase],
   );
 
   // A card put in, pulled or scanned while a decision (or a refusal) is on screen: check again with it, so the
@@ -167,7 +167,7 @@ export function Counter({
         });
       }
     } catch (error) {
-      if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
+      if (my === seq.current) setPhase({ kind: "error", text: errorNote(error) });
     } finally {
       onChanged?.();
     }
@@ -189,10 +189,10 @@ export function Counter({
   ) => {
     const my = ++seq.current;
     try {
-      const next = await checkPaperEntry(service, { decision, values, card, notUploadedOverride, attempt }, t);
+      const next = await checkPaperEntry(service, { decision, values, card, notUploadedOverride, attempt });
       if (my === seq.current) setPhase(next.kind === "decided" ? { ...next, cardId } : next);
     } catch (error) {
-      if (my === seq.current) setPhase({ kind: "error", text: errorText(error, locale) });
+      if (my === seq.current) setPhase({ kind: "error", text: errorNote(error) });
     }
   };
 
@@ -202,14 +202,14 @@ export function Counter({
 
   const printSlip = async (p: Extract<Phase, { kind: "done" }>) => {
     if (!actions?.printSlip) {
-      setPhase({ ...p, slipError: t(L.slipUnavailable) });
+      setPhase({ ...p, slipError: L.slipUnavailable });
       return;
     }
     try {
       const { path } = await actions.printSlip(p.result.dispensing.id, locale);
       setPhase((cur) => (cur.kind === "done" ? { ...cur, slip: path, slipError: undefined } : cur));
     } catch (error) {
-      setPhase((cur) => (cur.kind === "done" ? { ...cur, slipError: errorText(error, locale) } : cur));
+      setPhase((cur) => (cur.kind === "done" ? { ...cur, slipError: errorNote(error) } : cur));
     }
   };
 
@@ -260,17 +260,17 @@ export function Counter({
           if ((now.kind === "decided" || now.kind === "refused") && now.stale) return true;
           if (now.kind !== "decided") {
             if (now.kind === "idle" || now.kind === "invalid" || now.kind === "error")
-              setPhase({ kind: "error", text: t(L.nothingToConfirm) });
+              setPhase({ kind: "error", text: L.nothingToConfirm });
             return true; // dispensing or done: a repeated F9 changes nothing
           }
-          if (cardMismatch(now.decision, card)) setPhase({ ...now, note: t(L.blockedNoConfirm) });
+          if (cardMismatch(now.decision, card)) setPhase({ ...now, note: L.blockedNoConfirm });
           else if (now.decision.outcome === "block" && now.decision.paperEntry) {
             const values = newPaperValues(now.decision);
             setPhase({ kind: "paper", decision: now.decision, values, errors: {}, attempt: 0 });
           } else if (now.decision.outcome === "dispense" || now.decision.outcome === "override")
             proceed(now.decision, now.confirmed ?? {});
           else if (now.decision.outcome === "card-needed") setPhase({ kind: "typed-id", decision: now.decision });
-          else setPhase({ ...now, note: t(L.blockedNoConfirm) });
+          else setPhase({ ...now, note: L.blockedNoConfirm });
           return true;
         }
         case "f8":

@@ -2,17 +2,17 @@
 import { Box, Text } from "ink";
 import { useState } from "react";
 import type { DispensingServiceApi, DispensingView, MutationResult } from "../../src/service/types.js";
-import { errorText, type UiActions } from "../actions.js";
+import { errorNote, type UiActions } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
 import { TextPrompt } from "../components/TextPrompt.js";
-import { L, useT } from "../i18n.js";
+import { fill, joinMessages, L, type Note, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { padTo, rocDateTime } from "../text.js";
 
 type Ask =
-  | { kind: "delete"; d: DispensingView; error?: string }
-  | { kind: "days"; d: DispensingView; error?: string }
-  | { kind: "reason"; d: DispensingView; days: number; error?: string };
+  | { kind: "delete"; d: DispensingView; error?: Note }
+  | { kind: "days"; d: DispensingView; error?: Note }
+  | { kind: "reason"; d: DispensingView; days: number; error?: Note };
 
 export function History({
   service,
@@ -28,17 +28,17 @@ export function History({
   onChanged?(): void;
 }) {
   const { t, locale } = useT();
-  const [list, reload] = useLoad(() => service.recentDispensings(100), [service], locale);
+  const [list, reload] = useLoad(() => service.recentDispensings(100), [service]);
   const [pos, setPos] = useState(0);
   const [ask, setAsk] = useState<Ask | undefined>();
-  const [note, setNote] = useState<{ text: string; ok: boolean } | undefined>();
+  const [note, setNote] = useState<{ text: Note; ok: boolean } | undefined>();
   const items = list.state === "ok" ? list.data : [];
   const selected = items[pos];
 
-  const finish = (result: MutationResult, done: string) => {
+  const finish = (result: MutationResult, done: Note) => {
     setAsk(undefined);
     if (result.ok) setNote({ text: done, ok: true });
-    else setNote({ text: result.reasons.map((r) => t(r.message)).join("；"), ok: false });
+    else setNote({ text: joinMessages(result.reasons.map((r) => r.message)), ok: false });
     reload();
     onChanged?.();
   };
@@ -56,21 +56,21 @@ export function History({
     if (e.kind !== "text" || !selected) return false;
     const key = e.text.toLowerCase();
     if (key === "d") {
-      if (selected.status === "deleted") setNote({ text: t(L.deleted), ok: false });
+      if (selected.status === "deleted") setNote({ text: L.deleted, ok: false });
       else setAsk({ kind: "delete", d: selected });
       return true;
     }
     if (key === "c") {
-      if (selected.status === "deleted") setNote({ text: t(L.deleted), ok: false });
+      if (selected.status === "deleted") setNote({ text: L.deleted, ok: false });
       else setAsk({ kind: "days", d: selected });
       return true;
     }
     if (key === "p") {
-      if (!actions?.printSlip) setNote({ text: t(L.slipUnavailable), ok: false });
+      if (!actions?.printSlip) setNote({ text: L.slipUnavailable, ok: false });
       else
         actions.printSlip(selected.id, locale).then(
-          ({ path }) => setNote({ text: t(L.slipWritten, { path }), ok: true }),
-          (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+          ({ path }) => setNote({ text: fill(L.slipWritten, { path }), ok: true }),
+          (error: unknown) => setNote({ text: errorNote(error), ok: false }),
         );
       return true;
     }
@@ -88,7 +88,7 @@ export function History({
       <List rows={rows} height={Math.max(3, height - 3 - promptRows)} position={pos} selectable />
       {note ? (
         <Text color={note.ok ? "green" : "red"} bold wrap="wrap">
-          {note.ok ? "✓" : "✕"} {note.text}
+          {note.ok ? "✓" : "✕"} {t(note.text)}
         </Text>
       ) : null}
       {ask?.kind === "delete" ? (
@@ -98,11 +98,11 @@ export function History({
           error={ask.error}
           onCancel={() => setAsk(undefined)}
           onSubmit={(reason) => {
-            if (!reason.trim()) return setAsk({ ...ask, error: t(L.reasonRequired) });
+            if (!reason.trim()) return setAsk({ ...ask, error: L.reasonRequired });
             service
               .deleteDispensing({ dispensingId: ask.d.id, pharmacistId, reason: reason.trim() })
-              .then((r) => finish(r, t(L.doneDeleted)))
-              .catch((error: unknown) => setAsk({ ...ask, error: errorText(error, locale) }));
+              .then((r) => finish(r, L.doneDeleted))
+              .catch((error: unknown) => setAsk({ ...ask, error: errorNote(error) }));
           }}
         />
       ) : null}
@@ -114,8 +114,7 @@ export function History({
           onCancel={() => setAsk(undefined)}
           onSubmit={(value) => {
             const days = Number(value.trim());
-            if (!/^\d+$/.test(value.trim()) || days < 1 || days > 30)
-              return setAsk({ ...ask, error: t(L.daysInvalid) });
+            if (!/^\d+$/.test(value.trim()) || days < 1 || days > 30) return setAsk({ ...ask, error: L.daysInvalid });
             setAsk({ kind: "reason", d: ask.d, days });
           }}
         />
@@ -127,11 +126,11 @@ export function History({
           error={ask.error}
           onCancel={() => setAsk(undefined)}
           onSubmit={(reason) => {
-            if (!reason.trim()) return setAsk({ ...ask, error: t(L.reasonRequired) });
+            if (!reason.trim()) return setAsk({ ...ask, error: L.reasonRequired });
             service
               .correctDispensing({ dispensingId: ask.d.id, pharmacistId, reason: reason.trim(), days: ask.days })
-              .then((r) => finish(r, t(L.doneCorrected)))
-              .catch((error: unknown) => setAsk({ ...ask, error: errorText(error, locale) }));
+              .then((r) => finish(r, L.doneCorrected))
+              .catch((error: unknown) => setAsk({ ...ask, error: errorNote(error) }));
           }}
         />
       ) : null}
@@ -140,7 +139,7 @@ export function History({
 }
 
 function row(d: DispensingView, t: ReturnType<typeof useT>["t"]): string {
-  const state = d.status === "deleted" ? t(L.deleted) : t(L.active);
+  const state = t(d.status === "deleted" ? L.deleted : L.active);
   const upload = t(L.state[d.upload.state]);
   const codes = d.upload.codes.map((c) => `${c.field}:${c.code}`).join(" ");
   return [

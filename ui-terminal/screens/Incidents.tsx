@@ -7,10 +7,10 @@
 import { Box, Text } from "ink";
 import { useState } from "react";
 import type { DispensingServiceApi, IncidentView } from "../../src/service/types.js";
-import { errorText } from "../actions.js";
+import { errorNote } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
 import { TextPrompt } from "../components/TextPrompt.js";
-import { L, useT } from "../i18n.js";
+import { L, type Note, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { isoToRoc, maskId, padTo } from "../text.js";
 
@@ -25,12 +25,12 @@ export function Incidents({
   height: number;
   onChanged?(): void;
 }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   const [all, setAll] = useState(false);
   const [pos, setPos] = useState(0);
-  const [asking, setAsking] = useState<{ error?: string } | undefined>();
-  const [note, setNote] = useState<{ text: string; ok: boolean } | undefined>();
-  const [list, reload] = useLoad(() => service.incidents({ state: all ? "all" : "open" }), [service, all], locale);
+  const [asking, setAsking] = useState<{ error?: Note } | undefined>();
+  const [note, setNote] = useState<{ text: Note; ok: boolean } | undefined>();
+  const [list, reload] = useLoad(() => service.incidents({ state: all ? "all" : "open" }), [service, all]);
   const items = list.state === "ok" ? list.data : [];
   const selected = items[Math.min(pos, items.length - 1)];
   const page = Math.max(3, height - 9 - (asking ? 4 : 0) - (note ? 1 : 0));
@@ -50,19 +50,19 @@ export function Incidents({
 
   const acknowledge = (text: string) => {
     if (!selected) return;
-    if (!text.trim()) return setAsking({ error: t(L.reasonRequired) });
+    if (!text.trim()) return setAsking({ error: L.reasonRequired });
     setAsking(undefined);
     service.acknowledgeIncident({ incidentId: selected.id, pharmacistId, note: text.trim() }).then(
       (result) => {
         setNote(
           result.ok
-            ? { text: t(L.incidentAcknowledged), ok: true }
+            ? { text: L.incidentAcknowledged, ok: true }
             : { text: result.reasons.map((r) => t(r.message)).join("；"), ok: false },
         );
         reload();
         onChanged?.();
       },
-      (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+      (error: unknown) => setNote({ text: errorNote(error), ok: false }),
     );
   };
 
@@ -79,7 +79,7 @@ export function Incidents({
       <List rows={items.map((i) => row(i, t))} height={page} position={pos} selectable />
       {note ? (
         <Text color={note.ok ? "green" : "red"} wrap="wrap">
-          {note.text}
+          {t(note.text)}
         </Text>
       ) : null}
       {selected ? <Detail incident={selected} /> : null}

@@ -2,9 +2,9 @@
 import { Box, Text } from "ink";
 import { useState } from "react";
 import type { DispensingServiceApi, OutboxEntryView } from "../../src/service/types.js";
-import { errorText } from "../actions.js";
+import { errorNote } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
-import { L, useT } from "../i18n.js";
+import { fill, L, type Note, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { formatAge, isoToRoc, padTo } from "../text.js";
 
@@ -24,18 +24,14 @@ export function Outbox({
   now?: () => Date;
   onChanged?(): void;
 }) {
-  const { t, locale } = useT();
+  const { t } = useT();
   const [filter, setFilter] = useState<Filter>("all");
   const [pos, setPos] = useState(0);
-  const [note, setNote] = useState<{ text: string; ok: boolean } | undefined>();
-  const [list, reload] = useLoad(
-    async () => {
-      const all = await service.outboxEntries(filter === "rejected" ? { state: "rejected" } : undefined);
-      return filter === "waiting" ? all.filter((e) => WAITING.has(e.state)) : all;
-    },
-    [service, filter],
-    locale,
-  );
+  const [note, setNote] = useState<{ text: Note; ok: boolean } | undefined>();
+  const [list, reload] = useLoad(async () => {
+    const all = await service.outboxEntries(filter === "rejected" ? { state: "rejected" } : undefined);
+    return filter === "waiting" ? all.filter((e) => WAITING.has(e.state)) : all;
+  }, [service, filter]);
   const items = list.state === "ok" ? list.data : [];
   const selected = items[Math.min(pos, items.length - 1)];
   const coded = selected ? selected.rejections.length + selected.warnings.length : 0;
@@ -56,25 +52,25 @@ export function Outbox({
       return true;
     }
     if (k === "u") {
-      setNote({ text: t(L.loading), ok: true });
+      setNote({ text: L.loading, ok: true });
       service.runOutbox().then(
         (r) => {
-          setNote({ text: t(L.uploadRun, r), ok: r.rejected === 0 && r.failed === 0 });
+          setNote({ text: fill(L.uploadRun, r), ok: r.rejected === 0 && r.failed === 0 });
           reload();
           onChanged?.();
         },
-        (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+        (error: unknown) => setNote({ text: errorNote(error), ok: false }),
       );
       return true;
     }
     if (k === "y" && selected) {
       service.retryOutboxEntry(selected.id).then(
         (ok) => {
-          setNote({ text: ok ? t(L.retried) : t(L.retryFailed), ok });
+          setNote({ text: ok ? L.retried : L.retryFailed, ok });
           reload();
           onChanged?.();
         },
-        (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+        (error: unknown) => setNote({ text: errorNote(error), ok: false }),
       );
       return true;
     }
@@ -101,7 +97,7 @@ export function Outbox({
       <List rows={items.map((e) => row(e, nowMs, t))} height={page} position={pos} selectable />
       {note ? (
         <Text color={note.ok ? "green" : "red"} wrap="wrap">
-          {note.text}
+          {t(note.text)}
         </Text>
       ) : null}
       {selected ? <Detail entry={selected} width={width} max={detailRows} /> : null}

@@ -10,16 +10,16 @@ import {
   type RefillEventType,
   type RefillLogQuery,
 } from "../../src/service/types.js";
-import { errorText, type UiActions } from "../actions.js";
+import { errorNote, type UiActions } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
 import { TextPrompt } from "../components/TextPrompt.js";
-import { L, useT } from "../i18n.js";
+import { fill, L, type Note, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { isoToRoc, padTo, rocDate } from "../text.js";
 
 export const EVENT_TYPES: readonly RefillEventType[] = REFILL_EVENT_TYPES;
 
-type Ask = { field: "from" | "to" | "patient" | "prescriber"; error?: string; pendingFrom?: RocDate };
+type Ask = { field: "from" | "to" | "patient" | "prescriber"; error?: Note; pendingFrom?: RocDate };
 
 /**
  * What was typed for the patient: a national ID (letter + 9 characters; checked, so a typo is said, not searched
@@ -55,17 +55,17 @@ export function RefillLog({
   const [query, setQuery] = useState<RefillLogQuery>(() => defaultLogQuery(now()));
   const [ask, setAsk] = useState<Ask | undefined>();
   const [pos, setPos] = useState(0);
-  const [note, setNote] = useState<{ text: string; ok: boolean } | undefined>();
-  const [list] = useLoad(() => service.refillLog(query), [service, query], locale);
+  const [note, setNote] = useState<{ text: Note; ok: boolean } | undefined>();
+  const [list] = useLoad(() => service.refillLog(query), [service, query]);
   const items = list.state === "ok" ? list.data : [];
   const page = Math.max(3, height - 4 - (ask ? 5 : 0) - (note ? 1 : 0));
 
   const exportAs = (format: "csv" | "pdf") => {
-    if (!actions?.exportRefillLog) return setNote({ text: t(L.exportUnavailable), ok: false });
-    setNote({ text: t(L.loading), ok: true });
+    if (!actions?.exportRefillLog) return setNote({ text: L.exportUnavailable, ok: false });
+    setNote({ text: L.loading, ok: true });
     actions.exportRefillLog(query, format, locale).then(
-      ({ path }) => setNote({ text: t(L.exported, { path }), ok: true }),
-      (error: unknown) => setNote({ text: errorText(error, locale), ok: false }),
+      ({ path }) => setNote({ text: fill(L.exported, { path }), ok: true }),
+      (error: unknown) => setNote({ text: errorNote(error), ok: false }),
     );
   };
 
@@ -119,14 +119,14 @@ export function RefillLog({
       try {
         date = parseHumanDate(v);
       } catch {
-        return setAsk({ ...ask, error: t(L.dateInvalid, { text: v }) });
+        return setAsk({ ...ask, error: fill(L.dateInvalid, { text: v }) });
       }
       if (ask.field === "from") return setAsk({ field: "to", pendingFrom: date });
       const from = ask.pendingFrom ?? query.from;
       setQuery(from <= date ? { ...query, from, to: date } : { ...query, from: date, to: from });
     } else if (ask.field === "patient") {
       const patient = patientFilter(v);
-      if (!patient.ok) return setAsk({ ...ask, error: t(patient.reason) });
+      if (!patient.ok) return setAsk({ ...ask, error: patient.reason });
       setQuery({ ...query, nationalId: patient.nationalId, patientName: patient.patientName });
     } else {
       setQuery({ ...query, prescriberInstitutionCode: v ? v.toUpperCase() : undefined });
@@ -171,7 +171,7 @@ export function RefillLog({
       />
       {note ? (
         <Text color={note.ok ? "green" : "red"} wrap="wrap">
-          {note.text}
+          {t(note.text)}
         </Text>
       ) : null}
       {ask ? (

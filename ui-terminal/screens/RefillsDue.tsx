@@ -30,15 +30,11 @@ export function RefillsDue({
   const [tab, setTab] = useState<DueTab>("today");
   const [pos, setPos] = useState(0);
   const today = rocDateFromDate(now());
-  const [list] = useLoad(
-    async () => {
-      const q = dueQuery(tab, today);
-      const rows = await service.refillsDue({ from: q.from, to: q.to });
-      return rows.filter((r) => q.states.includes(r.state));
-    },
-    [service, tab, today],
-    locale,
-  );
+  const [list] = useLoad(async () => {
+    const q = dueQuery(tab, today);
+    const rows = await service.refillsDue({ from: q.from, to: q.to });
+    return rows.filter((r) => q.states.includes(r.state));
+  }, [service, tab, today]);
   useKeys(1, (e) => {
     if (e.kind === "text" && ["1", "2", "3"].includes(e.text)) {
       setTab(e.text === "1" ? "today" : e.text === "2" ? "week" : "missed");
