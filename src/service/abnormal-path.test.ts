@@ -8,13 +8,18 @@ describe.each(ENGINES)("dispensing when the normal path fails on %s", (engine) =
     await h?.close();
   });
 
-  it("NHI down: decides locally, needs an override reason, records the confirmed cause (E000)/H01=B and catches up later", async () => {
+  /** chronicFresh with refill 1 dispensed here and uploaded, the clock on a day inside refill 2's window. */
+  async function refill2Due() {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
-    const card = h.card(c);
     expect((await h.dispenseHere(c, 1)).ok).toBe(true);
     await h.service.runOutbox();
     h.toLocalDay(20);
+    return { c, card: h.card(c) };
+  }
+
+  it("NHI down: decides locally, needs an override reason, records the confirmed cause (E000)/H01=B and catches up later", async () => {
+    const { c, card } = await refill2Due();
     h.sandbox.faults.set({
       serverError: true,
       only: ["prescriptionStatus", "passCard", "upload", "fetchCheckReport", "ping"],
@@ -93,12 +98,7 @@ describe.each(ENGINES)("dispensing when the normal path fails on %s", (engine) =
   });
 
   it("handles a late D025: override while another pharmacy dispensed the same refill", async () => {
-    h = await createHarness(engine);
-    const c = h.scenarios.cases.chronicFresh;
-    const card = h.card(c);
-    expect((await h.dispenseHere(c, 1)).ok).toBe(true);
-    await h.service.runOutbox();
-    h.toLocalDay(20);
+    const { c, card } = await refill2Due();
     await h.dispenseAtOther(c, 2);
     h.sandbox.faults.set({ drop: true, only: ["prescriptionStatus", "passCard"] });
     const r = await h.service.dispense({
