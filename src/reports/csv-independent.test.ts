@@ -5,10 +5,9 @@
 import { parse } from "csv-parse/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FROM, NOW, PHARMACY, smallMonthService, TO } from "../../test/support/small-month.js";
+import { smallMonthRefillLog } from "../../test/support/small-month.js";
 import { csvLine, parseCsv, UTF8_BOM } from "./csv.js";
 import { refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
-import { buildRefillLogData } from "./refill-log-data.js";
 
 function independent(text: string): string[][] {
   return parse(text, { bom: true, relax_column_count: true, record_delimiter: "\r\n" }) as string[][];
@@ -27,13 +26,7 @@ describe("CSV read by an independent parser", () => {
 
   it("the refill log CSV gives the same rows to csv-parse as to our parser", async () => {
     for (const mask of ["full", "masked", "initials"] as const) {
-      const data = await buildRefillLogData(smallMonthService(), {
-        from: FROM,
-        to: TO,
-        pharmacy: PHARMACY,
-        mask,
-        now: NOW,
-      });
+      const data = await smallMonthRefillLog(mask);
       const text = renderRefillLogCsv(data);
       const rows = independent(text);
       expect(rows[0]).toEqual(refillLogCsvHeader());

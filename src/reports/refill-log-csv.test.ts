@@ -1,27 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
-  FROM,
   J000_REASON,
-  NOW,
   OVERRIDE_REASON,
   PHARMACY,
   RX1,
   RX2,
-  smallMonthService,
-  TO,
+  smallMonthRefillLog,
 } from "../../test/support/small-month.js";
 import { parseCsv, UTF8_BOM } from "./csv.js";
 import { REFILL_LOG_CSV_COLUMNS, refillLogCsvHeader, renderRefillLogCsv } from "./refill-log-csv.js";
-import { buildRefillLogData } from "./refill-log-data.js";
 
 async function csvFor(mask: "full" | "masked" | "initials" = "masked") {
-  const data = await buildRefillLogData(smallMonthService(), {
-    from: FROM,
-    to: TO,
-    pharmacy: PHARMACY,
-    mask,
-    now: NOW,
-  });
+  const data = await smallMonthRefillLog(mask);
   return { data, text: renderRefillLogCsv(data) };
 }
 

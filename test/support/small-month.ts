@@ -5,7 +5,8 @@
  */
 import { msg } from "../../src/domain/message.js";
 import { dateFromRocDateTime, type RocDate, type RocDateTime } from "../../src/domain/roc-date.js";
-import type { PharmacyInfo } from "../../src/reports/model.js";
+import type { PatientMask, PharmacyInfo, RefillLogData } from "../../src/reports/model.js";
+import { buildRefillLogData } from "../../src/reports/refill-log-data.js";
 import type {
   DispensingView,
   OutboxEntryView,
@@ -384,4 +385,15 @@ export function smallMonthService(withDispensingsQuery = false): FakeService {
     { prescriptions, dispensings: [...dispensings], events, due, outbox },
     { rangeQueries: withDispensingsQuery },
   );
+}
+
+/** The small month's refill log (FROM–TO), as a report built at NOW would hold it. */
+export function smallMonthRefillLog(mask?: PatientMask): Promise<RefillLogData> {
+  return buildRefillLogData(smallMonthService(), {
+    from: FROM,
+    to: TO,
+    pharmacy: PHARMACY,
+    now: NOW,
+    ...(mask ? { mask } : {}),
+  });
 }
