@@ -76,6 +76,7 @@ describe("refills due (F4)", () => {
     const app = renderApp();
     await app.press(KEY.f4);
     let s = await app.waitFor("王小明");
+    expect(s).toMatch(/待領慢箋 +1 今日可領 +2 .+ +3 /);
     expect(s).toContain("第2次");
     expect(s).toContain("113/04/07–113/04/16");
     expect(app.service.callsOf("refillsDue")[0]).toEqual({ from: "1130410", to: "1130410" });
@@ -142,6 +143,7 @@ describe("upload queue (F6)", () => {
     const app = renderApp();
     await app.press(KEY.f6);
     let s = await app.waitFor("H01=A");
+    expect(s).toMatch(/上傳佇列 +A .+ +W .+ +R /);
     expect(s).toContain("退件");
     expect(s).toContain("M33:D025 該次慢箋已於他院所調劑");
     expect(s).toContain("建議：查明後刪除本筆");

@@ -4,6 +4,7 @@ import { useState } from "react";
 import type { DispensingServiceApi, OutboxEntryView } from "../../src/service/types.js";
 import { errorNote } from "../actions.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
+import { TabBar } from "../components/TabBar.js";
 import { fill, L, type Note, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { formatAge, isoToRoc, padTo } from "../text.js";
@@ -85,14 +86,7 @@ export function Outbox({
   const nowMs = now().getTime();
   return (
     <Box flexDirection="column">
-      <Box gap={2}>
-        <Text bold color="cyan">
-          {t(L.outboxTitle)}
-        </Text>
-        {tabs.map(([id, label]) => (
-          <Text key={id} inverse={id === filter}>{` ${label} `}</Text>
-        ))}
-      </Box>
+      <TabBar title={t(L.outboxTitle)} tabs={tabs} chosen={filter} />
       <LoadState value={list as Loaded<unknown>} />
       <List rows={items.map((e) => row(e, nowMs, t))} height={page} position={pos} selectable />
       {note ? (

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { addDays, type RocDate, rocDateFromDate } from "../../src/domain/roc-date.js";
 import type { DispensingServiceApi, RefillDue } from "../../src/service/types.js";
 import { List, type Loaded, LoadState, move, useLoad } from "../components/List.js";
+import { TabBar } from "../components/TabBar.js";
 import { L, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 import { padTo, rocDate } from "../text.js";
@@ -64,22 +65,9 @@ export function RefillsDue({
   ];
   return (
     <Box flexDirection="column">
-      <Box gap={2}>
-        <Text bold color="cyan">
-          {t(L.due)}
-        </Text>
-        {tabs.map(([id, label]) => (
-          <Text
-            key={id}
-            inverse={id === tab}
-            bold={id === tab}
-            color={id === "missed" && id === tab ? "red" : undefined}
-          >
-            {` ${label} `}
-          </Text>
-        ))}
+      <TabBar title={t(L.due)} tabs={tabs} chosen={tab} alarm="missed">
         {list.state === "ok" ? <Text color="gray">({items.length})</Text> : null}
-      </Box>
+      </TabBar>
       <LoadState value={list as Loaded<unknown>} />
       <List
         rows={items.map((r) =>
