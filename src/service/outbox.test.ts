@@ -194,12 +194,7 @@ describe("upload outbox", () => {
     h.sandbox.faults.clear();
     expect(await h.service.runOutbox()).toMatchObject({ uploaded: 1, accepted: 1 });
     const c = h.scenarios.cases.chronicFresh;
-    const r = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card: h.card(c),
-    });
+    const r = await h.dispenseHere(c, 1);
     expect(r.ok).toBe(true);
     expect(await h.service.runOutbox()).toMatchObject({ uploaded: 1, accepted: 1 });
     const after = await h.service.outboxStatus();
@@ -214,12 +209,7 @@ describe("queries", () => {
   it("lists refills due, a patient's prescriptions, recent dispensings and health", async () => {
     h = await createHarness("sqlite");
     const c = h.scenarios.cases.chronicFresh;
-    const r = await h.service.dispense({
-      visitIdInput: c.originalVisitId,
-      refillNo: 1,
-      pharmacistId: PHARMACIST,
-      card: h.card(c),
-    });
+    const r = await h.dispenseHere(c, 1);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const window = r.nextRefill!.window;
