@@ -21,19 +21,20 @@ export function Help({
   // Scrolled by rows: every line keeps its height (never squeezed over the next), the top ones move out of view.
   const [top, setTop] = useState(0);
   // The text's laid-out height (it wraps with the width): scrolling stops once its last line is at the bottom.
+  // Measured when a key arrives (the terminal renders behind React, so a measure taken right after a render may
+  // predate its layout), and after each render to pull back when the text got shorter (F2, a wider terminal).
   const content = useRef<DOMElement>(null);
-  const lines = useRef(0);
-  const maxTop = () => Math.max(0, lines.current - height);
+  const maxTop = () => Math.max(0, (content.current ? measureElement(content.current).height : 0) - height);
   useEffect(() => {
-    if (!content.current) return;
-    lines.current = measureElement(content.current).height;
-    setTop((n) => Math.min(n, maxTop()));
+    const limit = maxTop();
+    setTop((n) => (n > limit && limit > 0 ? limit : n));
   });
   useKeys(1, (e) => {
     if (e.kind !== "key") return false;
     const step = { up: -1, down: 1, pageup: -(height - 1), pagedown: height - 1 }[e.name as string];
     if (step === undefined) return false;
-    setTop((n) => Math.max(0, Math.min(maxTop(), n + step)));
+    const limit = maxTop();
+    setTop((n) => Math.max(0, Math.min(limit, n + step)));
     return true;
   });
   return (
