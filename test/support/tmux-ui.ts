@@ -32,13 +32,15 @@ export function startTmuxUi(options: {
   name: string;
   /** More `rxdesk ui` options (`--nhi-url …`, `--no-demo`). */
   args?: string[];
+  /** The terminal type the program sees (default `screen`, as tmux sets it). */
+  term?: string;
 }): TmuxUi {
   const socket = `rxdesk-${options.name}-${process.pid}`;
   const session = "counter";
   const tmux = (...args: string[]) => execFileSync("tmux", ["-u", "-L", socket, ...args], { encoding: "utf8" });
   // As `npm start` runs it: bin/rxdesk.mjs starts the compiled build when it is up to date, the sources otherwise.
   const command =
-    `cd ${JSON.stringify(ROOT)} && env TERM=screen LANG=C.UTF-8 ${JSON.stringify(process.execPath)} bin/rxdesk.mjs ui` +
+    `cd ${JSON.stringify(ROOT)} && env TERM=${options.term ?? "screen"} LANG=C.UTF-8 ${JSON.stringify(process.execPath)} bin/rxdesk.mjs ui` +
     ` --data-dir ${JSON.stringify(options.dataDir)}` +
     (options.reader ? ` --reader ${JSON.stringify(options.reader)}` : " --no-card") +
     (options.args ?? []).map((a) => ` ${JSON.stringify(a)}`).join("");
