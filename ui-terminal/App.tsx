@@ -33,8 +33,8 @@ export interface AppProps {
   cards?: CardSource;
   actions?: UiActions;
   locale?: Locale;
-  /** A line shown once under the header (e.g. why English was chosen). */
-  notice?: string;
+  /** A line shown under the header, also when it arrives later (why English was chosen, why no demo). */
+  notice?: Note;
   /** Demo prescriptions seeded in the sandbox, listed on the help screen. */
   demoCases?: DemoCase[];
   now?: () => Date;
@@ -125,6 +125,10 @@ function Shell({
     flashTimer.current = setTimeout(() => setFlash(undefined), 8000);
   }, []);
   useEffect(() => () => clearTimeout(flashTimer.current), []);
+  // A notice that arrives after the first screen (the database and NHI open behind it) is shown when it comes.
+  useEffect(() => {
+    if (notice) setFlash({ text: notice, color: "yellow" });
+  }, [notice]);
   // Once the demo prescriptions are known (the database opens after the first screen), point to them.
   const hasDemo = (demoCases?.length ?? 0) > 0;
   useEffect(() => {

@@ -59,6 +59,15 @@ const CASES: { name: string; app?: () => App; show(app: App): Promise<unknown>; 
     first: "✕ 提醒單功能尚未安裝",
     second: "✕ Reminder slips are not available",
   },
+  {
+    name: "a start-up notice that arrives after the first screen (no demo: NHI down)",
+    show: async (app) => {
+      await app.waitFor("掃描就醫識別碼");
+      app.notifyLater({ zh: "示範處方未能載入：健保署無法連線", en: "Demo prescriptions not loaded: NHI unreachable" });
+    },
+    first: "示範處方未能載入：健保署無法連線",
+    second: "Demo prescriptions not loaded: NHI unreachable",
+  },
 ];
 
 describe("notes on screen follow F2", () => {

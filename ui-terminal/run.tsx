@@ -180,7 +180,7 @@ export async function runUi(options: RunUiOptions): Promise<void> {
     throw error;
   }
   const demoCases = rx.demo ? (await import("../src/demo/cases.js")).demoList(rx.demo) : undefined;
-  extra = { pharmacyName: rx.pharmacy.name, demoCases };
+  extra = { pharmacyName: rx.pharmacy.name, demoCases, ...(rx.demoUnavailable ? { notice: rx.demoUnavailable } : {}) };
   onResize();
   const interval = options.outboxIntervalMs ?? 60_000;
   const outboxTimer =

@@ -97,6 +97,37 @@ describe("createRxdesk", () => {
       await sandbox.close();
     }
   });
+
+  it("starts with nhiUrl while NHI is down: no demo yet, said why, the scan offers the paper; seeds at the next start", async () => {
+    const sandbox = await createSandbox();
+    const server = await sandbox.listen(0);
+    const url = server.url;
+    await server.close(); // the port is closed now: NHI is unreachable
+    const dataDir = tmp();
+    const rx = await createRxdesk({ dataDir, nhiUrl: url, demo: true, nhiTimeoutMs: 2_000 });
+    try {
+      expect(rx.demo).toBeUndefined();
+      expect(rx.demoUnavailable?.zh).toMatch(/示範處方未能載入/);
+      expect(rx.demoUnavailable?.en).toMatch(/Demo prescriptions not loaded.*unreachable/);
+      const d = await rx.service.check({ visitIdInput: "L7CQYB1ATBZQFH86D2MA" });
+      expect(d.paperEntry).toBe("nhi-unreachable");
+    } finally {
+      await rx.close();
+    }
+    const again = await sandbox.listen(0);
+    try {
+      const rx2 = await createRxdesk({ dataDir, nhiUrl: again.url, demo: true });
+      try {
+        expect(rx2.demoUnavailable).toBeUndefined();
+        expect(rx2.demo?.cases.chronicFresh.originalVisitId).toMatch(/^[0-9A-Z]{20}$/);
+      } finally {
+        await rx2.close();
+      }
+    } finally {
+      await again.close();
+      await sandbox.close();
+    }
+  });
 });
 
 describe("CLI", () => {

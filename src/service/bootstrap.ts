@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { dataDirOf, rxdeskConfig } from "../config.js";
 import type { DatabaseConfig } from "../db/open.js";
 import { databaseConfigFor, openDatabase, type RxdeskDb } from "../db/open.js";
+import { type Message, msg } from "../domain/message.js";
 import type { NhiClient } from "../nhi/client.js";
 import { createHttpNhiClient, createSandbox, type Sandbox, type SeededScenarios } from "../nhi/sandbox/index.js";
 import { DispensingService, type PharmacyIdentity } from "./dispensing-service.js";
@@ -49,6 +50,8 @@ export interface Rxdesk {
   sandbox?: Sandbox;
   /** The seeded demo cases, when `demo` was asked for. */
   demo?: SeededScenarios;
+  /** Why the demo asked for could not be seeded (a standalone sandbox unreachable at start). */
+  demoUnavailable?: Message;
   /** The open database, shared with the API's key store and audit trail. */
   database: Pick<RxdeskDb, "db" | "engine" | "location">;
   pharmacy: PharmacyIdentity;
@@ -65,6 +68,17 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
   });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+async function seedOverHttp(nhiUrl: string, pharmacy: PharmacyIdentity): Promise<SeededScenarios> {
+  const base = nhiUrl.replace(/\/+$/, "");
+  await postJson(`${base}/v1/institutions`, { code: pharmacy.pharmacyCode, kind: "pharmacy", name: pharmacy.name });
+  return (await postJson(`${base}/v1/scenarios`, { pharmacyCode: pharmacy.pharmacyCode })) as SeededScenarios;
+}
+
+function describeError(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk> {
@@ -108,6 +122,7 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
     }
 
     let demo: SeededScenarios | undefined;
+    let demoUnavailable: Message | undefined;
     if (options.demo) {
       const stored = await readSetting(opened.db, DEMO_KEY);
       if (stored !== undefined) {
@@ -116,15 +131,15 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
         if (sandbox) {
           demo = await sandbox.seedScenarios({ pharmacyCode: pharmacy.pharmacyCode, now: now() });
         } else if (options.nhiUrl) {
-          const base = options.nhiUrl.replace(/\/+$/, "");
-          await postJson(`${base}/v1/institutions`, {
-            code: pharmacy.pharmacyCode,
-            kind: "pharmacy",
-            name: pharmacy.name,
+          // NHI may be down when the counter starts: the counter works without the demo (offline paths), and the
+          // next start seeds it, since nothing is remembered until it succeeded.
+          demo = await seedOverHttp(options.nhiUrl, pharmacy).catch((error: unknown) => {
+            demoUnavailable = msg(
+              `示範處方未能載入：健保署模擬環境無法連線（${describeError(error)}），下次啟動時再試`,
+              `Demo prescriptions not loaded: the NHI sandbox is unreachable (${describeError(error)}); tried again at the next start`,
+            );
+            return undefined;
           });
-          demo = (await postJson(`${base}/v1/scenarios`, {
-            pharmacyCode: pharmacy.pharmacyCode,
-          })) as SeededScenarios;
         }
         if (demo) {
           await writeSetting(opened.db, DEMO_KEY, JSON.stringify(demo));
@@ -156,6 +171,7 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
     };
     if (sandbox) rx.sandbox = sandbox;
     if (demo) rx.demo = demo;
+    if (demoUnavailable) rx.demoUnavailable = demoUnavailable;
     return rx;
   } catch (error) {
     await opened.close();

@@ -6,6 +6,7 @@ import type { Locale } from "../../src/domain/message.js";
 import { App } from "../../ui-terminal/App.js";
 import type { UiActions } from "../../ui-terminal/actions.js";
 import type { CardEvent, CardSource } from "../../ui-terminal/card-state.js";
+import type { Note } from "../../ui-terminal/i18n.js";
 import type { DemoCase } from "../../ui-terminal/screens/Help.js";
 import { columns } from "../../ui-terminal/text.js";
 import { FakeService } from "./fake-service.js";
@@ -55,7 +56,7 @@ export function renderApp(
   const service = options.service ?? new FakeService();
   const cards = options.cards ?? new FakeCards();
   const onQuit = vi.fn();
-  const r = render(
+  const element = (notice?: Note) => (
     <App
       service={service}
       pharmacistId="B223456782"
@@ -69,8 +70,10 @@ export function renderApp(
       rows={options.rows ?? 24}
       statusIntervalMs={60_000}
       onQuit={onQuit}
-    />,
+      notice={notice}
+    />
   );
+  const r = render(element());
   const screen = () => plain(r.lastFrame());
   return {
     ...r,
@@ -78,6 +81,10 @@ export function renderApp(
     cards,
     onQuit,
     screen,
+    /** What the start-up says once the service has opened (the app is already on screen). */
+    notifyLater(notice: Note) {
+      r.rerender(element(notice));
+    },
     /** Writes raw input, then lets ink (escape flush uses setImmediate) and React settle. */
     async press(...sequences: string[]) {
       for (const s of sequences) {

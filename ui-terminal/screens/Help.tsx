@@ -3,7 +3,7 @@ import { Box, type DOMElement, measureElement, Text } from "ink";
 import { useEffect, useRef, useState } from "react";
 import type { DemoCase } from "../../src/demo/cases.js";
 import { formatVisitIdGrouped } from "../../src/domain/visit-id.js";
-import { HELP_LINES, L, useT } from "../i18n.js";
+import { HELP_LINES, L, type Note, useT } from "../i18n.js";
 import { useKeys } from "../key-router.js";
 
 export type { DemoCase };
@@ -13,7 +13,7 @@ export function Help({
   demoCases = [],
   height = 19,
 }: {
-  notice?: string;
+  notice?: Note;
   demoCases?: DemoCase[];
   height?: number;
 }) {
@@ -48,7 +48,7 @@ export function Help({
             · {t(line)}
           </Text>
         ))}
-        {notice ? <Text color="yellow">{notice}</Text> : null}
+        {notice ? <Text color="yellow">{t(notice)}</Text> : null}
         {demoCases.length > 0 ? (
           <Box flexDirection="column" marginTop={1}>
             <Text bold wrap="wrap">
