@@ -18,10 +18,7 @@ import { addIncident, type NewIncident } from "../store/incidents.js";
 import { typedPrescription } from "../store/paper.js";
 import { syncPrescriptionStatus } from "../store/prescriptions.js";
 import { liveEntriesOf, sendNow } from "./entries.js";
-import type { OutboxContext } from "./settings.js";
-
-/** How long after our dispensing a prescription still missing at NHI (D024) becomes an incident. */
-const NOT_UPLOADED_GRACE_MS = 24 * 3_600_000;
+import { DEADLINE_MS, type OutboxContext } from "./settings.js";
 
 type Finding = Omit<NewIncident, "at" | "dispensing" | "sourceKey">;
 
@@ -63,7 +60,9 @@ async function recheckOne(
     outcome = findings.length > 0 ? findings.map((f) => f.kind).join(",") : "ok";
   } else if (result.code === "D024") {
     const age = dispensing ? now.getTime() - new Date(dispensing.created_at).getTime() : Number.POSITIVE_INFINITY;
-    if (age < NOT_UPLOADED_GRACE_MS) return; // the clinic has 24 hours: ask again on the next run
+    // The clinic has the same 24-hour upload deadline as we do: until it has passed, ask again on the next run;
+    // after it, a prescription still missing at NHI (D024) is an incident.
+    if (age < DEADLINE_MS) return;
     findings = [
       {
         kind: "not-uploaded",

@@ -7,6 +7,7 @@ import { dateFromRocDateTime } from "../../domain/roc-date.js";
 import type { ServiceContext } from "../context.js";
 import { daysSuppliedProblem, repeatedConfirm } from "../dispense.js";
 import { claimedMeanwhile, dispensed, j000Unconfirmed, prepareDispensing } from "../dispense-steps.js";
+import { DEADLINE_MS } from "../outbox/settings.js";
 import { ownVisit } from "../own-visit.js";
 import { block } from "../reasons.js";
 import { commitDispensing } from "../record.js";
@@ -15,7 +16,6 @@ import { evaluatePaper } from "./check-paper.js";
 
 /** A D024 paper's upload waits for the clinic's, at most until this long before the 24-hour deadline. */
 const HOLD_BEFORE_DEADLINE_MS = 2 * 3_600_000;
-const DEADLINE_MS = 24 * 3_600_000;
 
 export async function dispensePaper(ctx: ServiceContext, request: PaperDispenseRequest): Promise<DispenseResult> {
   const pharmacist = checkNationalId(request.pharmacistId ?? "");
