@@ -73,6 +73,9 @@ async function coldStart(): Promise<void> {
   const env = "env CI=false LANG=C.UTF-8";
   try {
     ensureBuilt();
+    // A session that outlives every measured one: killing the measured session must not stop the tmux server, or
+    // the next new-session may reach a server that is still exiting ("server exited unexpectedly").
+    tmux("new-session", "-d", "-s", "keep", "-x", "80", "-y", "24", "sleep 3600");
     const args = `ui --no-card --data-dir ${JSON.stringify(dataDir)}`;
     const ui = `cd ${JSON.stringify(ROOT)} && ${env} ${node} bin/rxdesk.mjs ${args}`;
     const fromSources = `cd ${JSON.stringify(ROOT)} && ${env} ${node} --import tsx src/cli/main.ts ${args}`;
