@@ -2,6 +2,7 @@
  * `rxdesk report …`: reports. Each subcommand is one entry in SUBCOMMANDS below, so adding one (e.g. `refill-log`,
  * `slip`) is a small, self-contained addition.
  */
+import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
 import { type CheckReport, CheckReportRefusedError, readCheckReport } from "../../nhi/check-report/parse.js";
 import { describeNhiCode } from "../../nhi/error-codes.js";
@@ -46,12 +47,23 @@ const parseCommand: Subcommand = (report) => {
     });
 };
 
+/**
+ * A report is one process that subsets its fonts with HarfBuzz (WebAssembly) once and exits. V8 compiles the hot
+ * HarfBuzz functions again with its optimizing compiler in the background, and Node waits for those compile jobs
+ * before the process may exit: ~250 ms after a 3-page log was written, never used. Baseline (Liftoff) code only.
+ * Read when a module is compiled, so setting it here, before any font is subset, is in time.
+ */
+function oneShotWasm(): void {
+  setFlagsFromString("--liftoff-only");
+}
+
 /** `report refill-log` and `report slip` (src/reports/cli.ts). */
 const reportsCommands: Subcommand = (report) => registerReportCommands(report);
 
 const SUBCOMMANDS: Subcommand[] = [parseCommand, reportsCommands];
 
 export function register(program: Command): void {
+  oneShotWasm();
   const report = program.command("report").description("reports: NHI check results (檢核結果) and pharmacy reports");
   for (const add of SUBCOMMANDS) add(report);
 }
