@@ -10,7 +10,7 @@ import * as esbuild from "esbuild";
 import { keepDynamicImportsSeparate, REQUIRE_BANNER } from "./bundle-ui.mjs";
 
 const LOCATES_ITS_FILES = /new URL\([^)]*import\.meta\.url\)|fileURLToPath\(import\.meta\.url\)/;
-const EXTERNAL = ["sqlite3", "pg-native", "subset-font", "pino", "pino-pretty", "thread-stream", "pako"];
+const EXTERNAL = ["sqlite3", "pg-native", "pino", "pino-pretty", "thread-stream", "pako"];
 
 export async function bundleReport(root) {
   const outfile = join(root, "dist", "src", "cli", "commands", "report.js");

@@ -1,16 +1,15 @@
 /**
  * The report font: Noto Sans TC (TrueType, shipped through npm by `@expo-google-fonts/noto-sans-tc`), cut down with
- * HarfBuzz (`subset-font`) to exactly the characters a document uses, then embedded by us as a CID font whose codes
+ * HarfBuzz (./hb-subset.ts) to exactly the characters a document uses, then embedded by us as a CID font whose codes
  * are the subset's glyph IDs (metrics from ./truetype.ts). pdf-lib's own path went through fontkit, which cost
  * ~150 ms to load and ~40 ms per font on every report, and whose `subset: true` renders most CJK glyphs missing.
  *
- * Why `noLayoutClosure` and no layout features: with HarfBuzz's default GSUB closure the subset carries extra
+ * Why no layout closure and no layout features: with HarfBuzz's default GSUB closure the subset carries extra
  * glyphs. Without layout tables the glyph for a character is its cmap glyph: what we measure is what we draw.
  */
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { type PDFDocument, type PDFRef, PDFString } from "pdf-lib";
-import subsetFont from "subset-font";
+import { subsetTrueType } from "./hb-subset.js";
 import { readTrueType, type TrueTypeMetrics } from "./truetype.js";
 
 export type FontWeight = "regular" | "bold";
@@ -21,22 +20,6 @@ const FONT_FILES: Record<FontWeight, string> = {
 };
 
 const require = createRequire(import.meta.url);
-/** The source font files (7 MB each), read once per process. */
-const sourceCache = new Map<FontWeight, Buffer>();
-
-/**
- * A Buffer: subset-font sniffs the format with Buffer methods and rejects a plain Uint8Array. Read synchronously:
- * the asynchronous read goes in 512 KB chunks, each a round trip through the thread pool, and on a busy 2-core
- * machine those 14 round trips kept a report idle for ~270 ms; in one go it takes ~6 ms.
- */
-function loadSource(weight: FontWeight): Buffer {
-  let source = sourceCache.get(weight);
-  if (!source) {
-    source = readFileSync(require.resolve(FONT_FILES[weight]));
-    sourceCache.set(weight, source);
-  }
-  return source;
-}
 
 /** What is drawn in place of a character the font lacks (a visible mark, never an invisible .notdef). */
 export const REPLACEMENT_CHARACTER = "?";
@@ -84,24 +67,12 @@ export function cleanWith(coverage: ReadonlySet<number>, text: string): string {
  * (page numbers) and `?`, drawn for characters the font does not have. Not all of ASCII: ~60 unused glyphs were
  * 3.5 KB of a three-page log.
  */
-export async function embedReportFont(
-  doc: PDFDocument,
-  texts: Iterable<string>,
-  weight: FontWeight,
-): Promise<ReportFont> {
-  const source = loadSource(weight);
-  const chars = new Set<string>();
-  if (weight === "regular") for (const ch of `0123456789${REPLACEMENT_CHARACTER}`) chars.add(ch);
+export function embedReportFont(doc: PDFDocument, texts: Iterable<string>, weight: FontWeight): ReportFont {
   const all = new Set<number>();
+  if (weight === "regular") for (const ch of `0123456789${REPLACEMENT_CHARACTER}`) all.add(ch.codePointAt(0)!);
   for (const text of texts) for (const ch of text) all.add(ch.codePointAt(0)!);
-  for (const cp of all) if (isDrawable(cp)) chars.add(String.fromCodePoint(cp));
-  const subset = await subsetFont(source, [...chars].join(""), {
-    targetFormat: "truetype",
-    noLayoutClosure: true,
-    keepFeatures: [],
-    noHinting: true,
-    dropTables: DROP_TABLES,
-  });
+  const drawn = [...all].filter(isDrawable);
+  const subset = subsetTrueType(require.resolve(FONT_FILES[weight]), drawn, { dropTables: DROP_TABLES });
   const metrics = readTrueType(subset);
   const scale = 1 / metrics.unitsPerEm;
   const widths = new Map<number, number>();

@@ -79,8 +79,8 @@ export class PdfWriter {
     doc.setCreationDate(options.creationDate);
     doc.setModificationDate(options.creationDate);
     // Each subset holds only what is drawn in its weight: a glyph in both is paid for twice.
-    const regular = await embedReportFont(doc, texts, "regular");
-    const bold = boldTexts.length > 0 ? await embedReportFont(doc, boldTexts, "bold") : regular;
+    const regular = embedReportFont(doc, texts, "regular");
+    const bold = boldTexts.length > 0 ? embedReportFont(doc, boldTexts, "bold") : regular;
     return new PdfWriter(doc, regular, bold, options.pageSize, options.margins);
   }
 
