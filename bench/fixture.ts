@@ -40,12 +40,18 @@ export const MONTH = {
   end: "2025-11-01T00:00:00+08:00",
 };
 export const YEAR = { from: "1140101", to: "1141231" };
-/** A quiet day (a Sunday half-day opening) whose log is about three pages. */
+/**
+ * A quiet day (a Sunday half-day opening) whose log is three A4 pages, the "3-page log" of issue 18's goal: with the
+ * statistics, weekly, per-pharmacist and per-patient tables, 12 to 18 such dispensings render three pages in zh-TW and
+ * in English, and 16 leaves room either way. reports.bench.ts counts the pages of every run and fails when the
+ * layout has drifted off three: resize this then.
+ */
 export const QUIET_DAY = {
   day: "1141207",
   start: "2025-12-07T09:00:00+08:00",
   end: "2025-12-07T12:00:00+08:00",
-  dispensings: 30,
+  dispensings: 16,
+  pages: 3,
 };
 /**
  * The history ends before the year the benchmark reports on, so every case reads the same rows with and without it

@@ -8,7 +8,8 @@
  * Wall time and peak memory (RSS) come from /usr/bin/time; the median of RUNS runs.
  *
  * Goals (issue 18): a 3,000-dispensing month ≤ 2 s; a 3-page log ≤ 0.5 s and ≤ 50 KB; a whole year ≤ 10 s; memory
- * flat in the history size (peak RSS at 1,000,000 ≤ 1.25× at 10,000). A missed goal is printed as MISSED.
+ * flat in the history size (peak RSS at 1,000,000 ≤ 1.25× at 10,000). A missed goal is printed as MISSED. The
+ * 3-page log must be three pages in every run: otherwise a MISMATCH line, and the benchmark exits 1.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, rmSync, statSync } from "node:fs";
@@ -37,6 +38,8 @@ interface Case {
   to: string;
   format: "pdf" | "csv";
   goal: { seconds: number; kilobytes?: number };
+  /** The page count the goal names: every run of the case must render exactly this many pages. */
+  pages?: number;
 }
 
 const CASES: Case[] = [
@@ -48,6 +51,7 @@ const CASES: Case[] = [
     to: QUIET_DAY.day,
     format: "pdf",
     goal: { seconds: 0.5, kilobytes: 50 },
+    pages: QUIET_DAY.pages,
   },
   { name: "whole year, PDF", from: YEAR.from, to: YEAR.to, format: "pdf", goal: { seconds: 10 } },
 ];
@@ -99,8 +103,11 @@ for (const engine of ["sqlite", "postgres"] as Engine[]) {
   );
   try {
     for (const c of CASES) {
-      const ours = median(Array.from({ length: RUNS }, () => runCli(big, c)));
-      const base = median(Array.from({ length: RUNS }, () => runCli(small, c)));
+      const oursRuns = Array.from({ length: RUNS }, () => runCli(big, c));
+      const baseRuns = Array.from({ length: RUNS }, () => runCli(small, c));
+      const ours = median(oursRuns);
+      const base = median(baseRuns);
+      const offPages = c.pages === undefined ? [] : [...oursRuns, ...baseRuns].filter((r) => r.pages !== c.pages);
       process.stdout.write(
         `${engine} ${c.name}${ours.pages ? ` (${ours.pages} pages)` : ""}: ${(ours.bytes / 1024).toFixed(0)} KB, peak RSS ${ours.rssMb.toFixed(
           0,
@@ -108,7 +115,16 @@ for (const engine of ["sqlite", "postgres"] as Engine[]) {
       );
       report(`  wall time, ${HISTORY_DISPENSINGS} vs ${SMALL_HISTORY} history`, ours.seconds, base.seconds, "s");
       report(`  peak RSS, ${HISTORY_DISPENSINGS} vs ${SMALL_HISTORY} history`, ours.rssMb, base.rssMb, "MB");
-      const history = `${HISTORY_DISPENSINGS.toLocaleString("en")} history`;
+      let history = `${HISTORY_DISPENSINGS.toLocaleString("en")} history`;
+      if (offPages.length > 0) {
+        // Not the document the goal names: say so on the goal lines and fail the run, so it cannot drift unseen.
+        const counts = [...new Set(offPages.map((r) => r.pages))].join(", ");
+        history += `; MISMATCH: rendered ${counts} pages, not ${c.pages}`;
+        process.stdout.write(
+          `MISMATCH reports: ${engine}: "${c.name}" rendered ${counts} pages, not ${c.pages}: resize QUIET_DAY in bench/fixture.ts\n`,
+        );
+        process.exitCode = 1;
+      }
       goal(`${engine}: ${c.name}, wall time through the CLI`, ours.seconds, "s", "≤", c.goal.seconds, history);
       if (c.goal.kilobytes !== undefined) {
         goal(`${engine}: ${c.name}, file size`, ours.bytes / 1024, "KB", "≤", c.goal.kilobytes, history);
