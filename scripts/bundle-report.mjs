@@ -1,26 +1,40 @@
 // Bundles `rxdesk report` (src/cli/commands/report.ts: the refill log, slips, check-report parsing, with the
-// service, the database and pdf-lib) into one file, dist/src/cli/commands/report.js, replacing tsc's output there.
-// Node loaded it as some 600 separate modules, pdf-lib alone as 139 CommonJS files each scanned for its exports:
-// a third of a small log's CPU time. Left outside the bundle: native and WebAssembly packages, packages that find
-// files next to themselves (__dirname, worker threads), pako (so src/reports/pdf/deflate.ts reaches the instance
-// pdf-lib uses), and our modules that locate files from import.meta.url (imported from their compiled copies).
-import { readFileSync } from "node:fs";
+// service, the database and pdf-lib) into dist/src/cli/report-bundle/, minified, and replaces tsc's
+// dist/src/cli/commands/report.js with a one-line module that re-exports it.
+// Node loaded the command as some 600 separate modules, pdf-lib alone as 139 CommonJS files each scanned for its
+// exports: a third of a small log's CPU time. As one 2.9 MB file it still parsed and ran code that a 3-page log
+// never uses (the check-report parser's Big5 tables, the slip's QR code, the CSV or PDF writer not asked for), so
+// the modules src/ imports dynamically become chunks of their own (code splitting), loaded only when an action
+// needs them. Packages' ES module builds are preferred where they ship one (pdf-lib and its standard fonts): they
+// are hoisted into the bundle's scope instead of run as CommonJS wrappers and re-exported through getters.
+// Left outside the bundle: native and WebAssembly packages, packages that find files next to themselves
+// (__dirname, worker threads), pako (so src/reports/pdf/deflate.ts reaches the instance pdf-lib uses), and our
+// modules that locate files from import.meta.url (imported from their compiled copies). The entry and its chunks
+// share one folder, so the relative paths to those compiled copies hold for every chunk.
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import * as esbuild from "esbuild";
-import { keepDynamicImportsSeparate, REQUIRE_BANNER } from "./bundle-ui.mjs";
+import { REQUIRE_BANNER } from "./bundle-ui.mjs";
 
 const LOCATES_ITS_FILES = /new URL\([^)]*import\.meta\.url\)|fileURLToPath\(import\.meta\.url\)/;
 const EXTERNAL = ["sqlite3", "pg-native", "pino", "pino-pretty", "thread-stream", "pako"];
 
 export async function bundleReport(root) {
-  const outfile = join(root, "dist", "src", "cli", "commands", "report.js");
+  const outdir = join(root, "dist", "src", "cli", "report-bundle");
+  rmSync(outdir, { recursive: true, force: true });
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [join(root, "src", "cli", "commands", "report.ts")],
-    outfile,
+    entryPoints: { report: join(root, "src", "cli", "commands", "report.ts") },
+    outdir,
+    chunkNames: "[name]-[hash]",
     bundle: true,
+    splitting: true,
+    minify: true,
+    // Error and class names stay readable in messages and stack traces.
+    keepNames: true,
     format: "esm",
     platform: "node",
+    mainFields: ["module", "main"],
     target: "node20",
     sourcemap: true,
     metafile: true,
@@ -31,7 +45,6 @@ export async function bundleReport(root) {
       {
         name: "report-bundle",
         setup(build) {
-          keepDynamicImportsSeparate(build);
           // Our module that reads a file relative to itself stays a separate, compiled module.
           build.onResolve({ filter: /^\.\.?\// }, (args) => {
             if (!/[\\/](src|schemas)[\\/]/.test(args.importer)) return undefined;
@@ -44,12 +57,16 @@ export async function bundleReport(root) {
             }
             if (!LOCATES_ITS_FILES.test(text)) return undefined;
             const compiled = join(root, "dist", relative(root, source)).replace(/\.ts$/, ".js");
-            const path = relative(dirname(outfile), compiled);
+            const path = relative(outdir, compiled);
             return { path: path.startsWith(".") ? path : `./${path}`, external: true };
           });
         },
       },
     ],
   });
+  // The command file the CLI finds in dist/src/cli/commands/ (src/cli/main.ts lists that folder).
+  const command = join(root, "dist", "src", "cli", "commands", "report.js");
+  rmSync(`${command}.map`, { force: true });
+  writeFileSync(command, `export * from "${relative(dirname(command), join(outdir, "report.js"))}";\n`);
   return result.metafile.outputs;
 }

@@ -13,13 +13,9 @@ import { checkNationalId } from "../domain/national-id.js";
 import { formatRocDate, parseHumanDate, type RocDate } from "../domain/roc-date.js";
 import { ReportError } from "./errors.js";
 import { PATIENT_MASKS } from "./mask.js";
-import type { PatientMask, PharmacyInfo, ReportProgress, SlipSize } from "./model.js";
-import { renderRefillLogCsv } from "./refill-log-csv.js";
+import type { PatientMask, PharmacyInfo, ProgressListener, RefillLogData, ReportProgress, SlipSize } from "./model.js";
 import { buildRefillLogData, type RefillLogFilter, type RefillLogSource } from "./refill-log-data.js";
-import { renderRefillLogPdf } from "./refill-log-pdf.js";
-import { openReportSource } from "./report-source.js";
-import { buildSlipData, type SlipSource } from "./slip-data.js";
-import { renderSlipPdf } from "./slip-pdf.js";
+import type { SlipSource } from "./slip-data.js";
 
 export interface ReportContext {
   service: RefillLogSource & SlipSource;
@@ -53,8 +49,12 @@ export class ReportCliError extends Error {
 /**
  * Opens the database for reading reports: the report-only start (./report-source.ts), no NHI sandbox, outbox or
  * card. `--demo` changes nothing here: the demo set lives in the sandbox, reports read our own tables.
+ *
+ * This module imports the database, the renderers and the slip code only when an action needs them: the bundled
+ * report command (scripts/bundle-report.mjs) then parses and runs only what the chosen report uses.
  */
 export async function openRxdesk(options: ServiceOptions): Promise<ReportContext> {
+  const { openReportSource } = await import("./report-source.js");
   const pharmacy: Partial<PharmacyInfo> = {};
   if (options.pharmacyName) pharmacy.name = options.pharmacyName;
   if (options.pharmacyCode) pharmacy.pharmacyCode = options.pharmacyCode;
@@ -153,6 +153,18 @@ function serviceOptions(cmd: Command): Command {
     .option("--pharmacy-phone <phone>", "pharmacy phone printed on slips");
 }
 
+type Render = (data: RefillLogData, onProgress: ProgressListener) => Promise<string | Uint8Array>;
+
+/** The renderer of one format, loaded on its own: a CSV never loads pdf-lib or the fonts. */
+async function loadRenderer(format: "pdf" | "csv", locale: Locale): Promise<Render> {
+  if (format === "csv") {
+    const { renderRefillLogCsv } = await import("./refill-log-csv.js");
+    return async (data) => renderRefillLogCsv(data);
+  }
+  const { renderRefillLogPdf } = await import("./refill-log-pdf.js");
+  return (data, onProgress) => renderRefillLogPdf(data, { locale, onProgress });
+}
+
 function localeOf(lang: string | undefined): Locale {
   return lang === "en" ? "en" : "zh-TW";
 }
@@ -214,6 +226,9 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
             en: "Refusing to write a PDF to the terminal; use --out <file>",
           });
         }
+        // Loaded while the database opens and answers.
+        const renderer = loadRenderer(opts.format, locale);
+        renderer.catch(() => undefined); // awaited below; a failed open must not leave it unhandled
         const ctx = await open(opts);
         const progress = progressPrinter(stderr, locale);
         try {
@@ -226,10 +241,7 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
             now: now(),
             onProgress: progress.listener,
           });
-          const output =
-            opts.format === "csv"
-              ? renderRefillLogCsv(data)
-              : await renderRefillLogPdf(data, { locale, onProgress: progress.listener });
+          const output = await (await renderer)(data, progress.listener);
           progress.end();
           if (opts.out) {
             await writeAtomically(opts.out, output);
@@ -266,8 +278,11 @@ export function registerReportCommands(report: Command, deps: ReportCliDeps = {}
     ) => {
       const locale = localeOf(opts.lang);
       await run(locale, async () => {
+        const slipCode = Promise.all([import("./slip-data.js"), import("./slip-pdf.js")]);
+        slipCode.catch(() => undefined); // awaited below; a failed open must not leave it unhandled
         const ctx = await open(opts);
         try {
+          const [{ buildSlipData }, { renderSlipPdf }] = await slipCode;
           const data = await buildSlipData(ctx.service, {
             dispensingId,
             pharmacy: ctx.pharmacy,

@@ -4,8 +4,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import type { Command } from "commander";
-import { type CheckReport, CheckReportRefusedError, readCheckReport } from "../../nhi/check-report/parse.js";
-import { describeNhiCode } from "../../nhi/error-codes.js";
+import type { CheckReport } from "../../nhi/check-report/parse.js";
 import { registerReportCommands } from "../../reports/cli.js";
 import { MAX_CHECK_REPORT_BYTES, readBoundedFile } from "../read-input.js";
 
@@ -22,8 +21,13 @@ const parseCommand: Subcommand = (report) => {
     .description("parse an NHI check-result report (檢核結果, Big5 or UTF-8) and print JSON; exit 1 if it is not one")
     .argument("<file>", `check-result report text file (at most ${MAX_CHECK_REPORT_BYTES / 1024 / 1024} MB)`)
     .option("--compact", "one JSON object per record, then one with the summary, instead of one pretty object")
-    .action((file: string, opts: { compact?: boolean }) => {
+    .action(async (file: string, opts: { compact?: boolean }) => {
       const bytes = readBoundedFile(file, MAX_CHECK_REPORT_BYTES);
+      // Loaded here: the parser's Big5 decoder and NHI's code table are most of the bundled command otherwise.
+      const [{ CheckReportRefusedError, readCheckReport }, { describeNhiCode }] = await Promise.all([
+        import("../../nhi/check-report/parse.js"),
+        import("../../nhi/error-codes.js"),
+      ]);
       let parsed: CheckReport;
       try {
         parsed = readCheckReport(bytes);
