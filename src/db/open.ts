@@ -33,9 +33,21 @@ const require = createRequire(import.meta.url);
 /**
  * The PostgreSQL driver, loaded only when a PostgreSQL database is opened: loading it (with the fetch machinery it
  * probes for) cost ~60 ms of every SQLite start, a tenth of a small report.
+ *
+ * That probe: pg's stream module asks whether it runs in a Cloudflare Worker, and where there is no `navigator`
+ * (Node 20) it constructs a `Response`, whose first use loads Node's whole fetch implementation (undici, ~30 ms of
+ * every PostgreSQL start). While pg loads, the not-yet-loaded global is hidden; the probe's answer is the same
+ * (not a Worker), and the global is put back untouched.
  */
 function loadPg(): typeof pgModule {
-  return require("pg") as typeof pgModule;
+  const response = Object.getOwnPropertyDescriptor(globalThis, "Response");
+  if (!response?.get) return require("pg") as typeof pgModule; // already loaded, or not Node's lazy global
+  Object.defineProperty(globalThis, "Response", { value: undefined, configurable: true, writable: true });
+  try {
+    return require("pg") as typeof pgModule;
+  } finally {
+    Object.defineProperty(globalThis, "Response", response);
+  }
 }
 
 /** The default database file: `<dataDir>/rxdesk.sqlite3`. */
