@@ -12,7 +12,7 @@ import type { ServiceContext } from "./context.js";
 import { decisionToken } from "./decision-token.js";
 import { isUnavailable, withTimeout } from "./nhi-calls.js";
 import { type LocalState, localFacts } from "./store/local-state.js";
-import { storedStatusJson, syncPrescriptionStatus } from "./store/prescriptions.js";
+import { storedStatusJson } from "./store/prescriptions.js";
 import type { CardIdentity, Decision } from "./types.js";
 
 export interface Evaluation {
@@ -56,7 +56,7 @@ export async function syncStatus(ctx: ServiceContext, status: PrescriptionStatus
   const stored = await storedStatusJson(ctx.db, status.originalVisitId);
   ctx.lastSeen.set(status.originalVisitId, now);
   if (stored === JSON.stringify(status)) return;
-  await ctx.db.transaction().execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.pharmacyCode));
+  await ctx.syncStatus({ status, at: now });
 }
 
 /** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
@@ -72,9 +72,7 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
       ctx.lastSeen.set(parsed.visitId, now);
       const status = fetched.result.status;
       if (local.prescription?.nhi_status_json !== JSON.stringify(status)) {
-        await ctx.db
-          .transaction()
-          .execute((trx) => syncPrescriptionStatus(trx, status, now, ctx.pharmacy.pharmacyCode));
+        await ctx.syncStatus({ status, at: now });
         local = await ctx.localState(parsed.visitId, false);
       }
     }

@@ -1,6 +1,6 @@
 /**
  * What every part of the dispensing service shares: the database, NHI, our pharmacy, the clock, and the batchers
- * that let concurrent counters share one read (scans) and one write (blocked attempts).
+ * that let concurrent counters share one read (scans) and one write (NHI's answers, blocked attempts).
  */
 import type { Kysely } from "kysely";
 import { Batcher } from "../db/batcher.js";
@@ -16,6 +16,7 @@ import {
   lookUpPrescriptions,
   MAX_LOOKUP_BATCH,
 } from "./store/local-state.js";
+import { type StatusSync, syncPrescriptionStatuses } from "./store/status-sync.js";
 
 export interface PharmacyIdentity {
   /** Our institution code (M05). */
@@ -54,6 +55,11 @@ export interface ServiceContext {
   readonly lastSeen: Map<string, Date>;
   /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
   readonly blockedEvents: Batcher<RefillEventInput>;
+  /**
+   * Stores NHI's answer about a prescription; answers from concurrent scans go in one transaction (group commit),
+   * and each caller waits until its own answer is committed.
+   */
+  syncStatus(sync: StatusSync): Promise<void>;
   /** Our state of one prescription (`cached`: also rebuild NHI's last answer from our tables; the default). */
   localState(originalVisitId: string, cached?: boolean): Promise<LocalState>;
 }
@@ -65,6 +71,9 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     maxBatch: MAX_LOOKUP_BATCH,
   });
   const find = (originalVisitId: string) => prescriptions.add(originalVisitId);
+  const statusSyncs = new Batcher<StatusSync, unknown>((syncs) => writeStatuses(db, syncs, options.pharmacy), {
+    maxBatch: MAX_STATUS_BATCH,
+  });
   return {
     db,
     nhi: options.nhi,
@@ -78,6 +87,37 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
       await addRefillEvents(db, events);
       return undefined;
     }),
+    async syncStatus(sync) {
+      const error = await statusSyncs.add(sync);
+      if (error) throw error;
+    },
     localState: (originalVisitId, cached = true) => loadLocalState(db, find, originalVisitId, { cached }),
   };
+}
+
+/** NHI answers per commit: a few hundred rows per statement, within every engine's limit on bound parameters. */
+const MAX_STATUS_BATCH = 64;
+
+/**
+ * One transaction for all the answers; if it fails, each answer alone, so that one bad answer fails only its own
+ * scan. Answers each item's error (or undefined).
+ */
+async function writeStatuses(db: Kysely<Database>, syncs: StatusSync[], pharmacy: PharmacyIdentity) {
+  const write = (batch: StatusSync[]) =>
+    db.transaction().execute((trx) => syncPrescriptionStatuses(trx, batch, pharmacy.pharmacyCode));
+  try {
+    await write(syncs);
+    return syncs.map(() => undefined);
+  } catch (error) {
+    if (syncs.length === 1) return [error];
+    const errors: unknown[] = [];
+    for (const sync of syncs)
+      errors.push(
+        await write([sync]).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
+    return errors;
+  }
 }

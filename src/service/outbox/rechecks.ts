@@ -16,7 +16,7 @@ import { findDispensing } from "../store/dispensings.js";
 import { aboutDispensing, addRefillEvent } from "../store/events.js";
 import { addIncident, type NewIncident } from "../store/incidents.js";
 import { typedPrescription } from "../store/paper.js";
-import { syncPrescriptionStatus } from "../store/prescriptions.js";
+import { syncPrescriptionStatus } from "../store/status-sync.js";
 import { liveEntriesOf, sendNow } from "./entries.js";
 import { DEADLINE_MS, type OutboxContext } from "./settings.js";
 

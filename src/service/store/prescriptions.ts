@@ -1,34 +1,11 @@
 /**
- * Prescriptions as NHI last described them (prescriptions, nhi_refills): the status sync, the stored copy rebuilt
- * when NHI is unreachable, and the lists the refill queries start from.
+ * Prescriptions as NHI last described them (prescriptions, nhi_refills): their columns, the stored copy rebuilt
+ * when NHI is unreachable, and the lists the refill queries start from (storing NHI's answers: ./status-sync.ts).
  */
 import type { PrescriptionRow } from "../../db/schema.js";
-import type { Message } from "../../domain/message.js";
-import { dateFromRocDateTime, formatRocDateTime, type RocDateTime } from "../../domain/roc-date.js";
+import type { RocDateTime } from "../../domain/roc-date.js";
 import type { PrescriptionStatus } from "../../nhi/client.js";
-import type { RefillEventType } from "../types.js";
 import type { Db } from "./db.js";
-import { addRefillEvent } from "./events.js";
-import { upsertPatient } from "./patients.js";
-
-const EVENT_TEXT = {
-  C: (n: number, by: string, at: string): Message => ({
-    zh: `原處方院所 ${by} 於 ${at} 註銷第${n}次（C）`,
-    en: `The prescriber ${by} cancelled refill ${n} on ${at} (C)`,
-  }),
-  E: (n: number, by: string, at: string): Message => ({
-    zh: `原處方院所 ${by} 於 ${at} 取消註銷第${n}次（E）`,
-    en: `The prescriber ${by} restored refill ${n} on ${at} (E)`,
-  }),
-  A: (n: number, by: string, at: string): Message => ({
-    zh: `第${n}次由 ${by} 於 ${at} 調劑`,
-    en: `Refill ${n} dispensed by ${by} on ${at}`,
-  }),
-  D: (n: number, by: string, at: string): Message => ({
-    zh: `${by} 於 ${at} 刪除第${n}次調劑紀錄（D）`,
-    en: `${by} deleted its record of refill ${n} on ${at} (D)`,
-  }),
-};
 
 /** The prescription's own columns (what the prescriber wrote), from NHI's answer or as typed from the paper. */
 export function prescriptionColumns(status: PrescriptionStatus) {
@@ -44,86 +21,6 @@ export function prescriptionColumns(status: PrescriptionStatus) {
     total_days: status.totalDays ?? null,
     orders_json: JSON.stringify(status.orders),
   };
-}
-
-/**
- * Stores what NHI said about a prescription: patient, prescription, per-refill state, and the prescriber's C/E
- * and other institutions' dispensings as refill-log events (once each).
- */
-export async function syncPrescriptionStatus(
-  db: Db,
-  status: PrescriptionStatus,
-  at: Date,
-  pharmacyCode: string,
-): Promise<void> {
-  const iso = at.toISOString();
-  await upsertPatient(db, at, { nationalId: status.nationalId, birthDate: status.birthDate });
-  const values = {
-    ...prescriptionColumns(status),
-    nhi_status_json: JSON.stringify(status),
-    nhi_checked_at: iso,
-    updated_at: iso,
-  };
-  await db
-    .insertInto("prescriptions")
-    .values({ original_visit_id: status.originalVisitId, created_at: iso, ...values })
-    .onConflict((oc) => oc.column("original_visit_id").doUpdateSet(values))
-    .execute();
-  for (const refill of status.refills) {
-    const r = {
-      state: refill.state,
-      restored: refill.restored ? 1 : 0,
-      dispensed_by: refill.dispensedBy ?? null,
-      dispensed_at: refill.dispensedAt ?? null,
-      dispensed_visit_id: refill.dispensedVisitId ?? null,
-      days: refill.days ?? null,
-      updated_at: iso,
-    };
-    await db
-      .insertInto("nhi_refills")
-      .values({ original_visit_id: status.originalVisitId, refill_no: refill.refillNo, ...r })
-      .onConflict((oc) => oc.columns(["original_visit_id", "refill_no"]).doUpdateSet(r))
-      .execute();
-    for (const event of refill.events) {
-      if (event.institutionCode === pharmacyCode && event.type !== "C" && event.type !== "E") continue;
-      const type: RefillEventType =
-        event.type === "C"
-          ? "cancelled"
-          : event.type === "E"
-            ? "restored"
-            : event.type === "D"
-              ? "deleted"
-              : "dispensed";
-      const when = formatRocDateTime(event.at);
-      // The institution by name and code where NHI names it: the prescriber (C/E) or the refill's dispenser.
-      const name =
-        event.type === "C" || event.type === "E"
-          ? status.prescriberName
-          : refill.dispensedBy === event.institutionCode
-            ? refill.dispensedByName
-            : undefined;
-      const text = (event.type === "B" ? EVENT_TEXT.A : EVENT_TEXT[event.type])(
-        refill.refillNo,
-        name ? `${name}（${event.institutionCode}）` : event.institutionCode,
-        when,
-      );
-      await addRefillEvent(db, {
-        type,
-        // When it happened at NHI, not when we learned of it: the log orders and dates events by this.
-        at: dateFromRocDateTime(event.at),
-        originalVisitId: status.originalVisitId,
-        refillNo: refill.refillNo,
-        nationalId: status.nationalId,
-        prescriberInstitutionCode: status.prescriberInstitutionCode,
-        institutionCode: event.institutionCode,
-        message: text,
-        nhiCodes: [event.type],
-        sourceKey: `nhi:${status.originalVisitId}:${refill.refillNo}:${event.type}:${event.at}:${event.institutionCode}:${
-          event.visitId ?? ""
-        }`,
-      });
-    }
-  }
 }
 
 /** The prescription as last stored: NHI's status JSON when we have it, else rebuilt from our columns. */

@@ -1,0 +1,92 @@
+/**
+ * NHI's answers from concurrent scans are stored together (group commit): one transaction for the lot, the same rows
+ * as stored one by one, and a bad answer fails only its own scan. Both engines.
+ */
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  createHarness,
+  ENGINES,
+  type EngineName,
+  type Harness,
+  PHARMACY,
+} from "../../../test/support/service-harness.js";
+import type { PrescriptionStatus } from "../../domain/prescription.js";
+import { serviceContext } from "../context.js";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function statusesOf(harness: Harness): Promise<PrescriptionStatus[]> {
+  const statuses: PrescriptionStatus[] = [];
+  for (const c of Object.values(harness.scenarios.cases)) {
+    const answer = await harness.sandbox.client.prescriptionStatus(
+      { institutionCode: PHARMACY.pharmacyCode },
+      c.originalVisitId,
+    );
+    if (answer.found) statuses.push(answer.status);
+  }
+  return statuses;
+}
+
+describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
+  it("stores concurrent answers together, row for row as NHI said them", async () => {
+    h = await createHarness(engine);
+    const statuses = await statusesOf(h);
+    expect(statuses.length).toBeGreaterThan(3);
+    const ctx = serviceContext({ db: h.db.db, engine: h.db.engine, nhi: h.sandbox.client, pharmacy: PHARMACY });
+    const transactions = vi.spyOn(h.db.db, "transaction");
+    await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
+    // The first answer is written at once; all that came meanwhile go together in the next transaction.
+    expect(transactions).toHaveBeenCalledTimes(2);
+
+    for (const status of statuses) {
+      const row = await h.db.db
+        .selectFrom("prescriptions")
+        .select(["nhi_status_json", "national_id", "refill_count"])
+        .where("original_visit_id", "=", status.originalVisitId)
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(row.nhi_status_json!)).toEqual(status);
+      expect([row.national_id, row.refill_count]).toEqual([status.nationalId, status.refillCount]);
+      const refills = await h.db.db
+        .selectFrom("nhi_refills")
+        .select(["refill_no", "state"])
+        .where("original_visit_id", "=", status.originalVisitId)
+        .orderBy("refill_no")
+        .execute();
+      expect(refills).toEqual(status.refills.map((r) => ({ refill_no: r.refillNo, state: r.state })));
+    }
+    // The prescriber's C/E and other pharmacies' dispensings became refill-log events, once each, even when the
+    // same answer arrives again in a later batch.
+    const countEvents = async () =>
+      Number(
+        (
+          await h!.db.db
+            .selectFrom("refill_events")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const events = await countEvents();
+    expect(events).toBeGreaterThan(0);
+    await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
+    expect(await countEvents()).toBe(events);
+  });
+
+  it("fails only the scan whose answer cannot be stored; the others in its batch are kept", async () => {
+    h = await createHarness(engine);
+    const [good1, bad, good2] = await statusesOf(h);
+    const broken = { ...bad!, prescriberInstitutionCode: null as unknown as string };
+    const ctx = serviceContext({ db: h.db.db, engine: h.db.engine, nhi: h.sandbox.client, pharmacy: PHARMACY });
+    const results = await Promise.allSettled(
+      [good1!, broken, good2!].map((status) => ctx.syncStatus({ status, at: h!.now() })),
+    );
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const stored = await h.db.db.selectFrom("prescriptions").select("original_visit_id").execute();
+    expect(stored.map((r) => r.original_visit_id).sort()).toEqual(
+      [good1!.originalVisitId, good2!.originalVisitId].sort(),
+    );
+  });
+});
