@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase, type RxdeskDb } from "../db/open.js";
 import { AuditLog, verifyAudit } from "./audit.js";
 import { KeyStore, KeyStoreError } from "./keys.js";
@@ -75,5 +75,26 @@ describe("API key store", () => {
       ["key-revoked", { via: "test", revokedKeyId: record.id }],
     ]);
     expect(await verifyAudit(server.db)).toEqual({ ok: true, entries: 2 });
+  });
+
+  it("answers requests arriving together each for its own key, sharing reads", async () => {
+    const keys = await store();
+    const a = await keys.create({ role: "owner", terminalId: "office" }, BY);
+    const b = await keys.create({ role: "pharmacist", terminalId: "counter-2", pharmacistId: "E123456783" }, BY);
+    const revoked = await keys.create({ role: "owner", terminalId: "old" }, BY);
+    await keys.revoke(revoked.record.id, BY);
+    const presented = [a.key, b.key, revoked.key, a.key, `rxk_0123456789abcdef_${"A".repeat(43)}`, b.key];
+    const reads = vi.spyOn(keys.db, "selectFrom");
+    const principals = await Promise.all(presented.map((key) => keys.verify(key)));
+    // The first request's key is read at once; the five that came meanwhile share the next read.
+    expect(reads).toHaveBeenCalledTimes(2);
+    expect(principals.map((p) => p?.terminalId)).toEqual([
+      "office",
+      "counter-2",
+      undefined,
+      "office",
+      undefined,
+      "counter-2",
+    ]);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
+import { Batcher } from "../db/batcher.js";
 import type { ApiKeysTable, Database } from "../db/schema.js";
 import { checkNationalId } from "../domain/national-id.js";
 import type { AuditInput, AuditLog } from "./audit.js";
@@ -88,10 +89,23 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
  * by several processes at once (the API, `rxdesk keys`) are all kept, and a request checks the key as it is now.
  */
 export class KeyStore {
+  /** Requests arriving together share one read of their keys (each still sees the key as committed when it asked). */
+  readonly #rows: Batcher<string, Selectable<ApiKeysTable> | undefined>;
+
   constructor(
     readonly db: Kysely<Database>,
     readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.#rows = new Batcher(async (ids) => {
+      const rows = await db
+        .selectFrom("api_keys")
+        .selectAll()
+        .where("id", "in", [...new Set(ids)])
+        .execute();
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id));
+    });
+  }
 
   /** Creates a key and returns the full key text once; it cannot be recovered later. */
   async create(input: NewKey, by: KeyChangeActor, now = new Date()): Promise<{ key: string; record: ApiKeyRecord }> {
@@ -145,7 +159,7 @@ export class KeyStore {
   async verify(presented: string): Promise<Principal | undefined> {
     const match = KEY_RE.exec(presented);
     if (!match) return undefined;
-    const row = await this.db.selectFrom("api_keys").selectAll().where("id", "=", match[1]!).executeTakeFirst();
+    const row = await this.#rows.add(match[1]!);
     const actual = sha256(match[2]!);
     const expected = row ? Buffer.from(row.secret_hash, "hex") : Buffer.alloc(32);
     const same = expected.length === actual.length && timingSafeEqual(expected, actual);
