@@ -1,23 +1,23 @@
 // Bundles `rxdesk report` (src/cli/commands/report.ts: the refill log, slips, check-report parsing, with the
-// service, the database and pdf-lib) into dist/src/cli/report-bundle/, minified, and replaces tsc's
+// service and the database) into dist/src/cli/report-bundle/, minified, and replaces tsc's
 // dist/src/cli/commands/report.js with a one-line module that re-exports it.
-// Node loaded the command as some 600 separate modules, pdf-lib alone as 139 CommonJS files each scanned for its
-// exports: a third of a small log's CPU time. As one 2.9 MB file it still parsed and ran code that a 3-page log
-// never uses (the check-report parser's Big5 tables, the slip's QR code, the CSV or PDF writer not asked for), so
-// the modules src/ imports dynamically become chunks of their own (code splitting), loaded only when an action
-// needs them. Packages' ES module builds are preferred where they ship one (pdf-lib and its standard fonts): they
-// are hoisted into the bundle's scope instead of run as CommonJS wrappers and re-exported through getters.
+// Node loaded the command as some 600 separate modules (pdf-lib, since replaced by src/reports/pdf/document.ts,
+// alone as 139 CommonJS files): a third of a small log's CPU time. As one 2.9 MB file it still parsed and ran code
+// that a 3-page log never uses (the check-report parser's Big5 tables, the slip's QR code, the CSV or PDF writer not
+// asked for), so the modules src/ imports dynamically become chunks of their own (code splitting), loaded only when
+// an action needs them. Packages' ES module builds are preferred where they ship one: they are hoisted into the
+// bundle's scope instead of run as CommonJS wrappers and re-exported through getters.
 // Left outside the bundle: native and WebAssembly packages, packages that find files next to themselves
-// (__dirname, worker threads), pako (so src/reports/pdf/deflate.ts reaches the instance pdf-lib uses), and our
-// modules that locate files from import.meta.url (imported from their compiled copies). The entry and its chunks
-// share one folder, so the relative paths to those compiled copies hold for every chunk.
+// (__dirname, worker threads), and our modules that locate files from import.meta.url (imported from their
+// compiled copies). The entry and its chunks share one folder, so the relative paths to those compiled copies hold
+// for every chunk.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import * as esbuild from "esbuild";
 import { REQUIRE_BANNER } from "./bundle-ui.mjs";
 
 const LOCATES_ITS_FILES = /new URL\([^)]*import\.meta\.url\)|fileURLToPath\(import\.meta\.url\)/;
-const EXTERNAL = ["sqlite3", "pg-native", "pino", "pino-pretty", "thread-stream", "pako"];
+const EXTERNAL = ["sqlite3", "pg-native", "pino", "pino-pretty", "thread-stream"];
 
 export async function bundleReport(root) {
   const outdir = join(root, "dist", "src", "cli", "report-bundle");

@@ -8,7 +8,7 @@
  * glyphs. Without layout tables the glyph for a character is its cmap glyph: what we measure is what we draw.
  */
 import { createRequire } from "node:module";
-import { type PDFDocument, type PDFRef, PDFString } from "pdf-lib";
+import { type PdfDocument, type PdfRef, PdfText } from "./document.js";
 import { subsetTrueType } from "./hb-subset.js";
 import { readTrueType, type TrueTypeMetrics } from "./truetype.js";
 
@@ -30,7 +30,7 @@ export interface ReportFont {
   /** The PostScript name (BaseFont), also the base of its resource name on each page. */
   name: string;
   /** The embedded Type 0 font. */
-  ref: PDFRef;
+  ref: PdfRef;
   /** Width of `text` at `size` points; characters must have gone through `clean`. */
   width(text: string, size: number): number;
   /** Replaces characters the subset cannot draw (and drops control characters) so nothing renders as a box. */
@@ -67,7 +67,7 @@ export function cleanWith(coverage: ReadonlySet<number>, text: string): string {
  * (page numbers) and `?`, drawn for characters the font does not have. Not all of ASCII: ~60 unused glyphs were
  * 3.5 KB of a three-page log.
  */
-export function embedReportFont(doc: PDFDocument, texts: Iterable<string>, weight: FontWeight): ReportFont {
+export function embedReportFont(doc: PdfDocument, texts: Iterable<string>, weight: FontWeight): ReportFont {
   const all = new Set<number>();
   if (weight === "regular") for (const ch of `0123456789${REPLACEMENT_CHARACTER}`) all.add(ch.codePointAt(0)!);
   for (const text of texts) for (const ch of text) all.add(ch.codePointAt(0)!);
@@ -130,46 +130,39 @@ function hex4(n: number): string {
  * Embeds `subset` as a Type 0 font over a CIDFontType2 (Identity-H: the codes drawn are glyph IDs), with the widths
  * of every glyph and a ToUnicode map so text can be copied and searched. Returns the Type 0 font's reference.
  */
-function embedCidFont(doc: PDFDocument, name: string, subset: Uint8Array, m: TrueTypeMetrics): PDFRef {
-  const { context } = doc;
+function embedCidFont(doc: PdfDocument, name: string, subset: Uint8Array, m: TrueTypeMetrics): PdfRef {
   const em = (units: number) => Math.round((units * 1000) / m.unitsPerEm);
-  const file = context.register(context.flateStream(subset, { Length1: subset.length }));
-  const descriptor = context.register(
-    context.obj({
-      Type: "FontDescriptor",
-      FontName: name,
-      Flags: 4,
-      FontBBox: m.bbox.map(em),
-      ItalicAngle: m.italicAngle,
-      Ascent: em(m.ascent),
-      Descent: em(m.descent),
-      CapHeight: em(m.capHeight),
-      StemV: 80,
-      FontFile2: file,
-    }),
-  );
-  const cidFont = context.register(
-    context.obj({
-      Type: "Font",
-      Subtype: "CIDFontType2",
-      BaseFont: name,
-      CIDSystemInfo: { Registry: PDFString.of("Adobe"), Ordering: PDFString.of("Identity"), Supplement: 0 },
-      FontDescriptor: descriptor,
-      W: [0, m.advances.map(em)],
-      CIDToGIDMap: "Identity",
-    }),
-  );
-  const toUnicode = context.register(context.flateStream(toUnicodeCmap(m.glyphs)));
-  return context.register(
-    context.obj({
-      Type: "Font",
-      Subtype: "Type0",
-      BaseFont: name,
-      Encoding: "Identity-H",
-      DescendantFonts: [cidFont],
-      ToUnicode: toUnicode,
-    }),
-  );
+  const file = doc.stream(subset, { Length1: subset.length });
+  const descriptor = doc.register({
+    Type: "FontDescriptor",
+    FontName: name,
+    Flags: 4,
+    FontBBox: m.bbox.map(em),
+    ItalicAngle: m.italicAngle,
+    Ascent: em(m.ascent),
+    Descent: em(m.descent),
+    CapHeight: em(m.capHeight),
+    StemV: 80,
+    FontFile2: file,
+  });
+  const cidFont = doc.register({
+    Type: "Font",
+    Subtype: "CIDFontType2",
+    BaseFont: name,
+    CIDSystemInfo: { Registry: new PdfText("Adobe"), Ordering: new PdfText("Identity"), Supplement: 0 },
+    FontDescriptor: descriptor,
+    W: [0, m.advances.map(em)],
+    CIDToGIDMap: "Identity",
+  });
+  const toUnicode = doc.stream(toUnicodeCmap(m.glyphs));
+  return doc.register({
+    Type: "Font",
+    Subtype: "Type0",
+    BaseFont: name,
+    Encoding: "Identity-H",
+    DescendantFonts: [cidFont],
+    ToUnicode: toUnicode,
+  });
 }
 
 /** The glyph → Unicode map (a CMap program) that text extraction reads. */

@@ -1,6 +1,6 @@
 /** QR codes drawn as vector rectangles (sharp at any printer resolution, a few hundred bytes in the PDF). */
-import type { PDFPage, RGB } from "pdf-lib";
 import QRCode from "qrcode";
+import { type PdfPage, pdfNumber, type RGB } from "./document.js";
 
 export interface QrMatrix {
   size: number;
@@ -17,10 +17,12 @@ export function qrMatrix(text: string): QrMatrix {
  * Draws the symbol with its top-left corner at (x, top) in top-down page coordinates, `width` points wide
  * including the 4-module quiet zone the standard asks for.
  */
-export function drawQr(page: PDFPage, matrix: QrMatrix, x: number, top: number, width: number, color: RGB): void {
+export function drawQr(page: PdfPage, matrix: QrMatrix, x: number, top: number, width: number, color: RGB): void {
   const quiet = 4;
   const module = width / (matrix.size + 2 * quiet);
-  const pageHeight = page.getHeight();
+  const pageHeight = page.height;
+  // Every dark run is one rectangle of the path, filled once.
+  const ops = [`${color.red} ${color.green} ${color.blue} rg`];
   for (let row = 0; row < matrix.size; row++) {
     let col = 0;
     while (col < matrix.size) {
@@ -30,14 +32,13 @@ export function drawQr(page: PDFPage, matrix: QrMatrix, x: number, top: number, 
       }
       const start = col;
       while (col < matrix.size && matrix.dark(row, col)) col++;
-      page.drawRectangle({
-        x: x + (quiet + start) * module,
-        // A hair of overlap so rows never show a seam in rasterizers.
-        y: pageHeight - (top + (quiet + row + 1) * module) - 0.02,
-        width: (col - start) * module,
-        height: module + 0.04,
-        color,
-      });
+      const left = x + (quiet + start) * module;
+      // A hair of overlap so rows never show a seam in rasterizers.
+      const bottom = pageHeight - (top + (quiet + row + 1) * module) - 0.02;
+      const box = [left, bottom, (col - start) * module, module + 0.04].map(pdfNumber).join(" ");
+      ops.push(`${box} re`);
     }
   }
+  ops.push("f");
+  page.draw(ops.join("\n"));
 }

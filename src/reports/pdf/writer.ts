@@ -1,10 +1,9 @@
 /**
- * A small flow-layout writer over pdf-lib: a cursor that moves down the page, text with wrapping, table rows that
+ * A small flow-layout writer over ./document.ts: a cursor that moves down the page, text with wrapping, table rows that
  * never split across pages, and page furniture (header/footer) drawn once the page count is known. Coordinates in
  * this API are measured from the top-left corner, in points.
  */
-import { PDFDocument, PDFOperator, type PDFOperatorNames, type PDFPage, type RGB, rgb } from "pdf-lib";
-import "./deflate.js";
+import { PdfDocument, type PdfPage, type RGB, rgb } from "./document.js";
 import { embedReportFont, type ReportFont } from "./font.js";
 import { wrapText } from "./text.js";
 
@@ -50,18 +49,18 @@ export interface WriterOptions {
 }
 
 export class PdfWriter {
-  readonly pages: PDFPage[] = [];
-  page!: PDFPage;
+  readonly pages: PdfPage[] = [];
+  page!: PdfPage;
   /** Cursor: distance from the top edge of the current page. */
   y = 0;
-  private readonly textStates = new Map<PDFPage, TextState>();
+  private readonly textStates = new Map<PdfPage, TextState>();
   /** Wrapped lines by font, size and width, then by text. */
   private readonly wrapped = new Map<string, Map<string, string[]>>();
   /** Called after each new page is added (repeat headers here). */
   onNewPage?: (writer: PdfWriter) => void;
 
   private constructor(
-    readonly doc: PDFDocument,
+    readonly doc: PdfDocument,
     readonly regular: ReportFont,
     readonly boldFont: ReportFont,
     public pageSize: [number, number],
@@ -71,13 +70,11 @@ export class PdfWriter {
   static async create(options: WriterOptions): Promise<PdfWriter> {
     const texts = [...options.texts];
     const boldTexts = options.boldTexts ? [...options.boldTexts] : [];
-    const doc = await PDFDocument.create();
-    doc.setTitle(options.title);
-    if (options.subject) doc.setSubject(options.subject);
-    doc.setProducer("rxdesk (pdf-lib)");
-    doc.setCreator("rxdesk");
-    doc.setCreationDate(options.creationDate);
-    doc.setModificationDate(options.creationDate);
+    const doc = new PdfDocument({
+      title: options.title,
+      ...(options.subject ? { subject: options.subject } : {}),
+      creationDate: options.creationDate,
+    });
     // Each subset holds only what is drawn in its weight: a glyph in both is paid for twice.
     const regular = embedReportFont(doc, texts, "regular");
     const bold = boldTexts.length > 0 ? embedReportFont(doc, boldTexts, "bold") : regular;
@@ -105,7 +102,7 @@ export class PdfWriter {
     return style.size * (style.leading ?? 1.3);
   }
 
-  newPage(): PDFPage {
+  newPage(): PdfPage {
     this.page = this.doc.addPage(this.pageSize);
     this.pages.push(this.page);
     this.y = this.margins.top;
@@ -151,20 +148,15 @@ export class PdfWriter {
   }
 
   /** Draws one line with its top at `top` (page coordinates from the top). */
-  textAt(text: string, x: number, top: number, style: TextStyle, page: PDFPage = this.page): void {
+  textAt(text: string, x: number, top: number, style: TextStyle, page: PdfPage = this.page): void {
     const font = this.font(style, text);
     const clean = font.clean(text);
     if (!clean.trim()) return;
     const baseline = top + (this.lineHeight(style) - style.size) / 2 + style.size * 0.88;
-    // Text goes out as raw operators inside one BT…ET run, with Tf / rg only when they change: pdf-lib's
-    // drawText wraps every call in q/BT/Tf/TL/ET/Q and registers a new font resource on each setFont, which
-    // tripled the size of a long log.
+    // Text goes out as operators inside one BT…ET run, with Tf / rg only when they change (pdf-lib's drawText
+    // wrapped every call in q/BT/Tf/TL/ET/Q, which tripled the size of a long log).
     const st = this.stateOf(page);
-    let key = st.keys.get(font);
-    if (!key) {
-      key = page.node.newFontDictionary(font.name, font.ref).toString();
-      st.keys.set(font, key);
-    }
+    const key = page.fontKey(font.ref);
     const ops = st.ops;
     if (!st.inText) {
       ops.push("BT");
@@ -188,14 +180,14 @@ export class PdfWriter {
   }
 
   /**
-   * The page's drawing state. Text, rules and shades are written as content-stream text, not as pdf-lib operator
-   * objects: on a 3,000-dispensing month those objects (and formatting their numbers) were a third of the CPU time
-   * and most of the garbage collection.
+   * The page's drawing state. Text, rules and shades are written as content-stream text, not as operator objects:
+   * on a 3,000-dispensing month pdf-lib's operator objects (and formatting their numbers) were a third of the CPU
+   * time and most of the garbage collection.
    */
-  private stateOf(page: PDFPage): TextState {
+  private stateOf(page: PdfPage): TextState {
     let st = this.textStates.get(page);
     if (!st) {
-      st = { inText: false, keys: new Map(), ops: [] };
+      st = { inText: false, ops: [] };
       this.textStates.set(page, st);
     }
     return st;
@@ -210,21 +202,20 @@ export class PdfWriter {
   }
 
   /**
-   * Closes the page's open text run and hands what was written so far to pdf-lib as one chunk; call before drawing
-   * on `page` with pdf-lib, so its drawing lands after ours.
+   * Closes the page's open text run and hands what was written so far to the page as one chunk; call before drawing
+   * on `page` directly, so that drawing lands after ours.
    */
-  flushText(page: PDFPage = this.page): void {
+  flushText(page: PdfPage = this.page): void {
     const st = this.textStates.get(page);
     if (!st) return;
     this.endText(st);
     if (st.ops.length === 0) return;
-    // A preformatted chunk of content: PDFOperator writes its name verbatim when it has no operands.
-    page.pushOperators(PDFOperator.of(st.ops.join("\n") as PDFOperatorNames));
+    page.draw(st.ops.join("\n"));
     st.ops = [];
   }
 
   /** Draws one line right-aligned to `right`. */
-  textRight(text: string, right: number, top: number, style: TextStyle, page: PDFPage = this.page): void {
+  textRight(text: string, right: number, top: number, style: TextStyle, page: PdfPage = this.page): void {
     this.textAt(text, right - this.width(text, style), top, style, page);
   }
 
@@ -238,7 +229,7 @@ export class PdfWriter {
     }
   }
 
-  rect(x: number, top: number, w: number, h: number, color: RGB, page: PDFPage = this.page): void {
+  rect(x: number, top: number, w: number, h: number, color: RGB, page: PdfPage = this.page): void {
     const st = this.stateOf(page);
     this.endText(st);
     const y = this.pageSize[1] - top - h;
@@ -256,7 +247,7 @@ export class PdfWriter {
 
   async save(): Promise<Uint8Array> {
     for (const page of this.pages) this.flushText(page);
-    return this.doc.save({ useObjectStreams: true });
+    return this.doc.save();
   }
 }
 
@@ -265,8 +256,6 @@ interface TextState {
   font?: ReportFont;
   size?: number;
   color?: string;
-  /** Each font's resource name on this page (`/NotoSansTC-Regular-123`). */
-  keys: Map<ReportFont, string>;
   /** Content written since the last flush. */
   ops: string[];
 }
