@@ -18,7 +18,7 @@ import {
   PHARMACY,
 } from "../../../test/support/service-harness.js";
 import type { RocDate } from "../../domain/roc-date.js";
-import { rocDateFromDate } from "../../domain/roc-date.js";
+import { addDays, rocDateFromDate } from "../../domain/roc-date.js";
 import { reportStore } from "./period.js";
 
 /** Counts the statements a store runs and the rows they return. */
@@ -78,6 +78,33 @@ describe.each<EngineName>(["sqlite", "postgres"])("report store on %s", (engine)
     expect(after).toEqual(before);
     // The service answers from the same bounded query.
     expect(await h.service.refillsDue(range)).toEqual(after.due);
+  });
+
+  it("narrows the candidates by each refill's own supply without losing one due in the range", async () => {
+    h = await createHarness(engine);
+    // First refills of 1- to 90-day supplies over four months: windows of every width, ending on every kind of day.
+    for (const [i, days] of [1, 7, 10, 11, 28, 30, 89, 90].entries()) {
+      await insertHistory(h.db.db, engine, {
+        prefix: "ABCDEFGH"[i]!,
+        dispensings: 40,
+        dispensed: 1,
+        days,
+        pharmacyCode: PHARMACY.pharmacyCode,
+        pharmacistId: PHARMACIST,
+        start: new Date("2026-01-01T00:00:00+08:00"),
+        end: new Date("2026-05-01T00:00:00+08:00"),
+      });
+    }
+    const store = reportStore(h.db.db, PHARMACY.pharmacyCode, () => "1150315" as RocDate);
+    // Over ten years every candidate's window meets the range: the answer to filter for each narrower one.
+    const all = await store.refillsDue({ from: "1100101" as RocDate, to: "1201231" as RocDate });
+    expect(all).toHaveLength(8 * 40);
+    const meets = (from: RocDate, to: RocDate) => all.filter((d) => d.window.from <= to && d.window.to >= from);
+    for (let day = "1141225" as RocDate; day <= "1150815"; day = addDays(day, 3)) {
+      expect(await store.refillsDue({ from: day, to: day }), day).toEqual(meets(day, day));
+    }
+    const april = { from: "1150401" as RocDate, to: "1150430" as RocDate };
+    expect(await store.refillsDue(april)).toEqual(meets(april.from, april.to));
   });
 
   it("loads a period's dispensings with their uploads and many prescriptions in a fixed number of statements", async () => {
