@@ -178,8 +178,12 @@ export function reportStore(db: Db, pharmacyCode: string, today: () => RocDate):
     },
 
     async refillsDue({ from, to }) {
-      // Older and newer history is never read: only the prescriptions dispensed shortly before the range.
-      const loaded = await loadPrescriptions(db, dueCandidates(db, from, to), pharmacyCode);
+      // Older and newer history is never read: only the prescriptions dispensed shortly before the range. The
+      // candidates are found once; the three loads then look them up by key (or, past one IN list, by the query).
+      const candidates = dueCandidates(db, from, to);
+      const ids = (await candidates.execute()).map((row) => row.original_visit_id);
+      if (ids.length === 0) return [];
+      const loaded = await loadPrescriptions(db, ids.length <= CHUNK ? ids : candidates, pharmacyCode);
       const now = today();
       const due: RefillDue[] = [];
       for (const [id, { view, facts }] of loaded) {
