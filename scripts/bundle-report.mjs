@@ -8,7 +8,8 @@
 // an action needs them. Packages' ES module builds are preferred where they ship one: they are hoisted into the
 // bundle's scope instead of run as CommonJS wrappers and re-exported through getters.
 // Left outside the bundle: native and WebAssembly packages, packages that find files next to themselves
-// (__dirname, worker threads), and our modules that locate files from import.meta.url (imported from their
+// (__dirname, worker threads), commander (src/cli/main.js has loaded it already: a bundled copy was a second
+// commander to parse and run), and our modules that locate files from import.meta.url (imported from their
 // compiled copies). The entry and its chunks share one folder, so the relative paths to those compiled copies hold
 // for every chunk.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +18,7 @@ import * as esbuild from "esbuild";
 import { REQUIRE_BANNER } from "./bundle-ui.mjs";
 
 const LOCATES_ITS_FILES = /new URL\([^)]*import\.meta\.url\)|fileURLToPath\(import\.meta\.url\)/;
-const EXTERNAL = ["sqlite3", "pg-native", "pino", "pino-pretty", "thread-stream"];
+const EXTERNAL = ["sqlite3", "pg-native", "pino", "pino-pretty", "thread-stream", "commander"];
 
 export async function bundleReport(root) {
   const outdir = join(root, "dist", "src", "cli", "report-bundle");
