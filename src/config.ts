@@ -4,8 +4,13 @@
  * Configuration table documents the same settings; command-line options override them where a command has one.
  */
 import { resolve } from "node:path";
-import { z } from "zod/v4";
+import * as z from "zod/v4";
+import en from "zod/v4/locales/en.js";
 import { checkNationalId } from "./domain/national-id.js";
+
+// zod's English messages. Loading zod sets them, but the bundled commands (scripts/bundle-*.mjs) import only the
+// parts of zod this module uses, without the 40 other languages' messages, and with them that setting: say it here.
+z.config(en());
 
 const optionalText = z
   .string()

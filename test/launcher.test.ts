@@ -88,6 +88,13 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
         { encoding: "utf8" },
       );
       expect(parse.status, parse.stderr).toBe(0);
+      // A bad setting is named with zod's own English explanation in the bundle too (see src/config.ts).
+      const badSetting = spawnSync(process.execPath, [join(root, "dist/src/cli/main.js"), ...args, "--format", "csv"], {
+        encoding: "utf8",
+        env: { ...process.env, RXDESK_LOG_LEVEL: "loud" },
+      });
+      expect(badSetting.status).toBe(2);
+      expect(badSetting.stderr).toContain('RXDESK_LOG_LEVEL: Invalid option: expected one of "fatal"');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

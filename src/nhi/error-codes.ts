@@ -6,7 +6,7 @@
  * C001, D001 and E001 are also abnormal sequence codes (異常就醫序號, see `src/domain/sequence-number.ts`); here they
  * always mean the check error.
  */
-import { z } from "zod/v4";
+import * as z from "zod/v4";
 import table from "../../schemas/nhi-check-codes.json" with { type: "json" };
 import { type Message, msg } from "../domain/message.js";
 
