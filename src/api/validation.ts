@@ -22,12 +22,25 @@ export function invalidInput(error: z.ZodError, where: "path" | "query" | "body"
     );
   }
   const first = issues[0];
-  const label = first ? `${first.path || where}: ${first.message}` : where;
+  const text = bilingual(first?.message ?? "");
+  const label = (message: string) => (first ? `${first.path || where}: ${message}` : where);
   const whereZh = where === "body" ? "資料內容" : where === "query" ? "查詢參數" : "網址參數";
   return new ApiProblem(
     400,
     "invalid-input",
-    { zh: `${whereZh}不正確（${label}）`, en: `Invalid ${where === "path" ? "path parameter" : where} (${label})` },
+    {
+      zh: `${whereZh}不正確（${label(text.zh)}）`,
+      en: `Invalid ${where === "path" ? "path parameter" : where} (${label(text.en)})`,
+    },
     { details: { where, issues } },
   );
+}
+
+/**
+ * The schemas' own messages are English with the Chinese in closing parentheses ("expected a date … (日期格式：…)"):
+ * each language's problem text gets its own part. Messages without Chinese are the same in both.
+ */
+export function bilingual(message: string): { zh: string; en: string } {
+  const match = /^(.*\S)\s*\(([^()]*\p{Script=Han}[^()]*)\)$/u.exec(message);
+  return match ? { en: match[1]!, zh: match[2]! } : { zh: message, en: message };
 }

@@ -1,0 +1,28 @@
+/** Invalid input → one problem whose zh-TW and English texts each carry the schema's message in their own language. */
+import { describe, expect, it } from "vitest";
+import { deleteBodySchema, refillLogQuerySchema } from "../../schemas/api/requests.js";
+import { bilingual, invalidInput } from "./validation.js";
+
+describe("invalid-input problems", () => {
+  it("puts the Chinese part of a schema message in the zh-TW text and the English part in the English text", () => {
+    const parsed = refillLogQuerySchema.safeParse({ from: "115/13/01", to: "115/12/01" });
+    expect(parsed.success).toBe(false);
+    const problem = invalidInput(parsed.error!, "query");
+    expect(problem.status).toBe(400);
+    expect(problem.text.zh).toBe("查詢參數不正確（from: 日期格式：115/11/01、1151101 或 2026-11-01）");
+    expect(problem.text.en).toBe("Invalid query (from: expected a date: 115/11/01, 1151101 or 2026-11-01)");
+  });
+
+  it("keeps a message without Chinese in both texts, and names the field", () => {
+    const parsed = deleteBodySchema.safeParse({ reason: "x", extra: 1 });
+    expect(parsed.success).toBe(false);
+    const problem = invalidInput(parsed.error!, "body");
+    expect(problem.text.zh).toMatch(/^資料內容不正確（/);
+    expect(problem.text.en).toMatch(/^Invalid body \(/);
+    expect(bilingual("from must be ≤ to")).toEqual({ zh: "from must be ≤ to", en: "from must be ≤ to" });
+    expect(bilingual("reason: at least 4 characters (請說明理由)")).toEqual({
+      en: "reason: at least 4 characters",
+      zh: "請說明理由",
+    });
+  });
+});
