@@ -112,8 +112,13 @@ describe("refill log PDF: what the owner reads", () => {
     expect(smallPdf.byteLength).toBeLessThan(120_000);
     const fonts = await pdfFonts(smallPdf);
     expect(fonts).toHaveLength(2);
-    for (const f of fonts) expect(f).toMatchObject({ type: "CID TrueType", embedded: true });
-    expect(fonts.map((f) => f.name.replace(/-\d+$/, "")).sort()).toEqual(["NotoSansTC-Bold", "NotoSansTC-Regular"]);
+    // A subset is named with a six-letter tag (PDF 1.7 §9.6.4), one of its own per subset.
+    for (const f of fonts) expect(f).toMatchObject({ type: "CID TrueType", embedded: true, subset: true });
+    expect(fonts.map((f) => f.name.replace(/^[A-Z]{6}\+/, "")).sort()).toEqual([
+      "NotoSansTC-Bold",
+      "NotoSansTC-Regular",
+    ]);
+    expect(new Set(fonts.map((f) => f.name.slice(0, 6))).size).toBe(2);
   });
 
   it("writes in English when asked", async () => {

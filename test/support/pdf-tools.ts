@@ -43,7 +43,9 @@ export async function pdfInfo(bytes: Uint8Array): Promise<{ pages: number; pageS
 }
 
 /** The fonts `pdffonts` lists: name, type, embedded, subset flag. */
-export async function pdfFonts(bytes: Uint8Array): Promise<{ name: string; type: string; embedded: boolean }[]> {
+export async function pdfFonts(
+  bytes: Uint8Array,
+): Promise<{ name: string; type: string; embedded: boolean; subset: boolean }[]> {
   return withTempPdf(bytes, async (pdf) => {
     const { stdout } = await run("pdffonts", [pdf]);
     return stdout
@@ -52,7 +54,7 @@ export async function pdfFonts(bytes: Uint8Array): Promise<{ name: string; type:
       .filter((l) => l.trim())
       .map((l) => {
         const m = /^(\S+)\s+(.+?)\s{2,}(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)/.exec(l);
-        return { name: m?.[1] ?? l, type: m?.[2] ?? "", embedded: m?.[4] === "yes" };
+        return { name: m?.[1] ?? l, type: m?.[2] ?? "", embedded: m?.[4] === "yes", subset: m?.[5] === "yes" };
       });
   });
 }

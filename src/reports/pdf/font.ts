@@ -7,6 +7,7 @@
  * Why no layout closure and no layout features: with HarfBuzz's default GSUB closure the subset carries extra
  * glyphs. Without layout tables the glyph for a character is its cmap glyph: what we measure is what we draw.
  */
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { type PdfDocument, type PdfRef, PdfText } from "./document.js";
 import { subsetTrueType } from "./hb-subset.js";
@@ -27,7 +28,7 @@ export const REPLACEMENT_CHARACTER = "?";
 /** A font embedded into one document, with the widths of exactly the characters it can draw. */
 export interface ReportFont {
   weight: FontWeight;
-  /** The PostScript name (BaseFont), also the base of its resource name on each page. */
+  /** The PostScript name (BaseFont) with its subset tag, e.g. `KQWZBT+NotoSansTC-Regular`. */
   name: string;
   /** The embedded Type 0 font. */
   ref: PdfRef;
@@ -79,7 +80,7 @@ export function embedReportFont(doc: PdfDocument, texts: Iterable<string>, weigh
   for (const [cp, glyph] of metrics.glyphs) widths.set(cp, (metrics.advances[glyph] ?? 0) * scale);
   const coverage = new Set(widths.keys());
   const fallback = widths.get(REPLACEMENT_CHARACTER.codePointAt(0)!) ?? 0.5;
-  const name = POSTSCRIPT_NAMES[weight];
+  const name = `${subsetTag(subset)}+${POSTSCRIPT_NAMES[weight]}`;
   const ref = embedCidFont(doc, name, subset, metrics);
   const encoded = new Map<string, string>();
   // A long log draws the same cells (本藥局, a pharmacist, a state) thousands of times.
@@ -121,6 +122,12 @@ const POSTSCRIPT_NAMES: Record<FontWeight, string> = {
   regular: "NotoSansTC-Regular",
   bold: "NotoSansTC-Bold",
 };
+
+/** A subset's tag (PDF 1.7 §9.6.4): six capital letters, here from the subset's own bytes, so each differs. */
+function subsetTag(subset: Uint8Array): string {
+  const digest = createHash("sha256").update(subset).digest();
+  return Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join("");
+}
 
 function hex4(n: number): string {
   return n.toString(16).padStart(4, "0");
