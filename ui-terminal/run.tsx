@@ -14,6 +14,7 @@ import type { DispensingServiceApi } from "../src/service/types.js";
 import { App, type AppProps } from "./App.js";
 import type { UiActions } from "./actions.js";
 import { bufferCardEvents, type CardSource } from "./card-state.js";
+import { exportRefillLogFile } from "./export-log.js";
 
 /**
  * Ink's render options for the counter. Ink paints at most `maxFps` frames a second and holds a frame back until the
@@ -91,27 +92,7 @@ export function reportActions(rx: Rxdesk, dataDir: string, nhiUrl?: string): UiA
       await writeFile(path, pdf);
       return { path };
     },
-    async exportRefillLog(query, format, locale) {
-      const { buildRefillLogData } = await import("../src/reports/refill-log-data.js");
-      const { reportSourceFor } = await import("../src/reports/service-source.js");
-      // The report store's range queries: a busy month is exact and costs the month, not the history.
-      const data = await buildRefillLogData(reportSourceFor(rx), {
-        from: query.from as RocDate,
-        to: query.to as RocDate,
-        pharmacy,
-      });
-      const dir = join(dataDir, "exports");
-      await mkdir(dir, { recursive: true });
-      const path = join(dir, `refill-log-${query.from}-${query.to}.${format}`);
-      if (format === "csv") {
-        const { renderRefillLogCsv } = await import("../src/reports/refill-log-csv.js");
-        await writeFile(path, renderRefillLogCsv(data), "utf8");
-      } else {
-        const { renderRefillLogPdf } = await import("../src/reports/refill-log-pdf.js");
-        await writeFile(path, await renderRefillLogPdf(data, { locale }));
-      }
-      return { path };
-    },
+    exportRefillLog: (query, format, locale) => exportRefillLogFile(rx, { dataDir, pharmacy }, query, format, locale),
   };
 }
 
