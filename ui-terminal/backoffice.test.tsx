@@ -101,6 +101,9 @@ describe("refill log (F5)", () => {
     await app.press(KEY.f5);
     let s = await app.waitFor("[D025]");
     expect(s).toContain("期間 113/03/11–113/04/10");
+    // Masked like every report: patients' and pharmacists' national IDs, in the columns and in the message text.
+    expect(s).toMatch(/[A-Z]\d{2}\*{4}\d{3}/);
+    expect(s).not.toMatch(/[A-Z][12]\d{8}/);
     await app.press("t");
     s = await app.waitFor("類別 調劑");
     await vi.waitFor(() => expect(app.screen()).not.toContain("D025"));
@@ -108,7 +111,7 @@ describe("refill log (F5)", () => {
     await app.press("n");
     await app.waitFor("病人身分證號");
     await app.press("a123456789\r");
-    await app.waitFor("病人 A123456789");
+    await app.waitFor("病人 A12****789");
     await app.press("f");
     await app.waitFor("起始日期");
     await app.press("113/02/30\r");

@@ -31,7 +31,7 @@ describe("refill log: the patient filter", () => {
     expect(s).toMatch(/檢查碼|格式/);
     expect(app.service.callsOf("refillLog")).toHaveLength(calls);
     await app.press(KEY.ctrlU, "a123456789\r");
-    await app.waitFor("病人 A123456789");
+    await app.waitFor("病人 A12****789");
     await vi.waitFor(() =>
       expect(app.service.callsOf("refillLog").at(-1)).toEqual({
         from: "1130311",

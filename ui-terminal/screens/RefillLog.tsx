@@ -1,8 +1,11 @@
-/** F5: the refill log, filtered by dates, patient, prescriber and event type; CSV/PDF export through reports. */
+/**
+ * F5: the refill log, filtered by dates, patient, prescriber and event type, national IDs masked as in every report;
+ * CSV/PDF export through reports.
+ */
 import { Box, Text } from "ink";
 import { useState } from "react";
 import type { Message } from "../../src/domain/message.js";
-import { checkNationalId } from "../../src/domain/national-id.js";
+import { checkNationalId, maskNationalId, maskNationalIdsInText } from "../../src/domain/national-id.js";
 import { addDays, parseHumanDate, type RocDate, rocDateFromDate } from "../../src/domain/roc-date.js";
 import {
   type DispensingServiceApi,
@@ -146,7 +149,7 @@ export function RefillLog({
         {t(L.logFilter, {
           from: rocDate(query.from),
           to: rocDate(query.to),
-          patient: query.nationalId ?? query.patientName ?? t(L.all),
+          patient: query.nationalId ? maskNationalId(query.nationalId) : (query.patientName ?? t(L.all)),
           prescriber: query.prescriberInstitutionCode ?? t(L.all),
           type: type ? t(L.event[type]) : t(L.all),
         })}
@@ -158,10 +161,11 @@ export function RefillLog({
             isoToRoc(ev.at),
             padTo(t(L.event[ev.type]), 10),
             padTo(ev.refillNo ? `#${ev.refillNo}` : "", 3),
-            ev.nationalId ?? "          ",
+            // The log on screen is masked like every report (issue 18): the patient is found by the filter, not read.
+            ev.nationalId ? maskNationalId(ev.nationalId) : "          ",
             ev.prescriberInstitutionCode ?? "",
             ev.nhiCodes?.length ? `[${ev.nhiCodes.join(",")}]` : "",
-            t(ev.message),
+            maskNationalIdsInText(t(ev.message)),
           ]
             .filter(Boolean)
             .join(" "),
