@@ -153,6 +153,9 @@ describe("API cross-cutting rules", () => {
     expect(invalid.body.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(["card", "visitId"].sort());
     const extra = await post().send({ visitId: FAKE_VISIT_ID, foo: 1 });
     expectProblem(extra, 400, "invalid-input");
+    // zod's own wording in each language's text: zh-TW for the pharmacist, English for the integrator.
+    expect(extra.body.message.zh).toMatch(/^資料內容不正確（.*無法識別的鍵值.*foo/);
+    expect(extra.body.message.en).toMatch(/^Invalid body \(.*Unrecognized key.*foo/);
     const badQuery = await request(h.url).get("/api/refills/due?days=30").set(auth);
     expectProblem(badQuery, 400, "invalid-input");
     expect(badQuery.body.details.where).toBe("query");

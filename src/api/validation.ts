@@ -2,7 +2,13 @@
 import type { z } from "zod/v4";
 import { ApiProblem } from "./problem.js";
 
-export function invalidInput(error: z.ZodError, where: "path" | "query" | "body", name?: string): ApiProblem {
+/** `zhError`: the same input's issues with zod's own messages in zh-TW, for the problem's zh-TW text. */
+export function invalidInput(
+  error: z.ZodError,
+  where: "path" | "query" | "body",
+  name?: string,
+  zhError?: z.ZodError,
+): ApiProblem {
   const issues = error.issues.map((issue) => ({
     path: [...(name ? [name] : []), ...issue.path.map(String)].join("."),
     code: issue.code,
@@ -23,6 +29,8 @@ export function invalidInput(error: z.ZodError, where: "path" | "query" | "body"
   }
   const first = issues[0];
   const text = bilingual(first?.message ?? "");
+  const zhFirst = zhError?.issues[0];
+  if (zhFirst && zhFirst.code === error.issues[0]?.code) text.zh = bilingual(zhFirst.message).zh;
   const label = (message: string) => (first ? `${first.path || where}: ${message}` : where);
   const whereZh = where === "body" ? "資料內容" : where === "query" ? "查詢參數" : "網址參數";
   return new ApiProblem(

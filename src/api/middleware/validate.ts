@@ -4,6 +4,7 @@
  */
 import type { Middleware } from "koa";
 import type { z } from "zod/v4";
+import zhTW from "zod/v4/locales/zh-TW.js";
 import type { AuditSink } from "../audit.js";
 import type { ApiLimits } from "../deps.js";
 import type { Principal } from "../keys.js";
@@ -14,9 +15,15 @@ import { readBinary, readJson } from "./body.js";
 
 function parse(schema: z.ZodType, value: unknown, where: "path" | "query" | "body", name?: string): unknown {
   const result = schema.safeParse(value);
-  if (!result.success) throw invalidInput(result.error, where, name);
+  if (!result.success) {
+    // Once more with zod's own messages in zh-TW (ours are bilingual already), for the problem's zh-TW text.
+    const zh = schema.safeParse(value, { error: ZH_TW.localeError });
+    throw invalidInput(result.error, where, name, zh.success ? undefined : zh.error);
+  }
   return result.data;
 }
+
+const ZH_TW = zhTW();
 
 export function validateAndHandle(route: AnyRoute, limits: ApiLimits, audit: AuditSink): Middleware<ApiState> {
   return async (ctx) => {
