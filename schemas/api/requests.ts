@@ -21,7 +21,9 @@ export const nationalIdSchema = z
 
 export const rocDateSchema = z
   .string()
-  .refine((v) => isRocDate(v), { message: "expected a ROC date yyyMMdd (e.g. 1130321)" })
+  .refine((v) => isRocDate(v), {
+    message: "expected a ROC date yyyMMdd (e.g. 1130321) (民國日期格式 yyyMMdd，例如 1130321)",
+  })
   .transform((v) => v as RocDate)
   .meta({ description: "ROC date yyyMMdd (民國年月日)", example: "1130321" });
 
@@ -169,7 +171,7 @@ export const createKeyBodySchema = z
     label: z.string().min(1).max(80).optional(),
   })
   .refine((v) => v.role !== "pharmacist" || v.pharmacistId !== undefined, {
-    message: "a pharmacist key needs pharmacistId (M06)",
+    message: "a pharmacist key needs pharmacistId (M06) (藥師金鑰須提供藥師身分證號 pharmacistId（M06）)",
     path: ["pharmacistId"],
   })
   .meta({ id: "CreateKeyRequest" });
@@ -184,9 +186,15 @@ export const refillsDueQuerySchema = z
     from: dateInputSchema.optional(),
     to: dateInputSchema.optional(),
   })
-  .refine((v) => (v.from === undefined) === (v.to === undefined), { message: "give both from and to, or neither" })
-  .refine((v) => v.from === undefined || v.days === undefined, { message: "use days or from/to, not both" })
-  .refine((v) => v.from === undefined || v.to === undefined || v.from <= v.to, { message: "from must be ≤ to" });
+  .refine((v) => (v.from === undefined) === (v.to === undefined), {
+    message: "give both from and to, or neither (請同時提供起訖日期 from 與 to，或都不提供)",
+  })
+  .refine((v) => v.from === undefined || v.days === undefined, {
+    message: "use days or from/to, not both (請擇一使用 days 或 from/to)",
+  })
+  .refine((v) => v.from === undefined || v.to === undefined || v.from <= v.to, {
+    message: "from must be ≤ to (起始日期不可晚於結束日期)",
+  });
 
 export const uploadStateSchema = z.enum(UPLOAD_STATES);
 
@@ -216,7 +224,9 @@ export const refillLogQuerySchema = z
       .meta({ description: "Only patients whose name contains this (病人姓名)" }),
     types: z
       .string()
-      .regex(eventTypesPattern, { message: `types: each of ${REFILL_EVENT_TYPES.join(", ")}` })
+      .regex(eventTypesPattern, {
+        message: `types: each of ${REFILL_EVENT_TYPES.join(", ")} (事件類別須為 ${REFILL_EVENT_TYPES.join("、")})`,
+      })
       .optional()
       .meta({ description: `Comma-separated event types: ${REFILL_EVENT_TYPES.join(", ")}` })
       .transform((v, ctx) => {
@@ -224,7 +234,10 @@ export const refillLogQuerySchema = z
         const parts = v.split(",").map((s) => s.trim());
         const parsed = z.array(refillEventTypeSchema).safeParse(parts);
         if (!parsed.success) {
-          ctx.addIssue({ code: "custom", message: `types: each of ${refillEventTypeSchema.options.join(", ")}` });
+          ctx.addIssue({
+            code: "custom",
+            message: `types: each of ${refillEventTypeSchema.options.join(", ")} (事件類別須為 ${refillEventTypeSchema.options.join("、")})`,
+          });
           return z.NEVER;
         }
         return parsed.data;
@@ -239,7 +252,7 @@ export const refillLogQuerySchema = z
         "How national IDs and names appear (A12****789 王○明 by default; full A123456789 王小明, audited; initials 王○○)",
     }),
   })
-  .refine((v) => v.from <= v.to, { message: "from must be ≤ to" });
+  .refine((v) => v.from <= v.to, { message: "from must be ≤ to (起始日期不可晚於結束日期)" });
 
 export const auditQuerySchema = z.strictObject({
   type: z
@@ -281,7 +294,7 @@ export const virtualCardBodySchema = z
     token: z
       .string()
       .max(64)
-      .refine((v) => isVirtualCardToken(v), { message: "not a virtual NHI card QR (NHIVC1:…)" })
+      .refine((v) => isVirtualCardToken(v), { message: "not a virtual NHI card QR (NHIVC1:…) (不是虛擬健保卡 QR 碼)" })
       .transform((v) => v.trim())
       .meta({ description: "The text of the virtual NHI card QR (虛擬健保卡), as scanned" }),
   })

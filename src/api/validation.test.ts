@@ -19,7 +19,18 @@ describe("invalid-input problems", () => {
     const problem = invalidInput(parsed.error!, "body");
     expect(problem.text.zh).toMatch(/^資料內容不正確（/);
     expect(problem.text.en).toMatch(/^Invalid body \(/);
-    expect(bilingual("from must be ≤ to")).toEqual({ zh: "from must be ≤ to", en: "from must be ≤ to" });
+    expect(bilingual('Unrecognized key: "foo"')).toEqual({
+      zh: 'Unrecognized key: "foo"',
+      en: 'Unrecognized key: "foo"',
+    });
+    expect(bilingual("from must be ≤ to (起始日期不可晚於結束日期)")).toEqual({
+      en: "from must be ≤ to",
+      zh: "起始日期不可晚於結束日期",
+    });
+    expect(bilingual("not a virtual NHI card QR (NHIVC1:…) (不是虛擬健保卡 QR 碼)")).toEqual({
+      en: "not a virtual NHI card QR (NHIVC1:…)",
+      zh: "不是虛擬健保卡 QR 碼",
+    });
     expect(bilingual("reason: at least 4 characters (請說明理由)")).toEqual({
       en: "reason: at least 4 characters",
       zh: "請說明理由",
