@@ -12,6 +12,7 @@ import {
 } from "../../../test/support/service-harness.js";
 import type { PrescriptionStatus } from "../../domain/prescription.js";
 import { serviceContext } from "../context.js";
+import { upsertPatient } from "./patients.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -37,6 +38,8 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     const statuses = await statusesOf(h);
     expect(statuses.length).toBeGreaterThan(3);
     const ctx = serviceContext({ db: h.db.db, engine: h.db.engine, nhi: h.sandbox.client, pharmacy: PHARMACY });
+    // A patient the card named before: NHI's answer names nobody, so the name stays.
+    await upsertPatient(h.db.db, h.now(), { nationalId: statuses[0]!.nationalId, name: "王小明", sex: "M" });
     const transactions = vi.spyOn(h.db.db, "transaction");
     await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
     // The first answer is written at once; all that came meanwhile go together in the next transaction.
@@ -58,6 +61,12 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
         .execute();
       expect(refills).toEqual(status.refills.map((r) => ({ refill_no: r.refillNo, state: r.state })));
     }
+    const patient = await h.db.db
+      .selectFrom("patients")
+      .select(["name", "sex", "birth_date"])
+      .where("national_id", "=", statuses[0]!.nationalId)
+      .executeTakeFirstOrThrow();
+    expect(patient).toEqual({ name: "王小明", sex: "M", birth_date: statuses[0]!.birthDate ?? null });
     // The prescriber's C/E and other pharmacies' dispensings became refill-log events, once each, even when the
     // same answer arrives again in a later batch.
     const countEvents = async () =>

@@ -9,6 +9,7 @@ import type { PrescriptionStatus, RefillStatus } from "../../nhi/client.js";
 import type { RefillEventType } from "../types.js";
 import type { Db } from "./db.js";
 import { addRefillEvents, type RefillEventInput } from "./events.js";
+import { upsertPatients } from "./patients.js";
 import { prescriptionColumns } from "./prescriptions.js";
 
 /** One answer of NHI's and when it came. */
@@ -95,25 +96,11 @@ export async function syncPrescriptionStatuses(
   pharmacyCode: string,
 ): Promise<void> {
   if (syncs.length === 0) return;
-  const patients = lastPerKey(syncs, (s) => s.status.nationalId).map(({ status, at }) => ({
-    national_id: status.nationalId,
-    name: null,
-    birth_date: status.birthDate ?? null,
-    sex: null,
-    created_at: at.toISOString(),
-    updated_at: at.toISOString(),
-  }));
-  await db
-    .insertInto("patients")
-    .values(patients)
-    .onConflict((oc) =>
-      oc.column("national_id").doUpdateSet((eb) => ({
-        // NHI's answer names no patient or sex: what the card said stays.
-        birth_date: eb.fn.coalesce(eb.ref("excluded.birth_date"), eb.ref("patients.birth_date")),
-        updated_at: eb.ref("excluded.updated_at"),
-      })),
-    )
-    .execute();
+  // NHI's answer names no patient or sex: what the card said stays.
+  await upsertPatients(
+    db,
+    syncs.map(({ status, at }) => ({ nationalId: status.nationalId, birthDate: status.birthDate, at })),
+  );
 
   const latest = lastPerKey(syncs, (s) => s.status.originalVisitId);
   const prescriptions = latest.map(({ status, at }) => ({
