@@ -2,7 +2,7 @@
  * The compiled program (`npm run build`, run by scripts/setup.sh) is what `npm start` and `npx rxdesk` start at the
  * counter; it must behave like the sources. Builds dist/ first when it is missing or stale.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -36,6 +36,39 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
     const help = spawnSync(process.execPath, [join(root, "bin/rxdesk.mjs"), "--help"], { encoding: "utf8" });
     for (const command of ["ui", "serve", "sandbox", "card", "scan", "xml", "report", "dispense", "outbox"]) {
       expect(help.stdout).toContain(command);
+    }
+  });
+
+  it("run from the sources, it stops on SIGTERM with the program it started, leaving nothing behind", async () => {
+    const state = mkdtempSync(join(tmpdir(), "rxdesk-launcher-term-"));
+    try {
+      const launcher = spawn(
+        process.execPath,
+        [join(root, "bin/rxdesk.mjs"), "sandbox", "--port", "0", "--file", join(state, "sandbox.sqlite3")],
+        { env: { ...process.env, RXDESK_FROM_SOURCES: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        launcher.stdout.on("data", (d: Buffer) => {
+          out += d.toString("utf8");
+          const line = out.split("\n")[0] ?? "";
+          if (out.includes("\n")) resolve(JSON.parse(line).url);
+        });
+        launcher.on("close", (code) => reject(new Error(`the sandbox exited early with ${code}`)));
+      });
+      // The program itself runs in tsx's child process, a grandchild of the launcher.
+      expect((await fetch(url).catch(() => undefined)) !== undefined).toBe(true);
+      const exited = new Promise<number | null>((resolve) => launcher.on("exit", (code) => resolve(code)));
+      launcher.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      let stillAnswers = true;
+      for (let i = 0; i < 50 && stillAnswers; i++) {
+        stillAnswers = (await fetch(url).catch(() => undefined)) !== undefined;
+        if (stillAnswers) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stillAnswers, "the program the launcher started still listens after SIGTERM").toBe(false);
+    } finally {
+      rmSync(state, { recursive: true, force: true });
     }
   });
 

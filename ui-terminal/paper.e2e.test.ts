@@ -12,23 +12,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../test/support/process.js";
 import { startTmuxUi, type TmuxUi } from "../test/support/tmux-ui.js";
 
-const PORT = 35993;
 const NEVER_SEEN = "1BYFWZQ21QQXY3B54X0L";
 
 let dir: string;
 let ui: TmuxUi;
 let sandbox: ChildProcessWithoutNullStreams | undefined;
+/** The port the sandbox took on its first start; it comes back on the same one, as NHI does. */
+let port = 0;
 
 /** The standalone sandbox (as `rxdesk sandbox` runs it), its state in the test's folder; resolves when it listens. */
 async function startSandbox(): Promise<void> {
   const child = spawn(
     process.execPath,
-    ["bin/rxdesk.mjs", "sandbox", "--port", String(PORT), "--file", join(dir, "sandbox.sqlite3")],
+    ["bin/rxdesk.mjs", "sandbox", "--port", String(port), "--file", join(dir, "sandbox.sqlite3")],
     { cwd: ROOT },
   );
   sandbox = child;
   await new Promise<void>((resolve, reject) => {
-    child.stdout.on("data", (d: Buffer) => d.toString("utf8").includes("\n") && resolve());
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString("utf8");
+      if (!out.includes("\n")) return;
+      port = Number(new URL((JSON.parse(out.split("\n")[0] as string) as { url: string }).url).port);
+      resolve();
+    });
     child.on("close", (code) => reject(new Error(`sandbox exited early with ${code}`)));
   });
 }
@@ -39,7 +46,10 @@ async function stopSandbox(): Promise<void> {
   if (!child || child.exitCode !== null) return;
   const closed = new Promise((resolve) => child.on("close", resolve));
   child.kill("SIGTERM");
+  // Bounded: a sandbox that ignores SIGTERM must not hold the test (or its port) for ever.
+  const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
   await closed;
+  clearTimeout(killer);
 }
 
 /** Types each value into the form's current field, then Tab. */
@@ -57,7 +67,7 @@ beforeAll(async () => {
   ui = startTmuxUi({
     dataDir: join(dir, "data"),
     name: "ui-paper",
-    args: ["--no-demo", "--nhi-url", `http://127.0.0.1:${PORT}`],
+    args: ["--no-demo", "--nhi-url", `http://127.0.0.1:${port}`],
   });
   await ui.waitScreen("健保署 連線");
   // The card control software installs itself on the first start that reaches NHI (API 1.54 works offline then).
@@ -111,10 +121,12 @@ describe("paper entry in a terminal", () => {
     ui.key("u");
     s = await ui.waitScreen("上傳完成：送出 1");
     expect(s).toContain("H01=B");
+    // Wait for text only the next screen has: the queue already shows D074 and the incident banner.
     ui.key("Escape");
-    await ui.waitScreen("！異常事件 1 件待藥師處理");
+    s = await ui.waitScreen("掃描就醫識別碼");
+    expect(s).toContain("！異常事件 1 件待藥師處理");
     ui.key("F12");
-    s = await ui.waitScreen("D074");
+    s = await ui.waitScreen(/異常事件（健保署查核結果）[\s\S]*D074/);
     expect(s).toContain(NEVER_SEEN);
     ui.key("Enter");
     await ui.waitScreen("處理說明");
