@@ -10,6 +10,11 @@ export function statusAnswer(
   decode: (visitId: string) => DecodedVisitId | undefined,
   originalVisitId: string,
 ): PrescriptionStatusResult {
+  // A prescription on file had its visit ID checked when the prescriber uploaded it (D002), so the keyed decode
+  // (about ten HMACs) is needed only to tell an ID NHI never issued (D074) from one not uploaded yet (D024).
+  const prescription =
+    originalVisitId !== SM00_VISIT_ID && isVisitId(originalVisitId) ? state.prescription(originalVisitId) : undefined;
+  if (prescription) return { found: true, status: state.status(prescription) };
   if (originalVisitId === SM00_VISIT_ID || !isVisitId(originalVisitId) || !decode(originalVisitId)) {
     return {
       found: false,
@@ -26,16 +31,12 @@ export function statusAnswer(
             ),
     };
   }
-  const prescription = state.prescription(originalVisitId);
-  if (!prescription) {
-    return {
-      found: false,
-      code: "D024",
-      message: msg(
-        "原處方院所尚未上傳此處方（D024）：無法確認是否已於他處調劑",
-        "The prescriber has not uploaded this prescription (D024): dispensing elsewhere cannot be ruled out",
-      ),
-    };
-  }
-  return { found: true, status: state.status(prescription) };
+  return {
+    found: false,
+    code: "D024",
+    message: msg(
+      "原處方院所尚未上傳此處方（D024）：無法確認是否已於他處調劑",
+      "The prescriber has not uploaded this prescription (D024): dispensing elsewhere cannot be ruled out",
+    ),
+  };
 }
