@@ -96,6 +96,23 @@ describe("abnormal dispensing: the cause", () => {
     expect(s).toContain("Uploaded as abnormal (H01=B), M13 = A011  card reader failure");
   });
 
+  it("F2 switches the open list to English and back, keeping the cause chosen", async () => {
+    const app = offline();
+    await app.press(`${RX_OFFLINE}\r`);
+    await app.waitFor("需覆核才可調劑");
+    await app.press(KEY.f9);
+    await app.waitFor("請依原因選擇異常代碼");
+    await app.press(KEY.down, KEY.f2);
+    let s = await app.waitFor("pick the cause's abnormal code");
+    expect(s).toContain("A021  network failure disables the reader (sequence no. obtained)");
+    await app.press(KEY.f2);
+    s = await app.waitFor("請依原因選擇異常代碼");
+    await app.press(KEY.enter);
+    s = await app.waitFor("請輸入覆核理由");
+    expect(s).toContain("A021 網路故障造成讀卡機無法使用");
+    expect(app.service.callsOf("dispense")).toEqual([]);
+  });
+
   it("NHI lost during the card pass: the fresh decision offers abnormal dispensing and F9 asks for the cause", async () => {
     const service = new FakeService();
     const app = renderApp({ service });
@@ -144,6 +161,21 @@ describe("J000: the two checks before dispensing", () => {
     expect(app.service.callsOf("dispense")).toMatchObject([
       { j000Confirmation: { cloudRecordChecked: true, prescriberAsked: true } },
     ]);
+  });
+
+  it("F2 switches the two checks to English and back, keeping what is ticked", async () => {
+    const app = renderApp({ service: withJ000(new FakeService()) });
+    await app.press(`${RX_OK}\r`);
+    await app.waitFor("可 調 劑");
+    await app.press(KEY.f9);
+    await app.waitFor("須先完成兩項確認");
+    await app.press("1", KEY.f2);
+    let s = await app.waitFor("J000: refill 2+ without the original sequence number");
+    expect(s).toContain("[✓] 1 NHI cloud medication record checked");
+    await app.press(KEY.f2);
+    s = await app.waitFor("須先完成兩項確認");
+    expect(s).toContain("[✓] 1 已查健保雲端藥歷");
+    expect(app.service.callsOf("dispense")).toEqual([]);
   });
 
   it("Esc goes back without dispensing; NHI down too: the checks, then the cause, then the reason", async () => {

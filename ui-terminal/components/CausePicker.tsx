@@ -11,7 +11,7 @@ import {
 } from "../../src/domain/abnormal-dispensing.js";
 import { ABNORMAL_CODES } from "../../src/domain/sequence-number.js";
 import { L, useT } from "../i18n.js";
-import { useKeys } from "../key-router.js";
+import { passesPrompt, useKeys } from "../key-router.js";
 import { List, move } from "./List.js";
 import { QuestionBox } from "./QuestionBox.js";
 
@@ -47,8 +47,9 @@ export function CausePicker({
       } else if (e.name === "return") onPick(COUNTER_ABNORMAL_CODES[ref.current] ?? SUGGESTED_ABNORMAL_CODE);
       else if (e.name === "escape") onCancel();
     }
-    // Everything else is swallowed while the list is open, so nothing happens behind it.
-    return !(e.kind === "ctrl" && e.letter === "c");
+    // Everything else is swallowed while the list is open, so nothing happens behind it; F2 (language) and
+    // Ctrl+C pass.
+    return !passesPrompt(e);
   });
   const rows = COUNTER_ABNORMAL_CODES.map(
     (code) => `${causeText(code, t)}${code === SUGGESTED_ABNORMAL_CODE ? t(L.causeSuggested) : ""}`,

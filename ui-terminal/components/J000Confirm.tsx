@@ -6,7 +6,7 @@
 import { Text } from "ink";
 import { useRef, useState } from "react";
 import { L, useT } from "../i18n.js";
-import { useKeys } from "../key-router.js";
+import { passesPrompt, useKeys } from "../key-router.js";
 import { QuestionBox } from "./QuestionBox.js";
 
 export function J000Confirm({ onConfirm, onCancel }: { onConfirm(): void; onCancel(): void }) {
@@ -27,8 +27,9 @@ export function J000Confirm({ onConfirm, onCancel }: { onConfirm(): void; onCanc
       if (ref.current.cloud && ref.current.clinic) onConfirm();
       else setError(true);
     } else if (e.kind === "key" && e.name === "escape") onCancel();
-    // Everything else is swallowed while the question is open, so nothing happens behind it.
-    return !(e.kind === "ctrl" && e.letter === "c");
+    // Everything else is swallowed while the question is open, so nothing happens behind it; F2 (language) and
+    // Ctrl+C pass.
+    return !passesPrompt(e);
   });
   const box = (on: boolean) => (on ? "[✓]" : "[ ]");
   return (
