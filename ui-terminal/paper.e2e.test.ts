@@ -25,7 +25,9 @@ async function startSandbox(): Promise<void> {
   const child = spawn(
     process.execPath,
     ["bin/rxdesk.mjs", "sandbox", "--port", String(port), "--file", join(dir, "sandbox.sqlite3")],
-    { cwd: ROOT },
+    // Its own process group: the launcher may run the program in a child (from the sources), and a kill that
+    // must not fail reaches both.
+    { cwd: ROOT, detached: true },
   );
   sandbox = child;
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +49,13 @@ async function stopSandbox(): Promise<void> {
   const closed = new Promise((resolve) => child.on("close", resolve));
   child.kill("SIGTERM");
   // Bounded: a sandbox that ignores SIGTERM must not hold the test (or its port) for ever.
-  const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const killer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // Every process of the group has gone meanwhile.
+    }
+  }, 10_000);
   await closed;
   clearTimeout(killer);
 }
@@ -107,7 +115,8 @@ describe("paper entry in a terminal", () => {
     s = await ui.waitScreen("請依原因選擇異常代碼");
     expect(s).toContain("A020  網路故障造成讀卡機無法使用（尚未取得就醫序號）　← 建議");
     ui.key("Down", "Down", "Down", "Down", "Enter");
-    await ui.waitScreen("B000 卡片不良");
+    // The list shows "B000  卡片不良" already: wait for the reason question that names the code picked.
+    await ui.waitScreen(/B000 卡片不良[^\n]*請輸入覆核理由/);
     ui.scan("晶片讀不到");
     s = await ui.waitScreen("已調劑");
     expect(s).toContain("依紙本輸入（健保署無法連線且本機無此處方），待健保署查核");
@@ -128,12 +137,14 @@ describe("paper entry in a terminal", () => {
     ui.key("F12");
     s = await ui.waitScreen(/異常事件（健保署查核結果）[\s\S]*D074/);
     expect(s).toContain(NEVER_SEEN);
+    // The incident's own hint says "…填寫處理說明": wait for the note question itself before typing the note.
     ui.key("Enter");
-    await ui.waitScreen("處理說明");
+    await ui.waitScreen("處理說明（將記錄）");
     ui.scan("已聯絡診所核對就醫識別碼");
     await ui.waitScreen("已確認，已記錄");
+    // The banner is counted again after the acknowledgement: the counter must come back, and without it.
     ui.key("Escape");
-    s = await ui.waitScreen("掃描就醫識別碼");
+    s = await ui.waitScreen("掃描就醫識別碼", { without: "！異常事件" });
     expect(s).not.toContain("！異常事件");
   }, 150_000);
 });

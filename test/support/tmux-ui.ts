@@ -16,9 +16,22 @@ import { createRxdesk } from "../../src/service/bootstrap.js";
 import { takeEmptyReader } from "./pcscd.js";
 import { ROOT } from "./process.js";
 
+export interface WaitOptions {
+  /**
+   * Text the screen must no longer show: what the screen before the key had too (a banner, the status bar, the same
+   * decision), so the wait cannot end before the key has been handled.
+   */
+  without?: string | RegExp;
+  timeoutMs?: number;
+}
+
 export interface TmuxUi {
   screen(): string;
-  waitScreen(what: string | RegExp, timeoutMs?: number): Promise<string>;
+  /**
+   * Waits for text only the expected next screen shows (or add `without:` the old screen's text): a wait that the
+   * screen before the key already satisfies lets the next key arrive before this one has been handled.
+   */
+  waitScreen(what: string | RegExp, options?: WaitOptions): Promise<string>;
   /** Types like a keyboard-wedge scanner: the characters, then Enter. */
   scan(text: string): void;
   key(...names: string[]): void;
@@ -56,28 +69,75 @@ export function startTmuxUi(options: {
     `sh -c '${command.replace(/'/g, "'\\''")}; echo EXITED:$?; sleep 60'`,
   );
   const screen = () => tmux("capture-pane", "-p", "-t", session);
+  const lag = keyLag(() => tmux("list-panes", "-t", session, "-F", "#{pane_pid}").trim());
   return {
     screen,
-    async waitScreen(what, timeoutMs = 30_000) {
+    async waitScreen(what, { without, timeoutMs = 30_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       let last = "";
       while (Date.now() < deadline) {
         last = screen();
-        if (typeof what === "string" ? last.includes(what) : what.test(last)) return last;
+        if (shows(last, what) && !(without !== undefined && shows(last, without))) return last;
         await sleep(100);
       }
-      throw new Error(`the terminal never showed ${String(what)}; it shows:\n${last}`);
+      const gone = without === undefined ? "" : ` without ${String(without)}`;
+      throw new Error(`the terminal never showed ${String(what)}${gone}; it shows:\n${last}`);
     },
     scan(text) {
+      lag.hold();
       tmux("send-keys", "-t", session, "-l", text);
       tmux("send-keys", "-t", session, "Enter");
     },
     key(...names) {
+      lag.hold();
       tmux("send-keys", "-t", session, ...names);
     },
     stop() {
+      lag.stop();
       spawnSync("tmux", ["-L", socket, "kill-server"]);
     },
+  };
+}
+
+const shows = (screen: string, what: string | RegExp) =>
+  typeof what === "string" ? screen.includes(what) : what.test(screen);
+
+/**
+ * RXDESK_TEST_KEY_LAG_MS=N plays a loaded machine: the program is frozen (SIGSTOP) before each key is sent and
+ * thawed N ms after the last one, so keys the test sends meanwhile reach it in one read. A wait that the screen
+ * before the key already satisfies then lets the next keys through too early and the test fails; a wait for the
+ * next screen's own text still passes. Off by default.
+ */
+function keyLag(panePid: () => string): { hold(): void; stop(): void } {
+  const ms = Number(process.env.RXDESK_TEST_KEY_LAG_MS ?? 0);
+  let timer: NodeJS.Timeout | undefined;
+  // The pane's shell stays running: tmux continues a pane's stopped process group at once. Its descendants (the
+  // launcher, the program, tsx's child) are frozen one by one.
+  const signal = (name: "SIGSTOP" | "SIGCONT") => {
+    const shell = panePid();
+    const pids = spawnSync("pgrep", ["-s", shell], { encoding: "utf8" }).stdout.split("\n");
+    for (const pid of pids.filter((p) => p && p !== shell)) {
+      try {
+        process.kill(Number(pid), name);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  };
+  const resume = () => {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    signal("SIGCONT");
+  };
+  return {
+    hold() {
+      if (!(ms > 0)) return;
+      if (timer === undefined) signal("SIGSTOP");
+      clearTimeout(timer);
+      timer = setTimeout(resume, ms);
+    },
+    stop: resume,
   };
 }
 
