@@ -7,6 +7,7 @@ import { Batcher } from "../db/batcher.js";
 import type { Engine } from "../db/migrations.js";
 import type { Database } from "../db/schema.js";
 import type { NhiCaller, NhiClient } from "../nhi/client.js";
+import { LastSeen } from "./last-seen.js";
 import type { OutboxSettings } from "./outbox/settings.js";
 import { addRefillEvents, type RefillEventInput } from "./store/events.js";
 import {
@@ -51,8 +52,8 @@ export interface ServiceContext {
   /** NHI calls slower than this count as unreachable (ms). */
   readonly timeoutMs: number;
   readonly options: DispensingServiceOptions;
-  /** When NHI last answered about a prescription (M16), kept in memory when the answer said nothing new. */
-  readonly lastSeen: Map<string, Date>;
+  /** When NHI last answered about a prescription (M16), kept in memory (bounded) when the answer said nothing new. */
+  readonly lastSeen: LastSeen;
   /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
   readonly blockedEvents: Batcher<RefillEventInput>;
   /**
@@ -82,7 +83,7 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     now: options.now ?? (() => new Date()),
     timeoutMs: options.nhiTimeoutMs ?? 10_000,
     options,
-    lastSeen: new Map(),
+    lastSeen: new LastSeen(),
     blockedEvents: new Batcher<RefillEventInput>(async (events) => {
       await addRefillEvents(db, events);
       return undefined;
