@@ -69,7 +69,8 @@ describe("abnormal dispensing: the cause", () => {
     await app.waitFor("請依原因選擇異常代碼");
     // From A020 down four: A021, A030, A031, B000.
     await app.press(KEY.down, KEY.down, KEY.down, KEY.down, KEY.enter);
-    await app.waitFor("B000 卡片不良");
+    // The list shows "B000  卡片不良" already: wait for the reason question that names the code picked.
+    await app.waitFor(/B000 卡片不良[^\n]*請輸入覆核理由/);
     await app.press("晶片讀不到\r");
     const s = await app.waitFor("已調劑");
     expect(s).toContain("M13 = B000");

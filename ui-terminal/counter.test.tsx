@@ -321,7 +321,8 @@ describe("counter", () => {
     expect(app.service.callsOf("check").at(-1)).toMatchObject({ card: { nationalId: "F131104093" } });
     app.cards.send({ type: "card-removed", reader: "ACS ACR39U" });
     s = await app.waitFor("健保卡已取出");
-    await app.waitFor("可 調 劑");
+    // "可 調 劑" is in the "不 可 調 劑" on screen too: the re-decision without the card is the one without it.
+    await app.waitFor("可 調 劑", { without: "不 可 調 劑" });
     app.cards.send({
       type: "card-inserted",
       reader: "ACS ACR39U",

@@ -92,12 +92,17 @@ export function renderApp(
         await new Promise((resolve) => setTimeout(resolve, 15));
       }
     },
-    async waitFor(text: string | RegExp) {
+    /**
+     * Waits for text only the expected next screen shows, or names the old screen's text that must be gone
+     * (`without`): a wait the screen before the key already meets proves nothing about the key.
+     */
+    async waitFor(text: string | RegExp, { without }: { without?: string | RegExp } = {}) {
       await vi.waitFor(
         () => {
           const s = screen();
-          if (typeof text === "string" ? !s.includes(text) : !text.test(s)) {
-            throw new Error(`screen does not show ${String(text)}:\n${s}`);
+          if (!shows(s, text)) throw new Error(`screen does not show ${String(text)}:\n${s}`);
+          if (without !== undefined && shows(s, without)) {
+            throw new Error(`screen still shows ${String(without)}:\n${s}`);
           }
         },
         { timeout: 3000, interval: 10 },
@@ -106,6 +111,9 @@ export function renderApp(
     },
   };
 }
+
+const shows = (screen: string, what: string | RegExp) =>
+  typeof what === "string" ? screen.includes(what) : what.test(screen);
 
 /** Every frame must fit 80×23 (one line less than the terminal, so the terminal never scrolls). */
 export function assertFits(frame: string, width = 80, height = 23): void {
