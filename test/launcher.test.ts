@@ -41,12 +41,15 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
 
   it("run from the sources, it stops on SIGTERM with the program it started, leaving nothing behind", async () => {
     const state = mkdtempSync(join(tmpdir(), "rxdesk-launcher-term-"));
+    let group: number | undefined;
     try {
       const launcher = spawn(
         process.execPath,
         [join(root, "bin/rxdesk.mjs"), "sandbox", "--port", "0", "--file", join(state, "sandbox.sqlite3")],
-        { env: { ...process.env, RXDESK_FROM_SOURCES: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+        // Its own process group, so a failed test can stop the program in tsx's child too (finally below).
+        { env: { ...process.env, RXDESK_FROM_SOURCES: "1" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
       );
+      group = launcher.pid;
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
         launcher.stdout.on("data", (d: Buffer) => {
@@ -68,6 +71,11 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
       }
       expect(stillAnswers, "the program the launcher started still listens after SIGTERM").toBe(false);
     } finally {
+      try {
+        if (group !== undefined) process.kill(-group, "SIGKILL");
+      } catch {
+        // Nothing of it is left: the case the test expects.
+      }
       rmSync(state, { recursive: true, force: true });
     }
   });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { runRxdesk } from "../../../test/support/process.js";
 import { createHttpNhiClient } from "../../nhi/sandbox/index.js";
 
@@ -21,6 +21,10 @@ describe("rxdesk sandbox", { timeout: 180_000 }, () => {
   it("serves on a free port with seeded scenarios, keeps state in its file, and stops on SIGTERM", async () => {
     const file = join(dir, "state.sqlite");
     const child = start("sandbox", "--port", "0", "--file", file, "--seed", "5901010001");
+    // A failed expectation must not leave the sandbox serving after the test.
+    onTestFinished(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
     const first = await new Promise<string>((resolve, reject) => {
       let buffer = "";
       child.stdout.on("data", (d: Buffer) => {
