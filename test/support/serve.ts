@@ -1,4 +1,7 @@
-/** `rxdesk serve` as a child process on a free port: waits for its "listening on" line, stops it with SIGTERM. */
+/**
+ * `rxdesk serve` as a child process on a free port: waits for its "listening on" line (30 s at most), stops it with
+ * SIGTERM (SIGKILL after 30 s).
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "./process.js";
@@ -10,7 +13,7 @@ export interface ServeProcess {
   stderr(): string;
   /** Whether the process is still running. */
   alive(): boolean;
-  /** SIGTERM, then the exit code. */
+  /** SIGTERM (SIGKILL after 30 s), then the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -34,7 +37,11 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
     stderr += d.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
+    const timer = setTimeout(() => {
+      // A server that never says it listens must not outlive the test that gave up on it.
+      child.kill("SIGKILL");
+      reject(new Error(`no listening line: ${stderr}`));
+    }, 30_000);
     const look = () => {
       const m = /listening on (http:\/\/\S+) /.exec(stderr);
       if (!m) return;
@@ -51,8 +58,16 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
     stderr: () => stderr,
     alive: () => !exited,
     async stop() {
-      if (!exited) child.kill("SIGTERM");
-      return exit;
+      if (exited) return exit;
+      child.kill("SIGTERM");
+      // Bounded: a server that ignores SIGTERM is killed (and its exit code is then null, which tests expecting 0
+      // report) rather than left running after the test.
+      const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      try {
+        return await exit;
+      } finally {
+        clearTimeout(killer);
+      }
     },
   };
 }
