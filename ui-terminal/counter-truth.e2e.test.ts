@@ -21,6 +21,22 @@ async function pull(): Promise<void> {
   await ui.waitScreen("讀卡機就緒");
 }
 
+/** A decision or a dispensing on the counter screen (its big words). */
+const DECIDED = /可 調 劑|需覆核才可調劑|需 健 保 卡|依 紙 本 輸 入|已調劑/;
+
+/**
+ * Scans on an empty counter. The test before may have left a decision on screen, even the same prescription's
+ * (re-decided when its card was pulled), and a wait after the scan must see only the new decision: Esc first, and
+ * wait until it is gone (an Esc read together with the scan would be taken as Alt and the first character).
+ */
+async function scan(visitId: string): Promise<void> {
+  if (DECIDED.test(ui.screen())) {
+    ui.key("Escape");
+    await ui.waitScreen("掃描處方箋條碼", { without: DECIDED });
+  }
+  ui.scan(visitId);
+}
+
 beforeAll(async () => {
   counter = await startCounterInTmux("ui-truth");
   cases = Object.fromEntries(demoList(counter.demo).map((c) => [c.scenario, c]));
@@ -33,7 +49,7 @@ afterAll(async () => counter?.stop());
 describe("counter truth in a terminal", () => {
   it("1: a chronic refill scanned before the card is 需健保卡; the card going in re-decides by itself", async () => {
     const fresh = cases.chronicFresh!;
-    ui.scan(fresh.visitId);
+    await scan(fresh.visitId);
     let s = await ui.waitScreen("需 健 保 卡");
     expect(s).not.toContain("可 調 劑");
     expect(s).not.toContain("F9 確認調劑");
@@ -48,7 +64,7 @@ describe("counter truth in a terminal", () => {
   it("2: another person's card names both people; the patient line is the prescription's patient", async () => {
     const oneOff = cases.oneOff!;
     await insert("citizen-wang", "王小明");
-    ui.scan(oneOff.visitId);
+    await scan(oneOff.visitId);
     const s = await ui.waitScreen("健保卡與處方箋不是同一人");
     expect(s).toContain("卡：王小明");
     expect(s).not.toMatch(/處方：王小明/);
@@ -59,7 +75,7 @@ describe("counter truth in a terminal", () => {
 
   it("4: a keystroke sets the decision aside and F9 does nothing until Enter", async () => {
     const oneOff = cases.oneOff!;
-    ui.scan(oneOff.visitId);
+    await scan(oneOff.visitId);
     await ui.waitScreen("F9 確認調劑");
     ui.key("-l", "KGZW");
     let s = await ui.waitScreen("輸入中");
@@ -69,12 +85,17 @@ describe("counter truth in a terminal", () => {
     ui.key("-l", "X");
     s = await ui.waitScreen("KGZWX");
     expect(s).not.toContain("已調劑");
-    ui.key("Escape", "Escape");
+    // Esc clears the field (the decision stays set aside), Esc again the decision; each waited for, so the next
+    // test starts on an empty counter (two Esc read together are one).
+    ui.key("Escape");
+    await ui.waitScreen("輸入中", { without: "KGZWX" });
+    ui.key("Escape");
+    await ui.waitScreen("掃描處方箋條碼", { without: "輸入中" });
   }, 90_000);
 
   it("3: two F9 in a burst dispense once and the success stays on screen", async () => {
     const oneOff = cases.oneOff!;
-    ui.scan(oneOff.visitId);
+    await scan(oneOff.visitId);
     await ui.waitScreen("F9 確認調劑");
     ui.key("F9", "F9");
     await ui.waitScreen("已調劑");
@@ -103,7 +124,7 @@ describe("counter truth in a terminal", () => {
   it("5: refills dispensed elsewhere are history, not a duplicate alarm", async () => {
     const elsewhere = cases.dispensedElsewhere!;
     await insert(elsewhere.cardProfile, elsewhere.patientName);
-    ui.scan(elsewhere.visitId);
+    await scan(elsewhere.visitId);
     const s = await ui.waitScreen("不 可 調 劑");
     expect(s).toContain("已領");
     expect(s).toContain("尚未到可調劑期間");
@@ -113,7 +134,7 @@ describe("counter truth in a terminal", () => {
 
   it("6: no card: F9 takes the ID typed from the paper with a reason; J000 after its two checks", async () => {
     const j000 = cases.j000ClinicClosed!;
-    ui.scan(j000.visitId);
+    await scan(j000.visitId);
     await ui.waitScreen("需 健 保 卡");
     ui.key("F9");
     await ui.waitScreen("依處方箋輸入病人身分證號");

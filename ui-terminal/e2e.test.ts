@@ -88,7 +88,7 @@ describe("rxdesk ui in a terminal", () => {
     s = await ui.waitScreen("健保卡與處方箋不是同一人");
     expect(s).toContain("不 可 調 劑");
     ui.key("F9");
-    await ui.waitScreen("不可調劑，無法確認");
+    s = await ui.waitScreen("不可調劑，無法確認");
     assertFits(s);
 
     // Pull the card: the status line says so.
