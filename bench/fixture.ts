@@ -25,7 +25,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import type { Engine } from "../src/db/migrations.js";
 import { insertHistory } from "../test/support/history.js";
-import { ensurePostgres, PG_SOCKET_DIR } from "../test/support/postgres.js";
+import { dropDatabase, ensurePostgres, PG_SOCKET_DIR } from "../test/support/postgres.js";
 import { shipped } from "./lib.js";
 
 export const HISTORY_DISPENSINGS = Number(process.env.RXDESK_BENCH_HISTORY ?? 1_000_000);
@@ -193,7 +193,7 @@ async function pgFixture(history: number, key: string): Promise<{ name: string; 
   );
   if (existing.includes(name)) return { name, buildMs: 0 };
   await pgAdmin(async (c) => {
-    for (const old of existing) await c.query(`DROP DATABASE IF EXISTS "${old}" WITH (FORCE)`);
+    for (const old of existing) await dropDatabase(c, old);
   });
   const started = performance.now();
   const building = `${name}_building`;
@@ -205,7 +205,7 @@ async function pgFixture(history: number, key: string): Promise<{ name: string; 
     );
     await pgAdmin((c) => c.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`));
   } finally {
-    await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${building}" WITH (FORCE)`));
+    await pgAdmin((c) => dropDatabase(c, building));
   }
   return { name, buildMs: performance.now() - started };
 }
@@ -231,7 +231,7 @@ export async function benchDatabase(engine: Engine, history = HISTORY_DISPENSING
     env: { RXDESK_DATABASE_URL: `postgres:///${name}?host=${encodeURIComponent(PG_SOCKET_DIR)}` },
     buildMs,
     async drop() {
-      await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await pgAdmin((c) => dropDatabase(c, name));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -81,12 +81,32 @@ export async function createThrowawayDatabase(prefix = "rxdesk_test"): Promise<T
       const c = new pg.Client({ host: PG_SOCKET_DIR, database: "postgres", user: userInfo().username });
       await c.connect();
       try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await dropDatabase(c, name);
       } finally {
         await c.end();
       }
     },
   };
+}
+
+/**
+ * Drops a database whatever is still connected to it. WITH (FORCE) ends our own leftover sessions, but PostgreSQL 15
+ * refuses it to a non-superuser while an autovacuum worker is in the database (42501, "must be a member of the role
+ * whose process is being terminated": the worker has no role). A plain DROP DATABASE ends autovacuum workers itself
+ * (waiting up to 5 s) and fails only while other sessions remain (55006), so the two are tried in turn.
+ */
+export async function dropDatabase(c: pg.Client, name: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let force = true; ; force = !force) {
+    try {
+      await c.query(`DROP DATABASE IF EXISTS "${name}"${force ? " WITH (FORCE)" : ""}`);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if ((code !== "42501" && code !== "55006") || Date.now() > deadline) throw error;
+      if (!force) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 const PG_BIN = "/usr/lib/postgresql/15/bin";
