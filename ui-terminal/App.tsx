@@ -164,12 +164,16 @@ function Shell({
     exit();
   };
 
+  // The quit question takes every key first (layer 3), so the screen behind it cannot act on them (the upload
+  // queue's Y retried an upload instead of quitting); read from the ref, a Y typed right after F10 answers it.
+  useKeys(3, (e) => {
+    if (!quittingRef.current) return false;
+    if (e.kind === "text" && e.text.toLowerCase() === "y") quit();
+    else if (e.kind === "key" && (e.name === "escape" || e.name === "return")) setQuitting(false);
+    return true;
+  });
+
   useKeys(0, (e) => {
-    if (quittingRef.current) {
-      if (e.kind === "text" && e.text.toLowerCase() === "y") quit();
-      else if (e.kind === "key" && (e.name === "escape" || e.name === "return")) setQuitting(false);
-      return true;
-    }
     if (e.kind === "ctrl" && e.letter === "c") {
       quit();
       return true;

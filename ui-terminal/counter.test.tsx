@@ -391,4 +391,11 @@ describe("counter", () => {
     await app.press(KEY.f10, "y");
     await vi.waitFor(() => expect(app.onQuit).toHaveBeenCalled());
   });
+
+  it("F10 and Y in one burst quit: the Y answers the question, not the scan field", async () => {
+    const app = renderApp();
+    await app.waitFor("掃描就醫識別碼");
+    await app.press(`${KEY.f10}y`);
+    await vi.waitFor(() => expect(app.onQuit).toHaveBeenCalled());
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * One keyboard, many listeners: a modal prompt sees keys before its screen, a screen before the global keys.
- * Handlers return true when they used the key. Registered layers: 0 global, 1 screen, 2 prompt.
+ * Handlers return true when they used the key. Registered layers: 0 global, 1 screen, 2 prompt, 3 the quit question.
  */
 import { useStdin } from "ink";
 import { createContext, type ReactNode, useContext, useEffect, useLayoutEffect, useMemo, useRef } from "react";
