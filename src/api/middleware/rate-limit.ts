@@ -11,7 +11,13 @@ interface Bucket {
   last: number;
 }
 
+/** Buckets kept at most; past it the least recently used go (a fresh bucket starts full anyway). */
+export const MAX_BUCKETS = 50_000;
+/** Buckets idle this long are full again and can be forgotten. */
+const IDLE_MS = 60_000;
+
 export class RateLimiter {
+  /** Least recently used first: each take moves its bucket to the end. */
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(
@@ -28,6 +34,8 @@ export class RateLimiter {
       this.buckets.set(key, bucket);
       if (this.buckets.size > 10_000) this.prune(now);
     } else {
+      this.buckets.delete(key);
+      this.buckets.set(key, bucket);
       const refill = ((now - bucket.last) / 1000) * this.options.ratePerSecond;
       bucket.tokens = Math.min(this.options.burst, bucket.tokens + refill);
       bucket.last = now;
@@ -48,9 +56,20 @@ export class RateLimiter {
     return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.options.ratePerSecond));
   }
 
+  /** How many buckets are held. */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /**
+   * Forgets buckets from the least recently used end while they are idle or too many, and stops at the first that
+   * stays: a flood of new keys (every guess a different key) neither grows the map without bound nor makes each new
+   * key walk the whole of it.
+   */
   private prune(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (now - bucket.last > 60_000) this.buckets.delete(key);
+      if (now - bucket.last <= IDLE_MS && this.buckets.size <= MAX_BUCKETS) break;
+      this.buckets.delete(key);
     }
   }
 }
