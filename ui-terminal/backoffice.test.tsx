@@ -159,17 +159,6 @@ describe("upload queue (F6)", () => {
     assertFits(s);
   });
 
-  it("the quit question asked here takes Y: it quits and retries nothing", async () => {
-    const app = renderApp();
-    await app.press(KEY.f6);
-    await app.waitFor("H01=A");
-    await app.press(KEY.f10);
-    await app.waitFor("確定結束 rxdesk？");
-    await app.press("y");
-    await vi.waitFor(() => expect(app.onQuit).toHaveBeenCalled());
-    expect(app.service.callsOf("retryOutboxEntry")).toEqual([]);
-  });
-
   it("shows an accepted record's warnings (D024) apart from rejections", async () => {
     const app = renderApp();
     await app.press(KEY.f6);

@@ -380,22 +380,4 @@ describe("counter", () => {
     expect(s).toContain("no reader");
     expect(s).toContain("F1help");
   });
-
-  it("F10 asks before quitting", async () => {
-    const app = renderApp();
-    await app.press(KEY.f10);
-    await app.waitFor("確定結束 rxdesk？");
-    await app.press(KEY.esc);
-    await vi.waitFor(() => expect(app.screen()).not.toContain("確定結束"));
-    expect(app.onQuit).not.toHaveBeenCalled();
-    await app.press(KEY.f10, "y");
-    await vi.waitFor(() => expect(app.onQuit).toHaveBeenCalled());
-  });
-
-  it("F10 and Y in one burst quit: the Y answers the question, not the scan field", async () => {
-    const app = renderApp();
-    await app.waitFor("掃描就醫識別碼");
-    await app.press(`${KEY.f10}y`);
-    await vi.waitFor(() => expect(app.onQuit).toHaveBeenCalled());
-  });
 });
