@@ -49,14 +49,21 @@ export async function fetchStatus(
 }
 
 /**
- * Stores NHI's answer. A scan usually finds nothing new: then the stored copy is left alone (the check stays
- * read-only and fast) and only the in-memory "last seen" time moves.
+ * Stores NHI's answer; returns whether it did. A scan usually finds nothing new: then the stored copy is left alone
+ * (the check stays read-only and fast) and only the in-memory "last seen" time moves. `stored`: our copy's JSON
+ * when the caller has just read it (null for none), else it is read here.
  */
-export async function syncStatus(ctx: ServiceContext, status: PrescriptionStatus, now: Date): Promise<void> {
-  const stored = await storedStatusJson(ctx.db, status.originalVisitId);
+export async function syncStatus(
+  ctx: ServiceContext,
+  status: PrescriptionStatus,
+  now: Date,
+  stored?: string | null,
+): Promise<boolean> {
+  const ours = stored !== undefined ? stored : await storedStatusJson(ctx.db, status.originalVisitId);
   ctx.lastSeen.set(status.originalVisitId, now);
-  if (stored === JSON.stringify(status)) return;
+  if (ours === JSON.stringify(status)) return false;
   await ctx.syncStatus({ status, at: now });
+  return true;
 }
 
 /** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
@@ -68,13 +75,9 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
   if (parsed.valid && parsed.kind === "standard") {
     const fetched = await fetchStatus(ctx, parsed.visitId);
     local = await ctx.localState(parsed.visitId, !fetched.reachable);
-    if (fetched.reachable && fetched.result.found) {
-      ctx.lastSeen.set(parsed.visitId, now);
-      const status = fetched.result.status;
-      if (local.prescription?.nhi_status_json !== JSON.stringify(status)) {
-        await ctx.syncStatus({ status, at: now });
-        local = await ctx.localState(parsed.visitId, false);
-      }
+    const stored = local.prescription?.nhi_status_json ?? null;
+    if (fetched.reachable && fetched.result.found && (await syncStatus(ctx, fetched.result.status, now, stored))) {
+      local = await ctx.localState(parsed.visitId, false);
     }
     nhi = fetched.reachable ? fetched : cachedFacts(ctx, parsed.visitId, local);
   }
