@@ -10,6 +10,7 @@ import type { Note } from "../../ui-terminal/i18n.js";
 import type { DemoCase } from "../../ui-terminal/screens/Help.js";
 import { columns } from "../../ui-terminal/text.js";
 import { FakeService } from "./fake-service.js";
+import { shows } from "./screen-text.js";
 
 export const KEY = {
   f1: "\u001bOP",
@@ -111,9 +112,6 @@ export function renderApp(
     },
   };
 }
-
-const shows = (screen: string, what: string | RegExp) =>
-  typeof what === "string" ? screen.includes(what) : what.test(screen);
 
 /** Every frame must fit 80×23 (one line less than the terminal, so the terminal never scrolls). */
 export function assertFits(frame: string, width = 80, height = 23): void {

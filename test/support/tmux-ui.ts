@@ -15,6 +15,7 @@ import type { SeededScenarios } from "../../src/nhi/sandbox/index.js";
 import { createRxdesk } from "../../src/service/bootstrap.js";
 import { takeEmptyReader } from "./pcscd.js";
 import { ROOT } from "./process.js";
+import { shows } from "./screen-text.js";
 
 export interface WaitOptions {
   /**
@@ -98,9 +99,6 @@ export function startTmuxUi(options: {
     },
   };
 }
-
-const shows = (screen: string, what: string | RegExp) =>
-  typeof what === "string" ? screen.includes(what) : what.test(screen);
 
 /**
  * RXDESK_TEST_KEY_LAG_MS=N plays a loaded machine: the program is frozen (SIGSTOP) before each key is sent and
