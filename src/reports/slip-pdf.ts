@@ -10,7 +10,7 @@ import { formatVisitIdGrouped } from "../domain/visit-id.js";
 import { L, t } from "./labels.js";
 import { formatPatient } from "./mask.js";
 import type { SlipData, SlipSize } from "./model.js";
-import { pdfNumber } from "./pdf/document.js";
+import { colorOp, pdfNumber } from "./pdf/document.js";
 import { drawQr, qrMatrix } from "./pdf/qr.js";
 import { A4, GREY, INK, MM, PdfWriter, RULE, type TextStyle } from "./pdf/writer.js";
 
@@ -148,7 +148,7 @@ export async function renderSlipPdf(data: SlipData, options: SlipPdfOptions = {}
     w.flushText();
     // The cut-out box: a dashed 1 pt frame.
     const box = [boxLeft, w.pageSize[1] - top - boxHeight, boxWidth, boxHeight].map(pdfNumber).join(" ");
-    w.page.draw(`q ${RULE.red} ${RULE.green} ${RULE.blue} RG 1 w [4 3] 0 d ${box} re S Q`);
+    w.page.draw(`q ${colorOp(RULE, true)} 1 w [4 3] 0 d ${box} re S Q`);
   }
   w.y = top + pad;
   for (const b of list) {

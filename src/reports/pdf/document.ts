@@ -18,6 +18,11 @@ export function rgb(red: number, green: number, blue: number): RGB {
   return { red, green, blue };
 }
 
+/** The content-stream operator that sets the fill colour (`rg`), or with `stroke` the stroke colour (`RG`). */
+export function colorOp(color: RGB, stroke = false): string {
+  return `${color.red} ${color.green} ${color.blue} ${stroke ? "RG" : "rg"}`;
+}
+
 /** A reference to an indirect object (`n 0 R`). */
 export class PdfRef {
   constructor(readonly id: number) {}

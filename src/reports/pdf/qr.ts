@@ -1,6 +1,6 @@
 /** QR codes drawn as vector rectangles (sharp at any printer resolution, a few hundred bytes in the PDF). */
 import QRCode from "qrcode";
-import { type PdfPage, pdfNumber, type RGB } from "./document.js";
+import { colorOp, type PdfPage, pdfNumber, type RGB } from "./document.js";
 
 export interface QrMatrix {
   size: number;
@@ -22,7 +22,7 @@ export function drawQr(page: PdfPage, matrix: QrMatrix, x: number, top: number, 
   const module = width / (matrix.size + 2 * quiet);
   const pageHeight = page.height;
   // Every dark run is one rectangle of the path, filled once.
-  const ops = [`${color.red} ${color.green} ${color.blue} rg`];
+  const ops = [colorOp(color)];
   for (let row = 0; row < matrix.size; row++) {
     let col = 0;
     while (col < matrix.size) {

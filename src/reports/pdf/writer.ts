@@ -3,7 +3,7 @@
  * never split across pages, and page furniture (header/footer) drawn once the page count is known. Coordinates in
  * this API are measured from the top-left corner, in points.
  */
-import { PdfDocument, type PdfPage, type RGB, rgb } from "./document.js";
+import { colorOp, PdfDocument, type PdfPage, type RGB, rgb } from "./document.js";
 import { embedReportFont, type ReportFont } from "./font.js";
 import { wrapText } from "./text.js";
 
@@ -171,7 +171,7 @@ export class PdfWriter {
       st.size = style.size;
     }
     const color = style.color ?? INK;
-    const rg = `${color.red} ${color.green} ${color.blue} rg`;
+    const rg = colorOp(color);
     if (st.color !== rg) {
       ops.push(rg);
       st.color = rg;
@@ -233,16 +233,14 @@ export class PdfWriter {
     const st = this.stateOf(page);
     this.endText(st);
     const y = this.pageSize[1] - top - h;
-    st.ops.push(`${color.red} ${color.green} ${color.blue} rg ${round(x)} ${round(y)} ${round(w)} ${round(h)} re f`);
+    st.ops.push(`${colorOp(color)} ${round(x)} ${round(y)} ${round(w)} ${round(h)} re f`);
   }
 
   hline(x1: number, x2: number, top: number, color: RGB = RULE, thickness = 0.5): void {
     const st = this.stateOf(this.page);
     this.endText(st);
     const y = round(this.pageSize[1] - top);
-    st.ops.push(
-      `${color.red} ${color.green} ${color.blue} RG ${thickness} w ${round(x1)} ${y} m ${round(x2)} ${y} l S`,
-    );
+    st.ops.push(`${colorOp(color, true)} ${thickness} w ${round(x1)} ${y} m ${round(x2)} ${y} l S`);
   }
 
   async save(): Promise<Uint8Array> {
