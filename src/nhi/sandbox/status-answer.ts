@@ -12,10 +12,10 @@ export function statusAnswer(
 ): PrescriptionStatusResult {
   // A prescription on file had its visit ID checked when the prescriber uploaded it (D002), so the keyed decode
   // (about ten HMACs) is needed only to tell an ID NHI never issued (D074) from one not uploaded yet (D024).
-  const prescription =
-    originalVisitId !== SM00_VISIT_ID && isVisitId(originalVisitId) ? state.prescription(originalVisitId) : undefined;
+  const checkable = originalVisitId !== SM00_VISIT_ID && isVisitId(originalVisitId);
+  const prescription = checkable ? state.prescription(originalVisitId) : undefined;
   if (prescription) return { found: true, status: state.status(prescription) };
-  if (originalVisitId === SM00_VISIT_ID || !isVisitId(originalVisitId) || !decode(originalVisitId)) {
+  if (!checkable || !decode(originalVisitId)) {
     return {
       found: false,
       code: "D074",
