@@ -18,7 +18,6 @@ import type { CardIdentity, Decision } from "./types.js";
 export interface Evaluation {
   decision: Decision;
   nhi: NhiFacts;
-  local: LocalState;
 }
 
 export interface CheckInput {
@@ -49,21 +48,22 @@ export async function fetchStatus(
 }
 
 /**
- * Stores NHI's answer; returns whether it did. A scan usually finds nothing new: then the stored copy is left alone
- * (the check stays read-only and fast) and only the in-memory "last seen" time moves. `stored`: our copy's JSON
- * when the caller has just read it (null for none), else it is read here.
+ * Stores NHI's answer when it says something new; a scan usually finds nothing new: then the stored copy is left
+ * alone (the check stays read-only and fast) and only the in-memory "last seen" time moves. `stored`: our copy's
+ * JSON when the caller has just read it (null for none), else it is read here. Answers whether it stored the answer,
+ * and then the patient's name as stored.
  */
 export async function syncStatus(
   ctx: ServiceContext,
   status: PrescriptionStatus,
   now: Date,
   stored?: string | null,
-): Promise<boolean> {
+): Promise<{ stored: boolean; patientName?: string }> {
   const ours = stored !== undefined ? stored : await storedStatusJson(ctx.db, status.originalVisitId);
   ctx.lastSeen.set(status.originalVisitId, now);
-  if (ours === JSON.stringify(status)) return false;
-  await ctx.syncStatus({ status, at: now });
-  return true;
+  const json = JSON.stringify(status);
+  if (ours === json) return { stored: false };
+  return { stored: true, ...(await ctx.syncStatus({ status, at: now, json })) };
 }
 
 /** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
@@ -75,15 +75,17 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
   if (parsed.valid && parsed.kind === "standard") {
     const fetched = await fetchStatus(ctx, parsed.visitId);
     local = await ctx.localState(parsed.visitId, !fetched.reachable);
-    const stored = local.prescription?.nhi_status_json ?? null;
-    if (fetched.reachable && fetched.result.found && (await syncStatus(ctx, fetched.result.status, now, stored))) {
-      local = await ctx.localState(parsed.visitId, false);
+    if (fetched.reachable && fetched.result.found) {
+      // Storing NHI's answer changes no dispensing of ours: only the patient's name may be new to this
+      // prescription (a patient we knew from another one), and the upsert answers it.
+      const synced = await syncStatus(ctx, fetched.result.status, now, local.prescription?.nhi_status_json ?? null);
+      if (synced.patientName) local.patientName = synced.patientName;
     }
     nhi = fetched.reachable ? fetched : cachedFacts(ctx, parsed.visitId, local);
   }
   const decision = decideOn(ctx, { parsed, card: input.card, now, nhi, local });
   decision.token = decisionToken(decision);
-  return { decision, nhi, local };
+  return { decision, nhi };
 }
 
 /** The domain's decision on the facts gathered: the scan, the card, NHI's answer (or our copy) and our dispensings. */

@@ -1,6 +1,7 @@
 /** A confirm acts on the decision shown, once: tokens, repeated confirmations, the card-needed state, typed IDs. */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
+import { createHarness, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
+import { upsertPatient } from "./store/patients.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -114,5 +115,15 @@ describe("confirming a decision", () => {
     });
     expect(d.reasons.map((r) => r.code)).toContain("person-mismatch");
     expect(d.prescription!.patientName).not.toBe("王小明");
+  });
+
+  it.each(ENGINES)("names a patient we know on the first scan of a prescription we never stored (%s)", async (engine) => {
+    h = await createHarness(engine);
+    const c = h.scenarios.cases.chronicFresh;
+    const stored = await h.service.db.selectFrom("prescriptions").select("original_visit_id").execute();
+    expect(stored.map((r) => r.original_visit_id)).not.toContain(c.originalVisitId);
+    await upsertPatient(h.service.db, h.now(), { nationalId: c.nationalId, name: "林美玲" });
+    const d = await h.service.check({ visitIdInput: c.originalVisitId });
+    expect(d.prescription!.patientName).toBe("林美玲");
   });
 });

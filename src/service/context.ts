@@ -58,9 +58,9 @@ export interface ServiceContext {
   readonly blockedEvents: Batcher<RefillEventInput>;
   /**
    * Stores NHI's answer about a prescription; answers from concurrent scans go in one transaction (group commit),
-   * and each caller waits until its own answer is committed.
+   * and each caller waits until its own answer is committed. Answers the patient's name as stored (none: unknown).
    */
-  syncStatus(sync: StatusSync): Promise<void>;
+  syncStatus(sync: StatusSync): Promise<{ patientName?: string }>;
   /** Our state of one prescription (`cached`: also rebuild NHI's last answer from our tables; the default). */
   localState(originalVisitId: string, cached?: boolean): Promise<LocalState>;
 }
@@ -72,9 +72,10 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     maxBatch: MAX_LOOKUP_BATCH,
   });
   const find = (originalVisitId: string) => prescriptions.add(originalVisitId);
-  const statusSyncs = new Batcher<StatusSync, unknown>((syncs) => writeStatuses(db, syncs, options.pharmacy), {
-    maxBatch: MAX_STATUS_BATCH,
-  });
+  const statusSyncs = new Batcher<StatusSync, SyncOutcome>(
+    (syncs) => writeStatuses(db, engine, syncs, options.pharmacy),
+    { maxBatch: MAX_STATUS_BATCH },
+  );
   return {
     db,
     nhi: options.nhi,
@@ -89,8 +90,9 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
       return undefined;
     }),
     async syncStatus(sync) {
-      const error = await statusSyncs.add(sync);
-      if (error) throw error;
+      const outcome = await statusSyncs.add(sync);
+      if ("error" in outcome) throw outcome.error;
+      return outcome.patientName ? { patientName: outcome.patientName } : {};
     },
     localState: (originalVisitId, cached = true) => loadLocalState(db, find, originalVisitId, { cached }),
   };
@@ -99,26 +101,37 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
 /** NHI answers per commit: a few hundred rows per statement, within every engine's limit on bound parameters. */
 const MAX_STATUS_BATCH = 64;
 
+/** One answer's fate: stored (with the patient's name as stored), or the error that kept it out. */
+type SyncOutcome = { patientName: string | null } | { error: unknown };
+
 /**
  * One transaction for all the answers; if it fails, each answer alone, so that one bad answer fails only its own
- * scan. Answers each item's error (or undefined).
+ * scan.
  */
-async function writeStatuses(db: Kysely<Database>, syncs: StatusSync[], pharmacy: PharmacyIdentity) {
-  const write = (batch: StatusSync[]) =>
-    db.transaction().execute((trx) => syncPrescriptionStatuses(trx, batch, pharmacy.pharmacyCode));
+async function writeStatuses(
+  db: Kysely<Database>,
+  engine: Engine,
+  syncs: StatusSync[],
+  pharmacy: PharmacyIdentity,
+): Promise<SyncOutcome[]> {
+  const write = async (batch: StatusSync[]) => {
+    const names = await db
+      .transaction()
+      .execute((trx) => syncPrescriptionStatuses(trx, engine, batch, pharmacy.pharmacyCode));
+    return batch.map(({ status }) => ({ patientName: names.get(status.nationalId) ?? null }));
+  };
   try {
-    await write(syncs);
-    return syncs.map(() => undefined);
+    return await write(syncs);
   } catch (error) {
-    if (syncs.length === 1) return [error];
-    const errors: unknown[] = [];
+    if (syncs.length === 1) return [{ error }];
+    const outcomes: SyncOutcome[] = [];
     for (const sync of syncs)
-      errors.push(
+      outcomes.push(
         await write([sync]).then(
-          () => undefined,
-          (e: unknown) => e,
+          ([stored]) => stored!,
+          (e: unknown) => ({ error: e }),
         ),
       );
-    return errors;
+    return outcomes;
   }
 }

@@ -165,6 +165,7 @@ export class DispensingService implements DispensingServiceApi {
   runOutbox(): Promise<RunResult> {
     this.#outboxRun ??= runOutboxOnce({
       db: this.db,
+      engine: this.#ctx.options.engine,
       nhi: this.nhi,
       caller: this.#ctx.caller,
       now: this.now,

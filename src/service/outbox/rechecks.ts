@@ -55,7 +55,7 @@ async function recheckOne(
   let outcome: string;
   if (result.found) {
     const typed = await typedPrescription(trx, row.original_visit_id);
-    await syncPrescriptionStatus(trx, result.status, now, ctx.caller.institutionCode);
+    await syncPrescriptionStatus(trx, ctx.engine, result.status, now, ctx.caller.institutionCode);
     findings = dispensing ? compare(dispensing, result.status, typed, ctx.caller.institutionCode) : [];
     outcome = findings.length > 0 ? findings.map((f) => f.kind).join(",") : "ok";
   } else if (result.code === "D024") {

@@ -1,5 +1,6 @@
 /** The outbox's settings and the one 24-hour upload deadline (seed 000: upload within 24 hours of M11). */
 import type { Kysely } from "kysely";
+import type { Engine } from "../../db/migrations.js";
 import type { Database } from "../../db/schema.js";
 import type { NhiCaller, NhiClient } from "../../nhi/client.js";
 
@@ -35,6 +36,7 @@ export interface RunResult {
 
 export interface OutboxContext {
   db: Kysely<Database>;
+  engine: Engine;
   nhi: NhiClient;
   caller: NhiCaller;
   now: () => Date;

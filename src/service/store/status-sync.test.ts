@@ -41,9 +41,13 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     // A patient the card named before: NHI's answer names nobody, so the name stays.
     await upsertPatient(h.db.db, h.now(), { nationalId: statuses[0]!.nationalId, name: "王小明", sex: "M" });
     const transactions = vi.spyOn(h.db.db, "transaction");
-    await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
+    const stored = await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
     // The first answer is written at once; all that came meanwhile go together in the next transaction.
     expect(transactions).toHaveBeenCalledTimes(2);
+    // Each scan learns the patient's name as stored (the check shows it without reading the prescription again).
+    expect(stored.map((s) => s.patientName)).toEqual(
+      statuses.map((s) => (s.nationalId === statuses[0]!.nationalId ? "王小明" : undefined)),
+    );
 
     for (const status of statuses) {
       const row = await h.db.db

@@ -3,19 +3,21 @@
  * other institutions' dispensings as refill-log events (once each). Any number of answers go in one statement per
  * table, so concurrent scans share one commit (see ServiceContext.syncStatus).
  */
+import type { Engine } from "../../db/migrations.js";
 import type { Message } from "../../domain/message.js";
 import { dateFromRocDateTime, formatRocDateTime } from "../../domain/roc-date.js";
 import type { PrescriptionStatus, RefillStatus } from "../../nhi/client.js";
 import type { RefillEventType } from "../types.js";
 import type { Db } from "./db.js";
 import { addRefillEvents, type RefillEventInput } from "./events.js";
-import { upsertPatients } from "./patients.js";
+import { type JsonColumn, type JsonRow, type JsonUpsertSpec, jsonUpsert } from "./json-upsert.js";
 import { prescriptionColumns } from "./prescriptions.js";
 
-/** One answer of NHI's and when it came. */
+/** One answer of NHI's and when it came (`json`: the answer as JSON, when the caller has it already). */
 export interface StatusSync {
   status: PrescriptionStatus;
   at: Date;
+  json?: string;
 }
 
 const EVENT_TEXT = {
@@ -89,49 +91,97 @@ function nhiEvents(status: PrescriptionStatus, refill: RefillStatus, pharmacyCod
   return events;
 }
 
-/** Stores NHI's answers (run it inside a transaction): one statement per table whatever their number. */
+const text = (name: string): JsonColumn => ({ name, type: "text" });
+const integer = (name: string): JsonColumn => ({ name, type: "integer" });
+const excluded = (columns: readonly JsonColumn[], except: readonly string[]) =>
+  columns.filter((c) => !except.includes(c.name)).map((c) => ({ column: c.name }));
+
+/** NHI's answer names no patient or sex: what the card said stays. Answers the patient's name as now stored. */
+const PATIENTS: JsonUpsertSpec = {
+  table: "patients",
+  columns: ["national_id", "birth_date", "created_at", "updated_at"].map(text),
+  conflict: ["national_id"],
+  update: [{ column: "birth_date", keep: true }, { column: "updated_at" }],
+  returning: ["national_id", "name"],
+};
+
+const PRESCRIPTION_COLUMNS = [
+  ...["original_visit_id", "national_id", "prescriber_institution_code", "prescriber_name"].map(text),
+  ...["original_sequence_number", "original_visit_date_time"].map(text),
+  ...["chronic", "refill_count", "days_per_refill", "total_days"].map(integer),
+  ...["orders_json", "nhi_status_json", "nhi_checked_at", "created_at", "updated_at"].map(text),
+];
+const PRESCRIPTIONS: JsonUpsertSpec = {
+  table: "prescriptions",
+  columns: PRESCRIPTION_COLUMNS,
+  conflict: ["original_visit_id"],
+  update: excluded(PRESCRIPTION_COLUMNS, ["original_visit_id", "created_at"]),
+};
+
+const REFILL_COLUMNS = [
+  text("original_visit_id"),
+  integer("refill_no"),
+  text("state"),
+  integer("restored"),
+  ...["dispensed_by", "dispensed_at", "dispensed_visit_id"].map(text),
+  integer("days"),
+  text("updated_at"),
+];
+const NHI_REFILLS: JsonUpsertSpec = {
+  table: "nhi_refills",
+  columns: REFILL_COLUMNS,
+  conflict: ["original_visit_id", "refill_no"],
+  update: excluded(REFILL_COLUMNS, ["original_visit_id", "refill_no"]),
+};
+
+/** The patient rows of a batch: one per patient, later answers' facts over earlier ones (as stored in turn). */
+function patientRows(syncs: readonly StatusSync[]): JsonRow[] {
+  const rows = new Map<string, JsonRow>();
+  for (const { status, at } of syncs) {
+    const before = rows.get(status.nationalId);
+    rows.delete(status.nationalId);
+    rows.set(status.nationalId, {
+      national_id: status.nationalId,
+      birth_date: status.birthDate ?? before?.birth_date ?? null,
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+    });
+  }
+  return [...rows.values()];
+}
+
+/**
+ * Stores NHI's answers (run it inside a transaction): one statement per table whatever their number. Answers each
+ * patient's name as stored (national ID → name; null when no card or paper named them yet).
+ */
 export async function syncPrescriptionStatuses(
   db: Db,
+  engine: Engine,
   syncs: readonly StatusSync[],
   pharmacyCode: string,
-): Promise<void> {
-  if (syncs.length === 0) return;
-  // NHI's answer names no patient or sex: what the card said stays.
-  await upsertPatients(
+): Promise<Map<string, string | null>> {
+  if (syncs.length === 0) return new Map();
+  const patients = await jsonUpsert<{ national_id: string; name: string | null }>(
     db,
-    syncs.map(({ status, at }) => ({ nationalId: status.nationalId, birthDate: status.birthDate, at })),
+    engine,
+    PATIENTS,
+    patientRows(syncs),
   );
 
   const latest = lastPerKey(syncs, (s) => s.status.originalVisitId);
-  const prescriptions = latest.map(({ status, at }) => ({
-    original_visit_id: status.originalVisitId,
-    ...prescriptionColumns(status),
-    nhi_status_json: JSON.stringify(status),
-    nhi_checked_at: at.toISOString(),
-    created_at: at.toISOString(),
-    updated_at: at.toISOString(),
-  }));
-  await db
-    .insertInto("prescriptions")
-    .values(prescriptions)
-    .onConflict((oc) =>
-      oc.column("original_visit_id").doUpdateSet((eb) => ({
-        national_id: eb.ref("excluded.national_id"),
-        prescriber_institution_code: eb.ref("excluded.prescriber_institution_code"),
-        prescriber_name: eb.ref("excluded.prescriber_name"),
-        original_sequence_number: eb.ref("excluded.original_sequence_number"),
-        original_visit_date_time: eb.ref("excluded.original_visit_date_time"),
-        chronic: eb.ref("excluded.chronic"),
-        refill_count: eb.ref("excluded.refill_count"),
-        days_per_refill: eb.ref("excluded.days_per_refill"),
-        total_days: eb.ref("excluded.total_days"),
-        orders_json: eb.ref("excluded.orders_json"),
-        nhi_status_json: eb.ref("excluded.nhi_status_json"),
-        nhi_checked_at: eb.ref("excluded.nhi_checked_at"),
-        updated_at: eb.ref("excluded.updated_at"),
-      })),
-    )
-    .execute();
+  await jsonUpsert(
+    db,
+    engine,
+    PRESCRIPTIONS,
+    latest.map(({ status, at, json }) => ({
+      original_visit_id: status.originalVisitId,
+      ...prescriptionColumns(status),
+      nhi_status_json: json ?? JSON.stringify(status),
+      nhi_checked_at: at.toISOString(),
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+    })),
+  );
 
   const refills = latest.flatMap(({ status, at }) =>
     status.refills.map((refill) => ({
@@ -146,30 +196,26 @@ export async function syncPrescriptionStatuses(
       updated_at: at.toISOString(),
     })),
   );
-  if (refills.length > 0) {
-    await db
-      .insertInto("nhi_refills")
-      .values(lastPerKey(refills, (r) => `${r.original_visit_id}:${r.refill_no}`))
-      .onConflict((oc) =>
-        oc.columns(["original_visit_id", "refill_no"]).doUpdateSet((eb) => ({
-          state: eb.ref("excluded.state"),
-          restored: eb.ref("excluded.restored"),
-          dispensed_by: eb.ref("excluded.dispensed_by"),
-          dispensed_at: eb.ref("excluded.dispensed_at"),
-          dispensed_visit_id: eb.ref("excluded.dispensed_visit_id"),
-          days: eb.ref("excluded.days"),
-          updated_at: eb.ref("excluded.updated_at"),
-        })),
-      )
-      .execute();
-  }
+  await jsonUpsert(
+    db,
+    engine,
+    NHI_REFILLS,
+    lastPerKey(refills, (r) => `${r.original_visit_id}:${r.refill_no}`),
+  );
 
   // Every answer's events (an earlier answer in the batch may tell of one a later one no longer shows).
   const events = syncs.flatMap(({ status }) => status.refills.flatMap((r) => nhiEvents(status, r, pharmacyCode)));
   await addRefillEvents(db, events);
+  return new Map(patients.map((p) => [p.national_id, p.name]));
 }
 
 /** Stores one answer of NHI's (run it inside a transaction). */
-export function syncPrescriptionStatus(db: Db, status: PrescriptionStatus, at: Date, pharmacyCode: string) {
-  return syncPrescriptionStatuses(db, [{ status, at }], pharmacyCode);
+export async function syncPrescriptionStatus(
+  db: Db,
+  engine: Engine,
+  status: PrescriptionStatus,
+  at: Date,
+  pharmacyCode: string,
+): Promise<void> {
+  await syncPrescriptionStatuses(db, engine, [{ status, at }], pharmacyCode);
 }
