@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase, type RxdeskDb } from "../db/open.js";
 import { AuditLog, verifyAudit } from "./audit.js";
-import { KeyStore, KeyStoreError } from "./keys.js";
+import { KEY_RECHECK_MS, KeyStore, KeyStoreError } from "./keys.js";
 
 const BY = { data: { via: "test" } };
 
@@ -17,10 +17,10 @@ describe("API key store", () => {
   });
   let n = 0;
   /** A key store on a fresh SQLite file, or on `file` again (a second process). */
-  async function store(file = join(dir, `keys-${++n}.sqlite3`)): Promise<KeyStore> {
+  async function store(file = join(dir, `keys-${++n}.sqlite3`), clock?: () => number): Promise<KeyStore> {
     const h = await openDatabase({ engine: "sqlite", file });
     opened.push(h);
-    return new KeyStore(h.db, new AuditLog(h.db, h.engine));
+    return new KeyStore(h.db, new AuditLog(h.db, h.engine), clock ? { clock } : {});
   }
 
   it("verifies a key to its principal and stores only the secret's hash", async () => {
@@ -58,13 +58,17 @@ describe("API key store", () => {
     expect(await keys.audit.read()).toEqual([]);
   });
 
-  it("sees keys created and revoked by another process at once, and audits each change once", async () => {
+  it("sees a key created by another process at once and its revoke within KEY_RECHECK_MS; audits each once", async () => {
     const file = join(dir, "shared.sqlite3");
-    const server = await store(file);
+    let now = 1_000_000;
+    const server = await store(file, () => now);
     const cli = await store(file);
     const { key, record } = await cli.create({ role: "owner", terminalId: "office" }, BY);
     expect((await server.verify(key))?.role).toBe("owner");
     expect((await cli.revoke(record.id, BY))?.revokedAt).toBeTruthy();
+    now += KEY_RECHECK_MS - 1;
+    expect((await server.verify(key))?.role).toBe("owner");
+    now += 1;
     expect(await server.verify(key)).toBeUndefined();
     // Revoking again changes nothing and is not audited again; an unknown id is undefined.
     expect((await server.revoke(record.id, BY))?.revokedAt).toBeTruthy();
@@ -96,5 +100,28 @@ describe("API key store", () => {
       undefined,
       "counter-2",
     ]);
+  });
+
+  it("reads a key once per KEY_RECHECK_MS; a revoke here works at once, even against a read in flight", async () => {
+    let now = 5_000_000;
+    const keys = await store(undefined, () => now);
+    const { key, record } = await keys.create({ role: "owner", terminalId: "office" }, BY);
+    const reads = vi.spyOn(keys.db, "selectFrom");
+    for (let i = 0; i < 5; i++) expect((await keys.verify(key))?.terminalId).toBe("office");
+    expect(reads).toHaveBeenCalledTimes(1);
+    now += KEY_RECHECK_MS;
+    expect((await keys.verify(key))?.terminalId).toBe("office");
+    expect(reads).toHaveBeenCalledTimes(2);
+    // A verify whose read began before the revoke may answer as it read, but is not remembered past it.
+    now += KEY_RECHECK_MS;
+    const racing = keys.verify(key);
+    await keys.revoke(record.id, BY);
+    await racing;
+    expect(await keys.verify(key)).toBeUndefined();
+    // Unknown keys are read every time (the failed-login limiter, not memory, bounds them).
+    const unknown = `rxk_0123456789abcdef_${"A".repeat(43)}`;
+    const before = reads.mock.calls.length;
+    for (let i = 0; i < 3; i++) expect(await keys.verify(unknown)).toBeUndefined();
+    expect(reads.mock.calls.length - before).toBe(3);
   });
 });

@@ -85,17 +85,36 @@ function toRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
 }
 
 /**
+ * How long a key read from the database is trusted before a request reads it again. A key revoked in this process
+ * stops working at once; one revoked by another (`rxdesk keys revoke` beside a running server) within this time.
+ * Every request reading its key would put a database read in front of every answer.
+ */
+export const KEY_RECHECK_MS = 1000;
+/** Keys kept between reads: a pharmacy has a handful; past this many the memory starts over. */
+const MAX_RECENT_KEYS = 1000;
+
+type KeyRow = Selectable<ApiKeysTable>;
+
+/**
  * Keys in the database: every change is one transaction together with its audit entry, so keys created or revoked
- * by several processes at once (the API, `rxdesk keys`) are all kept, and a request checks the key as it is now.
+ * by several processes at once (the API, `rxdesk keys`) are all kept, and a request checks the key as it was at
+ * most KEY_RECHECK_MS ago (as it is now, when this process changed it).
  */
 export class KeyStore {
   /** Requests arriving together share one read of their keys (each still sees the key as committed when it asked). */
-  readonly #rows: Batcher<string, Selectable<ApiKeysTable> | undefined>;
+  readonly #rows: Batcher<string, KeyRow | undefined>;
+  /** Keys found by recent reads, with when the read began. */
+  readonly #recent = new Map<string, { row: KeyRow; readAt: number }>();
+  /** Moves on every revoke here: a read that began before it may not be remembered. */
+  #revocations = 0;
+  readonly #clock: () => number;
 
   constructor(
     readonly db: Kysely<Database>,
     readonly audit: AuditLog,
+    options: { clock?: () => number } = {},
   ) {
+    this.#clock = options.clock ?? Date.now;
     this.#rows = new Batcher(async (ids) => {
       const rows = await db
         .selectFrom("api_keys")
@@ -135,6 +154,21 @@ export class KeyStore {
 
   /** Revokes a key (audited the first time); undefined when there is no such key. */
   async revoke(id: string, by: KeyChangeActor, now = new Date()): Promise<ApiKeyRecord | undefined> {
+    // Forgotten before and after: a read racing the revoke's commit is not remembered either way.
+    this.#forget(id);
+    try {
+      return await this.#revokeIn(id, by, now);
+    } finally {
+      this.#forget(id);
+    }
+  }
+
+  #forget(id: string): void {
+    this.#revocations++;
+    this.#recent.delete(id);
+  }
+
+  #revokeIn(id: string, by: KeyChangeActor, now: Date): Promise<ApiKeyRecord | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const changed = await trx
         .updateTable("api_keys")
@@ -159,12 +193,28 @@ export class KeyStore {
   async verify(presented: string): Promise<Principal | undefined> {
     const match = KEY_RE.exec(presented);
     if (!match) return undefined;
-    const row = await this.#rows.add(match[1]!);
+    const row = await this.#row(match[1]!);
     const actual = sha256(match[2]!);
     const expected = row ? Buffer.from(row.secret_hash, "hex") : Buffer.alloc(32);
     const same = expected.length === actual.length && timingSafeEqual(expected, actual);
     if (!row || !same || row.revoked_at) return undefined;
     return toPrincipal(toRecord(row));
+  }
+
+  /** The key's row: as read within KEY_RECHECK_MS, else read now (unknown IDs are read every time). */
+  async #row(id: string): Promise<KeyRow | undefined> {
+    const startedAt = this.#clock();
+    const recent = this.#recent.get(id);
+    if (recent && startedAt - recent.readAt < KEY_RECHECK_MS) return recent.row;
+    const revocations = this.#revocations;
+    const row = await this.#rows.add(id);
+    if (!row || revocations !== this.#revocations) {
+      this.#recent.delete(id);
+      return row;
+    }
+    if (this.#recent.size >= MAX_RECENT_KEYS) this.#recent.clear();
+    this.#recent.set(id, { row, readAt: startedAt });
+    return row;
   }
 }
 
