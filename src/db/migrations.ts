@@ -4,6 +4,7 @@
  */
 import { sql, type Transaction } from "kysely";
 import type { Database } from "./schema.js";
+import { createStatusSyncRoutine } from "./status-sync-routine.js";
 
 export type Engine = "sqlite" | "postgres";
 
@@ -325,6 +326,13 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn("acknowledged_note", "text")
         .execute();
       await db.schema.createIndex("incidents_at").on("incidents").column("at").execute();
+    },
+  },
+  {
+    version: 8,
+    name: "one statement stores NHI's answers",
+    async up(db, engine) {
+      await createStatusSyncRoutine(db, engine);
     },
   },
 ];

@@ -51,7 +51,7 @@ export async function fetchStatus(
  * Stores NHI's answer when it says something new; a scan usually finds nothing new: then the stored copy is left
  * alone (the check stays read-only and fast) and only the in-memory "last seen" time moves. `stored`: our copy's
  * JSON when the caller has just read it (null for none), else it is read here. Answers whether it stored the answer,
- * and then the patient's name as stored.
+ * and then the patient's name as we know it.
  */
 export async function syncStatus(
   ctx: ServiceContext,
@@ -76,8 +76,8 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
     const fetched = await fetchStatus(ctx, parsed.visitId);
     local = await ctx.localState(parsed.visitId, !fetched.reachable);
     if (fetched.reachable && fetched.result.found) {
-      // Storing NHI's answer changes no dispensing of ours: only the patient's name may be new to this
-      // prescription (a patient we knew from another one), and the upsert answers it.
+      // Storing NHI's answer changes none of our dispensings and no name; a prescription new to us may be a
+      // patient's we know from another, and the store answers their name.
       const synced = await syncStatus(ctx, fetched.result.status, now, local.prescription?.nhi_status_json ?? null);
       if (synced.patientName) local.patientName = synced.patientName;
     }

@@ -117,13 +117,16 @@ describe("confirming a decision", () => {
     expect(d.prescription!.patientName).not.toBe("王小明");
   });
 
-  it.each(ENGINES)("names a patient we know on the first scan of a prescription we never stored (%s)", async (engine) => {
-    h = await createHarness(engine);
-    const c = h.scenarios.cases.chronicFresh;
-    const stored = await h.service.db.selectFrom("prescriptions").select("original_visit_id").execute();
-    expect(stored.map((r) => r.original_visit_id)).not.toContain(c.originalVisitId);
-    await upsertPatient(h.service.db, h.now(), { nationalId: c.nationalId, name: "林美玲" });
-    const d = await h.service.check({ visitIdInput: c.originalVisitId });
-    expect(d.prescription!.patientName).toBe("林美玲");
-  });
+  it.each(ENGINES)(
+    "names a patient we know on the first scan of a prescription we never stored (%s)",
+    async (engine) => {
+      h = await createHarness(engine);
+      const c = h.scenarios.cases.chronicFresh;
+      const stored = await h.service.db.selectFrom("prescriptions").select("original_visit_id").execute();
+      expect(stored.map((r) => r.original_visit_id)).not.toContain(c.originalVisitId);
+      await upsertPatient(h.service.db, h.now(), { nationalId: c.nationalId, name: "林美玲" });
+      const d = await h.service.check({ visitIdInput: c.originalVisitId });
+      expect(d.prescription!.patientName).toBe("林美玲");
+    },
+  );
 });

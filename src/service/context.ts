@@ -57,8 +57,9 @@ export interface ServiceContext {
   /** Blocked attempts from concurrent counters are written together (each caller still waits for its commit). */
   readonly blockedEvents: Batcher<RefillEventInput>;
   /**
-   * Stores NHI's answer about a prescription; answers from concurrent scans go in one transaction (group commit),
-   * and each caller waits until its own answer is committed. Answers the patient's name as stored (none: unknown).
+   * Stores NHI's answer about a prescription; answers from concurrent scans go in one statement (group commit),
+   * and each caller waits until its own answer is committed. Answers the patient's name as we know it (from a card
+   * or the paper; NHI names nobody).
    */
   syncStatus(sync: StatusSync): Promise<{ patientName?: string }>;
   /** Our state of one prescription (`cached`: also rebuild NHI's last answer from our tables; the default). */
@@ -101,13 +102,10 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
 /** NHI answers per commit: a few hundred rows per statement, within every engine's limit on bound parameters. */
 const MAX_STATUS_BATCH = 64;
 
-/** One answer's fate: stored (with the patient's name as stored), or the error that kept it out. */
-type SyncOutcome = { patientName: string | null } | { error: unknown };
+/** One answer's fate: stored (with the patient's name as we know it), or the error that kept it out. */
+type SyncOutcome = { patientName?: string } | { error: unknown };
 
-/**
- * One transaction for all the answers; if it fails, each answer alone, so that one bad answer fails only its own
- * scan.
- */
+/** One statement for all the answers; if it fails, each answer alone, so that one bad answer fails only its scan. */
 async function writeStatuses(
   db: Kysely<Database>,
   engine: Engine,
@@ -115,10 +113,8 @@ async function writeStatuses(
   pharmacy: PharmacyIdentity,
 ): Promise<SyncOutcome[]> {
   const write = async (batch: StatusSync[]) => {
-    const names = await db
-      .transaction()
-      .execute((trx) => syncPrescriptionStatuses(trx, engine, batch, pharmacy.pharmacyCode));
-    return batch.map(({ status }) => ({ patientName: names.get(status.nationalId) ?? null }));
+    const names = await syncPrescriptionStatuses(db, engine, batch, pharmacy.pharmacyCode);
+    return batch.map(({ status }): SyncOutcome => ({ patientName: names.get(status.nationalId) }));
   };
   try {
     return await write(syncs);

@@ -12,7 +12,8 @@ export interface RefillEventInput extends Omit<RefillEventView, "id" | "at"> {
   at: Date;
 }
 
-function refillEventRow(e: RefillEventInput) {
+/** A refill event as its row (a new id; the source key, when given, keeps a repeat out). */
+export function refillEventRow(e: RefillEventInput) {
   return {
     id: randomUUID(),
     at: e.at.toISOString(),

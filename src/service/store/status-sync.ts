@@ -3,14 +3,14 @@
  * other institutions' dispensings as refill-log events (once each). Any number of answers go in one statement per
  * table, so concurrent scans share one commit (see ServiceContext.syncStatus).
  */
+import { sql } from "kysely";
 import type { Engine } from "../../db/migrations.js";
 import type { Message } from "../../domain/message.js";
 import { dateFromRocDateTime, formatRocDateTime } from "../../domain/roc-date.js";
 import type { PrescriptionStatus, RefillStatus } from "../../nhi/client.js";
 import type { RefillEventType } from "../types.js";
 import type { Db } from "./db.js";
-import { addRefillEvents, type RefillEventInput } from "./events.js";
-import { type JsonColumn, type JsonRow, type JsonUpsertSpec, jsonUpsert } from "./json-upsert.js";
+import { type RefillEventInput, refillEventRow } from "./events.js";
 import { prescriptionColumns } from "./prescriptions.js";
 
 /** One answer of NHI's and when it came (`json`: the answer as JSON, when the caller has it already). */
@@ -91,98 +91,30 @@ function nhiEvents(status: PrescriptionStatus, refill: RefillStatus, pharmacyCod
   return events;
 }
 
-const text = (name: string): JsonColumn => ({ name, type: "text" });
-const integer = (name: string): JsonColumn => ({ name, type: "integer" });
-const excluded = (columns: readonly JsonColumn[], except: readonly string[]) =>
-  columns.filter((c) => !except.includes(c.name)).map((c) => ({ column: c.name }));
-
-/** NHI's answer names no patient or sex: what the card said stays. Answers the patient's name as now stored. */
-const PATIENTS: JsonUpsertSpec = {
-  table: "patients",
-  columns: ["national_id", "birth_date", "created_at", "updated_at"].map(text),
-  conflict: ["national_id"],
-  update: [{ column: "birth_date", keep: true }, { column: "updated_at" }],
-  returning: ["national_id", "name"],
-};
-
-const PRESCRIPTION_COLUMNS = [
-  ...["original_visit_id", "national_id", "prescriber_institution_code", "prescriber_name"].map(text),
-  ...["original_sequence_number", "original_visit_date_time"].map(text),
-  ...["chronic", "refill_count", "days_per_refill", "total_days"].map(integer),
-  ...["orders_json", "nhi_status_json", "nhi_checked_at", "created_at", "updated_at"].map(text),
-];
-const PRESCRIPTIONS: JsonUpsertSpec = {
-  table: "prescriptions",
-  columns: PRESCRIPTION_COLUMNS,
-  conflict: ["original_visit_id"],
-  update: excluded(PRESCRIPTION_COLUMNS, ["original_visit_id", "created_at"]),
-};
-
-const REFILL_COLUMNS = [
-  text("original_visit_id"),
-  integer("refill_no"),
-  text("state"),
-  integer("restored"),
-  ...["dispensed_by", "dispensed_at", "dispensed_visit_id"].map(text),
-  integer("days"),
-  text("updated_at"),
-];
-const NHI_REFILLS: JsonUpsertSpec = {
-  table: "nhi_refills",
-  columns: REFILL_COLUMNS,
-  conflict: ["original_visit_id", "refill_no"],
-  update: excluded(REFILL_COLUMNS, ["original_visit_id", "refill_no"]),
-};
-
 /** The patient rows of a batch: one per patient, later answers' facts over earlier ones (as stored in turn). */
-function patientRows(syncs: readonly StatusSync[]): JsonRow[] {
-  const rows = new Map<string, JsonRow>();
+function patientRows(syncs: readonly StatusSync[]) {
+  const rows = new Map<string, { national_id: string; birth_date: string | null; at: string }>();
   for (const { status, at } of syncs) {
     const before = rows.get(status.nationalId);
     rows.delete(status.nationalId);
     rows.set(status.nationalId, {
       national_id: status.nationalId,
       birth_date: status.birthDate ?? before?.birth_date ?? null,
-      created_at: at.toISOString(),
-      updated_at: at.toISOString(),
+      at: at.toISOString(),
     });
   }
   return [...rows.values()];
 }
 
-/**
- * Stores NHI's answers (run it inside a transaction): one statement per table whatever their number. Answers each
- * patient's name as stored (national ID → name; null when no card or paper named them yet).
- */
-export async function syncPrescriptionStatuses(
-  db: Db,
-  engine: Engine,
-  syncs: readonly StatusSync[],
-  pharmacyCode: string,
-): Promise<Map<string, string | null>> {
-  if (syncs.length === 0) return new Map();
-  const patients = await jsonUpsert<{ national_id: string; name: string | null }>(
-    db,
-    engine,
-    PATIENTS,
-    patientRows(syncs),
-  );
-
+/** The rows the routine stores (src/db/status-sync-routine.ts names their fields), as four JSON arrays. */
+function routineArguments(syncs: readonly StatusSync[], pharmacyCode: string): string[] {
   const latest = lastPerKey(syncs, (s) => s.status.originalVisitId);
-  await jsonUpsert(
-    db,
-    engine,
-    PRESCRIPTIONS,
-    latest.map(({ status, at, json }) => ({
-      original_visit_id: status.originalVisitId,
-      ...prescriptionColumns(status),
-      nhi_status_json: json ?? JSON.stringify(status),
-      nhi_checked_at: at.toISOString(),
-      created_at: at.toISOString(),
-      updated_at: at.toISOString(),
-    })),
-  );
-
+  const prescriptions = latest.map(({ status, at, json }) => ({
+    original_visit_id: status.originalVisitId,
+    ...prescriptionColumns(status),
+    nhi_status_json: json ?? JSON.stringify(status),
+    at: at.toISOString(),
+  }));
   const refills = latest.flatMap(({ status, at }) =>
     status.refills.map((refill) => ({
       original_visit_id: status.originalVisitId,
@@ -193,20 +125,51 @@ export async function syncPrescriptionStatuses(
       dispensed_at: refill.dispensedAt ?? null,
       dispensed_visit_id: refill.dispensedVisitId ?? null,
       days: refill.days ?? null,
-      updated_at: at.toISOString(),
+      at: at.toISOString(),
     })),
   );
-  await jsonUpsert(
-    db,
-    engine,
-    NHI_REFILLS,
-    lastPerKey(refills, (r) => `${r.original_visit_id}:${r.refill_no}`),
-  );
-
   // Every answer's events (an earlier answer in the batch may tell of one a later one no longer shows).
   const events = syncs.flatMap(({ status }) => status.refills.flatMap((r) => nhiEvents(status, r, pharmacyCode)));
-  await addRefillEvents(db, events);
-  return new Map(patients.map((p) => [p.national_id, p.name]));
+  return [
+    patientRows(syncs),
+    prescriptions,
+    lastPerKey(refills, (r) => `${r.original_visit_id}:${r.refill_no}`),
+    events.map(refillEventRow),
+  ].map((rows) => JSON.stringify(rows));
+}
+
+/**
+ * Stores NHI's answers in one statement whatever their number (atomic on its own, or part of the caller's
+ * transaction): the database routine of migration 8 (src/db/status-sync-routine.ts). Answers the names we know of
+ * their patients (national ID → name; a patient nobody named yet is left out).
+ */
+export async function syncPrescriptionStatuses(
+  db: Db,
+  engine: Engine,
+  syncs: readonly StatusSync[],
+  pharmacyCode: string,
+): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (syncs.length === 0) return names;
+  const [patients, prescriptions, refills, events] = routineArguments(syncs, pharmacyCode);
+  if (engine === "postgres") {
+    const { rows } = await sql<{ national_id: string; name: string | null }>`
+      SELECT national_id, name FROM rxdesk_store_nhi_status(${patients}, ${prescriptions}, ${refills}, ${events})`.execute(
+      db,
+    );
+    for (const row of rows) if (row.name) names.set(row.national_id, row.name);
+    return names;
+  }
+  const { rows } = await sql<{ names: string | null }>`
+    INSERT INTO nhi_status_inbox (patient_rows, prescription_rows, refill_rows, event_rows)
+    VALUES (${patients}, ${prescriptions}, ${refills}, ${events})
+    RETURNING (
+      SELECT json_group_object(national_id, name) FROM patients
+      WHERE name IS NOT NULL AND national_id IN (SELECT value ->> 'national_id' FROM json_each(patient_rows))
+    ) AS names`.execute(db);
+  for (const [id, name] of Object.entries(JSON.parse(rows[0]?.names ?? "{}") as Record<string, string>))
+    names.set(id, name);
+  return names;
 }
 
 /** Stores one answer of NHI's (run it inside a transaction). */
