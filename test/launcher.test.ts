@@ -80,6 +80,42 @@ describe("compiled program and launcher", { timeout: 120_000 }, () => {
     }
   });
 
+  it("the shipped server writes its request log within a second, and what is left when it stops", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "rxdesk-launcher-log-"));
+    const server = spawn(
+      process.execPath,
+      [join(root, "dist/src/cli/main.js"), "serve", "--port", "0", "--no-card", "--data-dir", dataDir],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    try {
+      let out = "";
+      let err = "";
+      server.stdout.on("data", (d: Buffer) => {
+        out += d.toString("utf8");
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        server.stderr.on("data", (d: Buffer) => {
+          err += d.toString("utf8");
+          const match = /listening on (http:\/\/\S+)/.exec(err);
+          if (match) resolve(match[1]!);
+        });
+        server.on("close", (code) => reject(new Error(`serve exited early with ${code}: ${err}`)));
+      });
+      const logged = (path: string) => out.split("\n").some((line) => line.includes(`"url":"${path}"`));
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      for (let i = 0; i < 30 && !logged("/health"); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(logged("/health"), "the request line within 3 s (written at least once a second)").toBe(true);
+      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => server.on("exit", (code) => resolve(code)));
+      server.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(logged("/health/ready"), "the last request's line, flushed on the way out").toBe(true);
+    } finally {
+      server.kill("SIGKILL");
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("the bundled report command writes the same log as the sources, and reads check reports", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "rxdesk-launcher-report-"));
     try {
