@@ -7,7 +7,7 @@
  *  - SQLite: `INSERT INTO nhi_status_inbox (…) VALUES (?, ?, ?, ?) RETURNING (…) AS names`: the inbox row's AFTER
  *    INSERT trigger runs the four upserts and deletes the row again (the table stays empty); RETURNING's subquery
  *    gives the names as one JSON object (national ID → name);
- *  - PostgreSQL: `SELECT * FROM rxdesk_store_nhi_status($1, $2, $3, $4)`, an SQL function doing the same and
+ *  - PostgreSQL: `SELECT * FROM rxdesk_store_nhi_status($1, $2, $3, $4)`, a PL/pgSQL function doing the same and
  *    answering (national_id, name) rows.
  * One statement is atomic on both engines, inside a transaction or not. The rows' fields are named in
  * src/service/store/status-sync.ts.
@@ -86,14 +86,16 @@ export async function createStatusSyncRoutine(db: Transaction<Database>, engine:
       .execute(db);
     return;
   }
+  // PL/pgSQL keeps each statement's plan for the connection (an SQL function plans them on every call);
+  // `use_column`: the result's column names are also its variables, and here they mean the tables' columns.
   const body = upserts((n) => `json_array_elements($${n}) AS j${n}(value)`).join(";\n");
   const names =
-    "SELECT p.national_id, p.name FROM patients p " +
+    "RETURN QUERY SELECT p.national_id, p.name FROM patients p " +
     "WHERE p.national_id IN (SELECT value ->> 'national_id' FROM json_array_elements($1))";
   await sql
     .raw(
       "CREATE FUNCTION rxdesk_store_nhi_status(json, json, json, json) RETURNS TABLE (national_id text, name text) " +
-        `LANGUAGE sql AS $$\n${body};\n${names};\n$$`,
+        `LANGUAGE plpgsql AS $$\n#variable_conflict use_column\nBEGIN\n${body};\n${names};\nEND\n$$`,
     )
     .execute(db);
 }
