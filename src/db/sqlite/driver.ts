@@ -1,14 +1,15 @@
 /**
  * The driver: one writer connection (transactions serialized through a mutex, started with BEGIN IMMEDIATE so
  * several processes on one file queue on the busy timeout instead of failing half-way) and, on a WAL file, one
- * read-only reader beside it. Savepoints work inside transactions (`trx.savepoint()` of a controlled transaction).
+ * read-only reader beside it and a checkpointer (./checkpointer.ts). Savepoints work inside transactions (`trx.savepoint()` of a controlled transaction).
  */
 import { CompiledQuery, type DatabaseConnection, type Driver } from "kysely";
 import sqlite3 from "sqlite3";
 import { SQLITE_HANDLER_BUSY_MS, whileBusy } from "./busy.js";
+import { WalCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from "./checkpointer.js";
 import { Sqlite3Connection } from "./connection.js";
 import { Mutex } from "./mutex.js";
-import { applySqlitePragmas, openSqlite3, type SqliteSettings, sqliteClose } from "./native.js";
+import { applySqlitePragmas, openSqlite3, type SqliteSettings, sqliteAll, sqliteClose } from "./native.js";
 import { Sqlite3Session } from "./session.js";
 import { endTransaction, enterTransaction, type TransactionMark } from "./transaction-scope.js";
 
@@ -23,6 +24,7 @@ export class Sqlite3Driver implements Driver {
   readonly #marks = new WeakMap<Sqlite3Session, TransactionMark>();
   #writer: Sqlite3Connection | undefined;
   #reader: Sqlite3Connection | undefined;
+  #checkpointer: WalCheckpointer | undefined;
 
   /** `writerLock`: the writer's turn-taking, also the owner of this database's transaction marks. */
   constructor(settings: SqliteSettings, writerLock: Mutex = new Mutex()) {
@@ -50,6 +52,9 @@ export class Sqlite3Driver implements Driver {
       const readDb = await openSqlite3(this.#settings.file, sqlite3.OPEN_READONLY);
       readDb.configure("busyTimeout", SQLITE_HANDLER_BUSY_MS);
       this.#reader = new Sqlite3Connection(readDb, busyWaitMs);
+      // Checkpoints off the write path (./checkpointer.ts); the writer's own only as a backstop.
+      this.#checkpointer = await WalCheckpointer.open(this.#settings.file, SQLITE_HANDLER_BUSY_MS);
+      await sqliteAll(db, `PRAGMA wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
     }
   }
 
@@ -116,6 +121,8 @@ export class Sqlite3Driver implements Driver {
   async destroy(): Promise<void> {
     const release = await this.#mutex.lock();
     try {
+      await this.#checkpointer?.close();
+      this.#checkpointer = undefined;
       for (const connection of [this.#reader, this.#writer]) {
         if (!connection) continue;
         await connection.statements.clear();

@@ -2,11 +2,12 @@
  * The SQLite dialect's own behaviour: savepoints, row streaming, affected-row counts decided by statement kind, and
  * a clear error (not a hang) for `db` used inside an open transaction.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { WRITER_AUTOCHECKPOINT_PAGES } from "./checkpointer.js";
 import { createSqliteKysely, SqliteTransactionMisuseError } from "./index.js";
 import { rawStatementKind } from "./statement-kind.js";
 
@@ -212,5 +213,27 @@ describe("db used inside an open transaction", () => {
       ),
     );
     expect(await names()).toEqual(["pending", "c52", "c53", "c54"]);
+  });
+});
+
+describe("WAL checkpoints", () => {
+  it("copies committed pages into the database file beside the writer, without waiting for a commit", async () => {
+    const file = join(dir, `t${n}.sqlite3`);
+    const auto = await sql<{ wal_autocheckpoint: number }>`PRAGMA wal_autocheckpoint`.execute(db);
+    expect(auto.rows[0]!.wal_autocheckpoint).toBe(WRITER_AUTOCHECKPOINT_PAGES);
+    // About 2 MB: past nothing the writer would checkpoint by itself (neither 1,000 pages nor the backstop).
+    const text = "x".repeat(2000);
+    await db
+      .insertInto("items")
+      .values(Array.from({ length: 1000 }, (_, i) => ({ id: 1000 + i, name: `${text}${i}` })))
+      .execute();
+    const before = statSync(file).size;
+    let after = before;
+    for (let i = 0; i < 40 && after < before + 1_500_000; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = statSync(file).size;
+    }
+    expect(after - before, "bytes copied into the database file within 4 s").toBeGreaterThan(1_500_000);
+    expect(await db.selectFrom("items").select("id").where("id", "=", 1999).executeTakeFirst()).toEqual({ id: 1999 });
   });
 });
