@@ -1,7 +1,8 @@
 /**
  * The driver: one writer connection (transactions serialized through a mutex, started with BEGIN IMMEDIATE so
  * several processes on one file queue on the busy timeout instead of failing half-way) and, on a WAL file, one
- * read-only reader beside it and a checkpointer (./checkpointer.ts). Savepoints work inside transactions (`trx.savepoint()` of a controlled transaction).
+ * read-only reader and a WAL checkpointer (./checkpointer.ts) beside it. Savepoints work inside transactions
+ * (`trx.savepoint()` of a controlled transaction).
  */
 import { CompiledQuery, type DatabaseConnection, type Driver } from "kysely";
 import sqlite3 from "sqlite3";

@@ -1,5 +1,5 @@
 /**
- * NHI's answers from concurrent scans are stored together (group commit): one transaction for the lot, the same rows
+ * NHI's answers from concurrent scans are stored together (group commit): one statement for the lot, the same rows
  * as stored one by one, and a bad answer fails only its own scan. Both engines.
  */
 import { sql } from "kysely";

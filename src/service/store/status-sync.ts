@@ -1,7 +1,7 @@
 /**
  * Storing what NHI said about prescriptions: patient, prescription, per-refill state, and the prescriber's C/E and
- * other institutions' dispensings as refill-log events (once each). Any number of answers go in one statement per
- * table, so concurrent scans share one commit (see ServiceContext.syncStatus).
+ * other institutions' dispensings as refill-log events (once each). Any number of answers go in one statement (the
+ * routine of migration 8), so concurrent scans share one commit (see ServiceContext.syncStatus).
  */
 import { sql } from "kysely";
 import type { Engine } from "../../db/migrations.js";
@@ -172,7 +172,7 @@ export async function syncPrescriptionStatuses(
   return names;
 }
 
-/** Stores one answer of NHI's (run it inside a transaction). */
+/** Stores one answer of NHI's (the outbox's re-checks, inside their own transaction). */
 export async function syncPrescriptionStatus(
   db: Db,
   engine: Engine,
