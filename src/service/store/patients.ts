@@ -9,29 +9,18 @@ export interface PatientFacts {
   sex?: string;
 }
 
-/**
- * Patients in one statement: what a row gives is stored, what it leaves out stays as stored before. Several rows of
- * one patient count in order, as if stored one after another (one upsert may not touch a row twice on PostgreSQL).
- */
-export async function upsertPatients(db: Db, people: readonly (PatientFacts & { at: Date })[]): Promise<void> {
-  const merged = new Map<string, PatientFacts & { at: Date }>();
-  for (const p of people) {
-    const known = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as typeof p;
-    merged.set(p.nationalId, { ...merged.get(p.nationalId), ...known });
-  }
-  if (merged.size === 0) return;
+/** One source's facts of a patient at `at`: what they give is stored, what they leave out stays as stored before. */
+export async function upsertPatient(db: Db, at: Date, p: PatientFacts): Promise<void> {
   await db
     .insertInto("patients")
-    .values(
-      [...merged.values()].map((p) => ({
-        national_id: p.nationalId,
-        name: p.name ?? null,
-        birth_date: p.birthDate ?? null,
-        sex: p.sex ?? null,
-        created_at: p.at.toISOString(),
-        updated_at: p.at.toISOString(),
-      })),
-    )
+    .values({
+      national_id: p.nationalId,
+      name: p.name ?? null,
+      birth_date: p.birthDate ?? null,
+      sex: p.sex ?? null,
+      created_at: at.toISOString(),
+      updated_at: at.toISOString(),
+    })
     .onConflict((oc) =>
       oc.column("national_id").doUpdateSet((eb) => ({
         name: eb.fn.coalesce(eb.ref("excluded.name"), eb.ref("patients.name")),
@@ -41,8 +30,4 @@ export async function upsertPatients(db: Db, people: readonly (PatientFacts & { 
       })),
     )
     .execute();
-}
-
-export function upsertPatient(db: Db, at: Date, p: PatientFacts): Promise<void> {
-  return upsertPatients(db, [{ ...p, at }]);
 }
