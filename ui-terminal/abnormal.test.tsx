@@ -16,6 +16,16 @@ function offline() {
   return renderApp({ service });
 }
 
+/** NHI offline, the offline prescription scanned and F9 pressed: the cause picker is open. */
+async function offlineCausePicker() {
+  const app = offline();
+  await app.press(`${RX_OFFLINE}\r`);
+  await app.waitFor("需覆核才可調劑");
+  await app.press(KEY.f9);
+  await app.waitFor("請依原因選擇異常代碼");
+  return app;
+}
+
 /** The fake's decisions with the J000 warning of a refill 2+ whose original sequence number is unknown. */
 function withJ000(service: FakeService): FakeService {
   const check = service.check.bind(service);
@@ -56,11 +66,7 @@ describe("abnormal dispensing: the cause", () => {
   });
 
   it("arrows choose another cause; Esc goes back to the decision and dispenses nothing", async () => {
-    const app = offline();
-    await app.press(`${RX_OFFLINE}\r`);
-    await app.waitFor("需覆核才可調劑");
-    await app.press(KEY.f9);
-    await app.waitFor("請依原因選擇異常代碼");
+    const app = await offlineCausePicker();
     await app.press(KEY.esc);
     await vi.waitFor(() => expect(app.screen()).not.toContain("請依原因選擇異常代碼"));
     await app.waitFor("需覆核才可調劑");
@@ -98,11 +104,7 @@ describe("abnormal dispensing: the cause", () => {
   });
 
   it("F2 switches the open list to English and back, keeping the cause chosen", async () => {
-    const app = offline();
-    await app.press(`${RX_OFFLINE}\r`);
-    await app.waitFor("需覆核才可調劑");
-    await app.press(KEY.f9);
-    await app.waitFor("請依原因選擇異常代碼");
+    const app = await offlineCausePicker();
     await app.press(KEY.down, KEY.f2);
     let s = await app.waitFor("pick the cause's abnormal code");
     expect(s).toContain("A021  network failure disables the reader (sequence no. obtained)");
