@@ -11,6 +11,7 @@ import type { PoolConfig, default as pgModule } from "pg";
 import { dataDirOf, rxdeskConfig } from "../config.js";
 import { type MigrationReport, migrate } from "./migrate.js";
 import type { Engine } from "./migrations.js";
+import { withPreparedStatements } from "./prepared.js";
 import type { Database } from "./schema.js";
 import { createSqliteKysely, type SqliteSettings } from "./sqlite/index.js";
 
@@ -93,7 +94,7 @@ export function createKysely(config: DatabaseConfig): Kysely<Database> {
   // emits 'error' on the pool; without a listener that is an uncaught exception. pg-pool has already dropped
   // the client, and the next query opens a fresh one, so there is nothing more to do than not crash.
   pool.on("error", () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<RxdeskDb> {

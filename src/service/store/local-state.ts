@@ -4,6 +4,7 @@
  */
 import { type CompiledQuery, sql } from "kysely";
 import type { Engine } from "../../db/migrations.js";
+import { prepareOnPostgres } from "../../db/prepared.js";
 import type { DispensingRow, PrescriptionRow } from "../../db/schema.js";
 import type { LocalDispensingFact } from "../../domain/decision.js";
 import type { RocDateTime } from "../../domain/roc-date.js";
@@ -58,7 +59,8 @@ export type LocalStateRow = Awaited<
 /**
  * The scan's query is built and compiled once per engine and list length, then only its parameters change: building
  * a Kysely query costs about as much main-thread time as SQLite takes to answer it. Lists are padded to a power of
- * two by repeating their last ID, so a handful of statements serve every batch.
+ * two by repeating their last ID, so a handful of statements serve every batch, prepared once per connection on
+ * PostgreSQL (src/db/prepared.ts).
  */
 const LOOKUP_PLACEHOLDER = "\u0000original_visit_id\u0000";
 export const MAX_LOOKUP_BATCH = 64;
@@ -72,6 +74,7 @@ function compiledLookup(db: Db, engine: Engine, size: number) {
     const query = prescriptionsWithDispensings(db, engine, placeholders).compile();
     const slots = query.parameters.map((p) => (typeof p === "string" ? placeholders.indexOf(p) : -1));
     compiled = { query, slots };
+    if (engine === "postgres") prepareOnPostgres(query.sql);
     compiledLookups.set(key, compiled);
   }
   return compiled;
