@@ -28,26 +28,30 @@ describe("prepared statements on PostgreSQL", () => {
     opened = await openDatabase({ engine: "postgres", connection: database.connection, poolSize: 1 });
     expect(await preparedStatements(opened.db)).toEqual([]);
 
-    const ids = ["AAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBB", "CCCCCCCCCCCCCCCCCCCC"];
-    expect(await lookUpPrescriptions(opened.db, "postgres", ids)).toEqual([undefined, undefined, undefined]);
-    // Three IDs are padded to four: one statement, whatever the batch of three or four.
-    expect(await lookUpPrescriptions(opened.db, "postgres", ids.slice(0, 2).concat(ids))).toHaveLength(5);
-    await lookUpPrescriptions(opened.db, "postgres", ids);
+    const asks = ["AAAAAAAAAAAAAAAAAAAA", "BBBBBBBBBBBBBBBBBBBB", "CCCCCCCCCCCCCCCCCCCC"].map((originalVisitId) => ({
+      originalVisitId,
+    }));
+    expect(await lookUpPrescriptions(opened.db, "postgres", asks)).toEqual([{}, {}, {}]);
+    // Any number of prescriptions: one statement.
+    expect(await lookUpPrescriptions(opened.db, "postgres", asks.slice(0, 2).concat(asks))).toHaveLength(5);
+    await lookUpPrescriptions(opened.db, "postgres", asks.slice(1));
     const prepared = await preparedStatements(opened.db);
-    expect(prepared.map((p) => p.name)).toEqual([expect.stringMatching(/^rx_[0-9a-f]{20}$/), expect.any(String)]);
-    expect(prepared.every((p) => /from "prescriptions"/.test(p.statement))).toBe(true);
-    expect(new Set(prepared.map((p) => p.name)).size).toBe(2);
+    expect(prepared.map((p) => p.name)).toEqual([expect.stringMatching(/^rx_[0-9a-f]{20}$/)]);
+    expect(prepared[0]!.statement).toMatch(/LEFT JOIN prescriptions/);
 
     // A prepared lookup sees rows written after it was prepared, like any other read.
     const at = "2026-11-30T00:00:00.000Z";
     await opened.db
       .insertInto("patients")
-      .values({ national_id: "A123456789", name: "王小明", created_at: at, updated_at: at })
+      .values([
+        { national_id: "A123456789", name: "王小明", created_at: at, updated_at: at },
+        { national_id: "B223456789", name: "林美華", created_at: at, updated_at: at },
+      ])
       .execute();
     await opened.db
       .insertInto("prescriptions")
       .values({
-        original_visit_id: ids[1]!,
+        original_visit_id: asks[1]!.originalVisitId,
         national_id: "A123456789",
         prescriber_institution_code: "3501200000",
         original_visit_date_time: "1151130090000",
@@ -59,9 +63,16 @@ describe("prepared statements on PostgreSQL", () => {
         updated_at: at,
       })
       .execute();
-    const [none, found] = await lookUpPrescriptions(opened.db, "postgres", ids.slice(0, 2));
-    expect(none).toBeUndefined();
-    expect(found).toMatchObject({ original_visit_id: ids[1], patient_name: "王小明", dispensings_json: [] });
-    expect((await preparedStatements(opened.db)).length).toBe(3);
+    const [none, found, named] = await lookUpPrescriptions(opened.db, "postgres", [
+      asks[0]!,
+      { ...asks[1]!, nationalId: "B223456789" },
+      { ...asks[2]!, nationalId: "B223456789" },
+    ]);
+    expect(none).toEqual({});
+    // Our row names its own patient; one we do not hold names the patient NHI said it is for.
+    expect(found!.row).toMatchObject({ original_visit_id: asks[1]!.originalVisitId, patient_name: "王小明" });
+    expect(found!.row!.dispensings_json).toEqual([]);
+    expect(named).toEqual({ patientName: "林美華" });
+    expect(await preparedStatements(opened.db)).toHaveLength(1);
   });
 });

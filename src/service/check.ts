@@ -50,20 +50,21 @@ export async function fetchStatus(
 /**
  * Stores NHI's answer when it says something new; a scan usually finds nothing new: then the stored copy is left
  * alone (the check stays read-only and fast) and only the in-memory "last seen" time moves. `stored`: our copy's
- * JSON when the caller has just read it (null for none), else it is read here. Answers whether it stored the answer,
- * and then the patient's name as we know it.
+ * JSON when the caller has just read it (null for none), else it is read here. Answers whether it stored the
+ * answer.
  */
 export async function syncStatus(
   ctx: ServiceContext,
   status: PrescriptionStatus,
   now: Date,
   stored?: string | null,
-): Promise<{ stored: boolean; patientName?: string }> {
+): Promise<boolean> {
   const ours = stored !== undefined ? stored : await storedStatusJson(ctx.db, status.originalVisitId);
   ctx.lastSeen.set(status.originalVisitId, now);
   const json = JSON.stringify(status);
-  if (ours === json) return { stored: false };
-  return { stored: true, ...(await ctx.syncStatus({ status, at: now, json })) };
+  if (ours === json) return false;
+  await ctx.syncStatus({ status, at: now, json });
+  return true;
 }
 
 /** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
@@ -74,13 +75,14 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
   let local: LocalState = { active: [], deletedVisitIds: [] };
   if (parsed.valid && parsed.kind === "standard") {
     const fetched = await fetchStatus(ctx, parsed.visitId);
-    local = await ctx.localState(parsed.visitId, !fetched.reachable);
-    if (fetched.reachable && fetched.result.found) {
-      // Storing NHI's answer changes none of our dispensings and no name; a prescription new to us may be a
-      // patient's we know from another, and the store answers their name.
-      const synced = await syncStatus(ctx, fetched.result.status, now, local.prescription?.nhi_status_json ?? null);
-      if (synced.patientName) local.patientName = synced.patientName;
-    }
+    const status = fetched.reachable && fetched.result.found ? fetched.result.status : undefined;
+    // A prescription new to us may be a patient's we know from another one: the lookup answers their name.
+    local = await ctx.localState(parsed.visitId, {
+      cached: !fetched.reachable,
+      ...(status ? { nationalId: status.nationalId } : {}),
+    });
+    // Storing NHI's answer changes none of our dispensings and no name.
+    if (status) await syncStatus(ctx, status, now, local.prescription?.nhi_status_json ?? null);
     nhi = fetched.reachable ? fetched : cachedFacts(ctx, parsed.visitId, local);
   }
   const decision = decideOn(ctx, { parsed, card: input.card, now, nhi, local });

@@ -12,7 +12,8 @@ import type { OutboxSettings } from "./outbox/settings.js";
 import { addRefillEvents, type RefillEventInput } from "./store/events.js";
 import {
   type LocalState,
-  type LocalStateRow,
+  type LookupAnswer,
+  type LookupAsk,
   loadLocalState,
   lookUpPrescriptions,
   MAX_LOOKUP_BATCH,
@@ -58,21 +59,24 @@ export interface ServiceContext {
   readonly blockedEvents: Batcher<RefillEventInput>;
   /**
    * Stores NHI's answer about a prescription; answers from concurrent scans go in one statement (group commit),
-   * and each caller waits until its own answer is committed. Answers the patient's name as we know it (from a card
-   * or the paper; NHI names nobody).
+   * and each caller waits until its own answer is committed.
    */
-  syncStatus(sync: StatusSync): Promise<{ patientName?: string }>;
-  /** Our state of one prescription (`cached`: also rebuild NHI's last answer from our tables; the default). */
-  localState(originalVisitId: string, cached?: boolean): Promise<LocalState>;
+  syncStatus(sync: StatusSync): Promise<void>;
+  /**
+   * Our state of one prescription. `cached`: also rebuild NHI's last answer from our tables (the default).
+   * `nationalId`: the patient NHI says it is for, whose name we know answers for a prescription we do not hold yet
+   * (NHI names nobody).
+   */
+  localState(originalVisitId: string, options?: { cached?: boolean; nationalId?: string }): Promise<LocalState>;
 }
 
 export function serviceContext(options: DispensingServiceOptions): ServiceContext {
   const { db, engine } = options;
   /** Concurrent scans share one read of our tables (each still sees every commit made before it asked). */
-  const prescriptions = new Batcher<string, LocalStateRow | undefined>((ids) => lookUpPrescriptions(db, engine, ids), {
+  const prescriptions = new Batcher<LookupAsk, LookupAnswer>((asks) => lookUpPrescriptions(db, engine, asks), {
     maxBatch: MAX_LOOKUP_BATCH,
   });
-  const find = (originalVisitId: string) => prescriptions.add(originalVisitId);
+  const find = (ask: LookupAsk) => prescriptions.add(ask);
   const statusSyncs = new Batcher<StatusSync, SyncOutcome>(
     (syncs) => writeStatuses(db, engine, syncs, options.pharmacy),
     { maxBatch: MAX_STATUS_BATCH },
@@ -92,18 +96,20 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     }),
     async syncStatus(sync) {
       const outcome = await statusSyncs.add(sync);
-      if ("error" in outcome) throw outcome.error;
-      return outcome.patientName ? { patientName: outcome.patientName } : {};
+      if (outcome) throw outcome.error;
     },
-    localState: (originalVisitId, cached = true) => loadLocalState(db, find, originalVisitId, { cached }),
+    localState(originalVisitId, options = {}) {
+      const ask = options.nationalId ? { originalVisitId, nationalId: options.nationalId } : { originalVisitId };
+      return loadLocalState(db, find, ask, { cached: options.cached ?? true });
+    },
   };
 }
 
 /** NHI answers per commit: a few hundred rows per statement, within every engine's limit on bound parameters. */
 const MAX_STATUS_BATCH = 64;
 
-/** One answer's fate: stored (with the patient's name as we know it), or the error that kept it out. */
-type SyncOutcome = { patientName?: string } | { error: unknown };
+/** One answer's fate: stored (nothing), or the error that kept it out. */
+type SyncOutcome = undefined | { error: unknown };
 
 /** One statement for all the answers; if it fails, each answer alone, so that one bad answer fails only its scan. */
 async function writeStatuses(
@@ -112,19 +118,17 @@ async function writeStatuses(
   syncs: StatusSync[],
   pharmacy: PharmacyIdentity,
 ): Promise<SyncOutcome[]> {
-  const write = async (batch: StatusSync[]) => {
-    const names = await syncPrescriptionStatuses(db, engine, batch, pharmacy.pharmacyCode);
-    return batch.map(({ status }): SyncOutcome => ({ patientName: names.get(status.nationalId) }));
-  };
+  const write = (batch: StatusSync[]) => syncPrescriptionStatuses(db, engine, batch, pharmacy.pharmacyCode);
   try {
-    return await write(syncs);
+    await write(syncs);
+    return syncs.map(() => undefined);
   } catch (error) {
     if (syncs.length === 1) return [{ error }];
     const outcomes: SyncOutcome[] = [];
     for (const sync of syncs)
       outcomes.push(
         await write([sync]).then(
-          ([stored]) => stored!,
+          () => undefined,
           (e: unknown) => ({ error: e }),
         ),
       );

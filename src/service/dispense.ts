@@ -146,7 +146,7 @@ export async function repeatedConfirm(
   if (!row) return undefined;
   const dispensing = (await getDispensing(ctx, row.id))!;
   const result: DispenseResult = { ok: true, dispensing, repeated: true };
-  const { status } = await ctx.localState(row.original_visit_id, true);
+  const { status } = await ctx.localState(row.original_visit_id);
   if (status?.chronic && row.refill_no < status.refillCount) {
     result.nextRefill = {
       refillNo: row.refill_no + 1,

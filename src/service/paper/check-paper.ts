@@ -66,7 +66,7 @@ export async function evaluatePaper(ctx: ServiceContext, request: PaperCheckRequ
   }
   const card = request.card;
   const key = paperPrescriptionKey(paper, card.nationalId);
-  const local = await ctx.localState(key, false);
+  const local = await ctx.localState(key, { cached: false });
   const enteredBefore = local.prescription?.paper_json != null;
 
   // Why the paper, and whether NHI can be reached.

@@ -2,7 +2,7 @@
  * What we hold about one prescription for a decision: its row, the patient's name and our dispensings, read in one
  * query that concurrent scans share.
  */
-import { type CompiledQuery, sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import type { Engine } from "../../db/migrations.js";
 import { prepareOnPostgres } from "../../db/prepared.js";
 import type { DispensingRow, PrescriptionRow } from "../../db/schema.js";
@@ -34,88 +34,84 @@ export interface LocalState {
   patientName?: string;
 }
 
-/** The prescription's dispensings as one JSON array column, so that a scan is a single indexed read. */
-function dispensingsJson(engine: Engine) {
-  const pairs = sql.join(LOCAL_DISPENSING_COLUMNS.map((c) => sql`${sql.lit(c)}, ${sql.ref(`d.${c}`)}`));
-  const where = sql`d.original_visit_id = prescriptions.original_visit_id`;
-  return engine === "postgres"
-    ? sql<unknown>`(SELECT coalesce(json_agg(json_build_object(${pairs})), '[]'::json) FROM dispensings d WHERE ${where})`
-    : sql<unknown>`(SELECT json_group_array(json_object(${pairs})) FROM dispensings d WHERE ${where})`;
-}
-
-function prescriptionsWithDispensings(db: Db, engine: Engine, originalVisitIds: readonly string[]) {
-  return db
-    .selectFrom("prescriptions")
-    .leftJoin("patients", "patients.national_id", "prescriptions.national_id")
-    .selectAll("prescriptions")
-    .select("patients.name as patient_name")
-    .select(dispensingsJson(engine).as("dispensings_json"))
-    .where("prescriptions.original_visit_id", "in", originalVisitIds);
-}
-export type LocalStateRow = Awaited<
-  ReturnType<ReturnType<typeof prescriptionsWithDispensings>["executeTakeFirstOrThrow"]>
->;
-
 /**
- * The scan's query is built and compiled once per engine and list length, then only its parameters change: building
- * a Kysely query costs about as much main-thread time as SQLite takes to answer it. Lists are padded to a power of
- * two by repeating their last ID, so a handful of statements serve every batch, prepared once per connection on
- * PostgreSQL (src/db/prepared.ts).
+ * The scan's lookup: for each prescription asked, our row of it with its patient's name and its dispensings (one JSON
+ * array column), in one indexed read whatever the number asked. A prescription we do not hold yet still answers the
+ * name we know of the patient NHI says it is for (from a card or the paper of another prescription; NHI names
+ * nobody). The list goes as one parameter, so each engine has one statement, built once: SQLite keeps it in its
+ * statement cache, PostgreSQL prepares it once per connection (src/db/prepared.ts).
  */
-const LOOKUP_PLACEHOLDER = "\u0000original_visit_id\u0000";
-export const MAX_LOOKUP_BATCH = 64;
-const compiledLookups = new Map<string, { query: CompiledQuery<LocalStateRow>; slots: number[] }>();
+function lookupSql(engine: Engine): string {
+  const pairs = LOCAL_DISPENSING_COLUMNS.map((c) => `'${c}', d.${c}`).join(", ");
+  const dispensings =
+    engine === "postgres"
+      ? `SELECT coalesce(json_agg(json_build_object(${pairs})), '[]'::json) FROM dispensings d`
+      : `SELECT json_group_array(json_object(${pairs})) FROM dispensings d`;
+  // SQLite: a JSON array of [original visit ID, national ID or null] pairs; PostgreSQL: two text arrays.
+  const [asked, askedId, askedPatient] =
+    engine === "postgres"
+      ? ["unnest($1::text[], $2::text[]) AS ask(id, national_id)", "ask.id", "ask.national_id"]
+      : ["json_each(?) AS ask", "ask.value ->> 0", "ask.value ->> 1"];
+  return `SELECT p.*, pt.name AS patient_name, ${askedId} AS asked_id,
+    (${dispensings} WHERE d.original_visit_id = p.original_visit_id) AS dispensings_json
+    FROM ${asked}
+    LEFT JOIN prescriptions p ON p.original_visit_id = ${askedId}
+    LEFT JOIN patients pt ON pt.national_id = coalesce(p.national_id, ${askedPatient})`;
+}
+const LOOKUP_SQL = { sqlite: lookupSql("sqlite"), postgres: lookupSql("postgres") } as const;
+prepareOnPostgres(LOOKUP_SQL.postgres);
 
-function compiledLookup(db: Db, engine: Engine, size: number) {
-  const key = `${engine}:${size}`;
-  let compiled = compiledLookups.get(key);
-  if (!compiled) {
-    const placeholders = Array.from({ length: size }, (_, i) => `${LOOKUP_PLACEHOLDER}${i}`);
-    const query = prescriptionsWithDispensings(db, engine, placeholders).compile();
-    const slots = query.parameters.map((p) => (typeof p === "string" ? placeholders.indexOf(p) : -1));
-    compiled = { query, slots };
-    if (engine === "postgres") prepareOnPostgres(query.sql);
-    compiledLookups.set(key, compiled);
-  }
-  return compiled;
+/** Prescriptions per lookup query (concurrent scans share one). */
+export const MAX_LOOKUP_BATCH = 64;
+
+/** Our row of a prescription as the lookup reads it. */
+export type LocalStateRow = PrescriptionRow & { patient_name: string | null; dispensings_json: unknown };
+
+/** One prescription to look up, and the patient NHI says it is for (when NHI answered). */
+export interface LookupAsk {
+  originalVisitId: string;
+  nationalId?: string;
 }
 
-/** Our rows for up to MAX_LOOKUP_BATCH prescriptions, in the order asked (undefined where we hold none). */
-export async function lookUpPrescriptions(
-  db: Db,
-  engine: Engine,
-  originalVisitIds: readonly string[],
-): Promise<(LocalStateRow | undefined)[]> {
-  if (originalVisitIds.length === 0) return [];
-  if (originalVisitIds.length > MAX_LOOKUP_BATCH) throw new RangeError(`at most ${MAX_LOOKUP_BATCH} IDs per lookup`);
-  let size = 1;
-  while (size < originalVisitIds.length) size *= 2;
-  const { query, slots } = compiledLookup(db, engine, size);
-  const last = originalVisitIds.length - 1;
-  const parameters = query.parameters.map((p, i) => {
-    const slot = slots[i]!;
-    return slot === -1 ? p : originalVisitIds[Math.min(slot, last)];
-  });
-  const { rows } = await db.executeQuery<LocalStateRow>({ ...query, parameters });
-  const byId = new Map(rows.map((row) => [row.original_visit_id, row]));
-  return originalVisitIds.map((id) => byId.get(id));
+/** Our row of the prescription, or for one we do not hold, the name we know of its patient. */
+export interface LookupAnswer {
+  row?: LocalStateRow;
+  patientName?: string;
+}
+
+/** The scan's lookup for any number of prescriptions, answers in the order asked. */
+export async function lookUpPrescriptions(db: Db, engine: Engine, asks: readonly LookupAsk[]): Promise<LookupAnswer[]> {
+  if (asks.length === 0) return [];
+  const ids = asks.map((a) => a.originalVisitId);
+  const patients = asks.map((a) => a.nationalId ?? null);
+  const parameters = engine === "postgres" ? [ids, patients] : [JSON.stringify(ids.map((id, i) => [id, patients[i]]))];
+  const { rows } = await db.executeQuery<Partial<LocalStateRow> & { asked_id: string }>(
+    CompiledQuery.raw(LOOKUP_SQL[engine], parameters),
+  );
+  const byId = new Map<string, LookupAnswer>();
+  for (const { asked_id, ...row } of rows) {
+    if (row.original_visit_id != null) byId.set(asked_id, { row: row as LocalStateRow });
+    else if (row.patient_name) byId.set(asked_id, { patientName: row.patient_name });
+  }
+  return ids.map((id) => byId.get(id) ?? {});
 }
 
 /**
- * What we hold about one prescription: `find` gives its row (prescription, patient name, dispensings; the service's
- * shares one `lookUpPrescriptions` query among concurrent scans). `cached: false` skips rebuilding NHI's per-refill
- * state (not needed when NHI just answered).
+ * What we hold about one prescription: `find` gives our row of it (prescription, patient name, dispensings; the
+ * service's shares one `lookUpPrescriptions` query among concurrent scans). `cached: false` skips rebuilding NHI's
+ * per-refill state (not needed when NHI just answered).
  */
 export async function loadLocalState(
   db: Db,
-  find: (originalVisitId: string) => Promise<LocalStateRow | undefined>,
-  originalVisitId: string,
+  find: (ask: LookupAsk) => Promise<LookupAnswer>,
+  ask: LookupAsk,
   options: { cached?: boolean } = {},
 ): Promise<LocalState> {
-  const found = await find(originalVisitId);
+  const found = await find(ask);
   // Dispensings reference their prescription: without the prescription row there are none.
-  if (!found) return { active: [], deletedVisitIds: [] };
-  const { patient_name, dispensings_json, ...prescription } = found;
+  if (!found.row)
+    return { active: [], deletedVisitIds: [], ...(found.patientName ? { patientName: found.patientName } : {}) };
+  const { patient_name, dispensings_json, ...prescription } = found.row;
   const dispensings = (
     typeof dispensings_json === "string" ? JSON.parse(dispensings_json) : dispensings_json
   ) as LocalDispensing[];
@@ -130,7 +126,7 @@ export async function loadLocalState(
     const refills = await db
       .selectFrom("nhi_refills")
       .selectAll()
-      .where("original_visit_id", "=", originalVisitId)
+      .where("original_visit_id", "=", ask.originalVisitId)
       .orderBy("refill_no")
       .execute();
     state.status = cachedStatus(prescription, refills);

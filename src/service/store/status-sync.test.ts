@@ -43,7 +43,7 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     await upsertPatient(h.db.db, h.now(), { nationalId: statuses[0]!.nationalId, name: "王小明", sex: "M" });
     const executed = vi.spyOn(h.db.db.getExecutor(), "executeQuery");
     const writes = () => executed.mock.calls.filter(([q]) => /nhi_status_inbox|rxdesk_store_nhi_status/.test(q.sql));
-    const stored = await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
+    await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
     // The first answer is written at once; all that came meanwhile go together in the next statement.
     expect(writes()).toHaveLength(2);
     if (engine === "sqlite") {
@@ -51,10 +51,13 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
       const inbox = await sql<{ n: number }>`SELECT count(*) AS n FROM nhi_status_inbox`.execute(h.db.db);
       expect(inbox.rows[0]!.n).toBe(0);
     }
-    // Each scan learns the name we know of its patient (NHI's answer names nobody).
-    expect(stored.map((s) => s.patientName)).toEqual(
+    // Our rows name the patient we know (NHI's answer names nobody); concurrent reads share a query.
+    executed.mockClear();
+    const states = await Promise.all(statuses.map((s) => ctx.localState(s.originalVisitId, { cached: false })));
+    expect(states.map((s) => s.patientName)).toEqual(
       statuses.map((s) => (s.nationalId === statuses[0]!.nationalId ? "王小明" : undefined)),
     );
+    expect(executed.mock.calls.filter(([q]) => /LEFT JOIN prescriptions/.test(q.sql))).toHaveLength(2);
 
     for (const status of statuses) {
       const row = await h.db.db

@@ -140,36 +140,27 @@ function routineArguments(syncs: readonly StatusSync[], pharmacyCode: string): s
 
 /**
  * Stores NHI's answers in one statement whatever their number (atomic on its own, or part of the caller's
- * transaction): the database routine of migration 8 (src/db/status-sync-routine.ts). Answers the names we know of
- * their patients (national ID → name; a patient nobody named yet is left out).
+ * transaction): the database routine of migration 8 (src/db/status-sync-routine.ts). The routine also answers the
+ * names of the answers' patients; a scan reads those before it stores (ServiceContext.patientName), so they are
+ * not asked for here.
  */
 export async function syncPrescriptionStatuses(
   db: Db,
   engine: Engine,
   syncs: readonly StatusSync[],
   pharmacyCode: string,
-): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  if (syncs.length === 0) return names;
+): Promise<void> {
+  if (syncs.length === 0) return;
   const [patients, prescriptions, refills, events] = routineArguments(syncs, pharmacyCode);
   if (engine === "postgres") {
-    const { rows } = await sql<{ national_id: string; name: string | null }>`
-      SELECT national_id, name FROM rxdesk_store_nhi_status(${patients}, ${prescriptions}, ${refills}, ${events})`.execute(
+    await sql`SELECT count(*) FROM rxdesk_store_nhi_status(${patients}, ${prescriptions}, ${refills}, ${events})`.execute(
       db,
     );
-    for (const row of rows) if (row.name) names.set(row.national_id, row.name);
-    return names;
+    return;
   }
-  const { rows } = await sql<{ names: string | null }>`
+  await sql`
     INSERT INTO nhi_status_inbox (patient_rows, prescription_rows, refill_rows, event_rows)
-    VALUES (${patients}, ${prescriptions}, ${refills}, ${events})
-    RETURNING (
-      SELECT json_group_object(national_id, name) FROM patients
-      WHERE name IS NOT NULL AND national_id IN (SELECT value ->> 'national_id' FROM json_each(patient_rows))
-    ) AS names`.execute(db);
-  for (const [id, name] of Object.entries(JSON.parse(rows[0]?.names ?? "{}") as Record<string, string>))
-    names.set(id, name);
-  return names;
+    VALUES (${patients}, ${prescriptions}, ${refills}, ${events})`.execute(db);
 }
 
 /** Stores one answer of NHI's (the outbox's re-checks, inside their own transaction). */
