@@ -64,6 +64,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ...(options.dbFile ? { dbFile: options.dbFile } : {}),
     ...(options.nhiUrl ? { nhiUrl: options.nhiUrl } : {}),
     ...(options.demo ? { demo: true } : {}),
+    onStoreError: (error, originalVisitId) =>
+      logger.warn({ err: String(error), originalVisitId }, "NHI's answer to a check was not stored"),
   });
   try {
     // Keys and the audit trail live in the same database as the dispensings.

@@ -26,6 +26,11 @@ export class Batcher<I, O = void> {
     });
   }
 
+  /** How many items wait for a batch (not counting the batch running). */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
   /** Settles when everything added so far has run (or failed). */
   async flushed(): Promise<void> {
     while (this.#running) await this.#running;

@@ -41,6 +41,8 @@ export interface RxdeskOptions {
   now?: () => Date;
   nhiTimeoutMs?: number;
   outbox?: Partial<OutboxSettings>;
+  /** An answer of NHI's a check queued for storing could not be stored (see DispensingServiceOptions). */
+  onStoreError?: (error: unknown, originalVisitId: string) => void;
 }
 
 export interface Rxdesk {
@@ -156,6 +158,7 @@ export async function createRxdesk(options: RxdeskOptions = {}): Promise<Rxdesk>
       now,
       nhiTimeoutMs: options.nhiTimeoutMs,
       outbox: options.outbox,
+      ...(options.onStoreError ? { onStoreError: options.onStoreError } : {}),
       institutionName: sb ? (code) => sb.institution(code)?.name : undefined,
       onClose: async () => {
         await opened.close();

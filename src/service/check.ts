@@ -26,7 +26,7 @@ export interface CheckInput {
 }
 
 export async function check(ctx: ServiceContext, input: { visitIdInput: string; card?: CardIdentity }) {
-  const { decision } = await evaluate(ctx, input);
+  const { decision } = await evaluate(ctx, input, { queueStore: true });
   await logBlocked(ctx, decision);
   return decision;
 }
@@ -50,25 +50,35 @@ export async function fetchStatus(
 /**
  * Stores NHI's answer when it says something new; a scan usually finds nothing new: then the stored copy is left
  * alone (the check stays read-only and fast) and only the in-memory "last seen" time moves. `stored`: our copy's
- * JSON when the caller has just read it (null for none), else it is read here. Answers whether it stored the
- * answer.
+ * JSON when the caller has just read it (null for none), else it is read here. `queue`: leave the answer queued for
+ * storing instead of waiting for its commit (a check; see ServiceContext.queueStatus). Answers whether the answer
+ * was new.
  */
 export async function syncStatus(
   ctx: ServiceContext,
   status: PrescriptionStatus,
   now: Date,
   stored?: string | null,
+  options: { queue?: boolean } = {},
 ): Promise<boolean> {
   const ours = stored !== undefined ? stored : await storedStatusJson(ctx.db, status.originalVisitId);
   ctx.lastSeen.set(status.originalVisitId, now);
   const json = JSON.stringify(status);
   if (ours === json) return false;
-  await ctx.syncStatus({ status, at: now, json });
+  const sync = { status, at: now, json };
+  await (options.queue ? ctx.queueStatus(sync) : ctx.syncStatus(sync));
   return true;
 }
 
-/** The decision for one visit-ID input, with the NHI facts and our state it was made from. */
-export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<Evaluation> {
+/**
+ * The decision for one visit-ID input, with the NHI facts and our state it was made from. `queueStore`: a check
+ * leaves NHI's answer queued for storing (ServiceContext.queueStatus); a dispensing waits until it is stored.
+ */
+export async function evaluate(
+  ctx: ServiceContext,
+  input: CheckInput,
+  { queueStore: queue = false }: { queueStore?: boolean } = {},
+): Promise<Evaluation> {
   const now = ctx.now();
   const parsed = parseVisitId(input.visitIdInput);
   let nhi: NhiFacts = { reachable: true, result: { found: false, code: "D074", message: msg("", "") } };
@@ -82,7 +92,7 @@ export async function evaluate(ctx: ServiceContext, input: CheckInput): Promise<
       ...(status ? { nationalId: status.nationalId } : {}),
     });
     // Storing NHI's answer changes none of our dispensings and no name.
-    if (status) await syncStatus(ctx, status, now, local.prescription?.nhi_status_json ?? null);
+    if (status) await syncStatus(ctx, status, now, local.prescription?.nhi_status_json ?? null, { queue });
     nhi = fetched.reachable ? fetched : cachedFacts(ctx, parsed.visitId, local);
   }
   const decision = decideOn(ctx, { parsed, card: input.card, now, nhi, local });

@@ -39,6 +39,11 @@ export interface DispensingServiceOptions {
   onClose?: () => Promise<void>;
   /** Institution names for messages (e.g. from the sandbox registry). */
   institutionName?: (code: string) => string | undefined;
+  /**
+   * An answer of NHI's that a check queued for storing and that could not be stored (it is not lost: NHI still holds
+   * it, and the next scan or dispensing of the prescription stores it again, waiting for the write).
+   */
+  onStoreError?: (error: unknown, originalVisitId: string) => void;
   /** Test seam: runs inside the dispensing transaction right after the refill is claimed. */
   hooks?: { afterClaim?: (dispensingId: string) => Promise<void> };
 }
@@ -63,9 +68,17 @@ export interface ServiceContext {
    */
   syncStatus(sync: StatusSync): Promise<void>;
   /**
-   * Our state of one prescription. `cached`: also rebuild NHI's last answer from our tables (the default).
-   * `nationalId`: the patient NHI says it is for, whose name we know answers for a prescription we do not hold yet
-   * (NHI names nobody).
+   * Queues NHI's answer for the same group commit without waiting for it (a check: its decision is made from NHI's
+   * answer, and what we store is a copy of it). Waits only when more than MAX_QUEUED_STATUSES are queued, so that
+   * storing keeps up with scanning. A failure goes to `onStoreError`.
+   */
+  queueStatus(sync: StatusSync): Promise<void>;
+  /** Settles when every answer queued so far is stored (or has failed). */
+  statusesStored(): Promise<void>;
+  /**
+   * Our state of one prescription, read after any queued answer about it is stored. `cached`: also rebuild NHI's
+   * last answer from our tables (the default). `nationalId`: the patient NHI says it is for, whose name we know
+   * answers for a prescription we do not hold yet (NHI names nobody).
    */
   localState(originalVisitId: string, options?: { cached?: boolean; nationalId?: string }): Promise<LocalState>;
 }
@@ -77,6 +90,8 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     maxBatch: MAX_LOOKUP_BATCH,
   });
   const find = (ask: LookupAsk) => prescriptions.add(ask);
+  /** A check's answer while it waits in `statusSyncs` (a read of that prescription waits for it). */
+  const queuedStatuses = new Map<string, Promise<void>>();
   const statusSyncs = new Batcher<StatusSync, SyncOutcome>(
     (syncs) => writeStatuses(db, engine, syncs, options.pharmacy),
     { maxBatch: MAX_STATUS_BATCH },
@@ -98,12 +113,34 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
       const outcome = await statusSyncs.add(sync);
       if (outcome) throw outcome.error;
     },
-    localState(originalVisitId, options = {}) {
+    queueStatus(sync) {
+      const id = sync.status.originalVisitId;
+      const stored: Promise<void> = statusSyncs.add(sync).then(
+        (outcome) => {
+          if (outcome) options.onStoreError?.(outcome.error, id);
+        },
+        (error: unknown) => options.onStoreError?.(error, id),
+      );
+      const entry = stored.finally(() => {
+        if (queuedStatuses.get(id) === entry) queuedStatuses.delete(id);
+      });
+      queuedStatuses.set(id, entry);
+      return statusSyncs.queued > MAX_QUEUED_STATUSES ? entry : Promise.resolve();
+    },
+    statusesStored: () => statusSyncs.flushed(),
+    async localState(originalVisitId, options = {}) {
+      await queuedStatuses.get(originalVisitId);
       const ask = options.nationalId ? { originalVisitId, nationalId: options.nationalId } : { originalVisitId };
       return loadLocalState(db, find, ask, { cached: options.cached ?? true });
     },
   };
 }
+
+/**
+ * Answers a check may leave queued for storing before it waits for its own: about two commits' worth, a few
+ * milliseconds of writing.
+ */
+export const MAX_QUEUED_STATUSES = 2 * 64;
 
 /** NHI answers per commit: a few hundred rows per statement, within every engine's limit on bound parameters. */
 const MAX_STATUS_BATCH = 64;

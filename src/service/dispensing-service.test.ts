@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHarness, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import { formatRocDate } from "../domain/roc-date.js";
 import type { Decision } from "./types.js";
@@ -38,6 +38,46 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     const run = await h.service.runOutbox();
     expect(run).toEqual({ uploaded: 1, accepted: 1, rejected: 0, failed: 0 });
     expect((await h.service.getDispensing(r.dispensing.id))?.upload.state).toBe("accepted");
+  });
+
+  it("answers a check before NHI's answer is stored; what reads it afterwards waits for it", async () => {
+    h = await createHarness(engine);
+    const c = h.scenarios.cases.chronicFresh;
+    await h.dispenseAtOther(c, 1);
+    // The store's statements wait at a gate until the test opens it.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const executor = h.service.db.getExecutor();
+    const execute = executor.executeQuery.bind(executor);
+    const stores = vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
+      if (/nhi_status_inbox|rxdesk_store_nhi_status/.test(query.sql)) await gate;
+      return execute(query, ...rest);
+    });
+
+    const d = await h.service.check({ visitIdInput: c.originalVisitId, card: h.card(c) });
+    expect(d.prescription?.refills[0]).toMatchObject({ state: "dispensed", dispensedHere: false });
+    const settled: string[] = [];
+    const log = h.service.refillLog({ from: "1000101" as never, to: "1991231" as never }).then((events) => {
+      settled.push("log");
+      return events;
+    });
+    const view = h.service.prescription(c.originalVisitId).then((v) => {
+      settled.push("prescription");
+      return v;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toEqual([]);
+    expect(stores.mock.calls.filter(([q]) => /nhi_status_inbox|rxdesk_store_nhi_status/.test(q.sql))).toHaveLength(1);
+    open();
+    // The other pharmacy's dispensing NHI told of is in the log, and the prescription is ours to show.
+    expect((await log).map((e) => [e.type, e.originalVisitId, e.refillNo])).toContainEqual([
+      "dispensed",
+      c.originalVisitId,
+      1,
+    ]);
+    expect((await view)?.refills[0]).toMatchObject({ state: "dispensed", dispensedHere: false });
   });
 
   it("concurrent scans share reads, yet each gets its own prescription and sees dispensings made before it", async () => {

@@ -139,15 +139,21 @@ export class DispensingService implements DispensingServiceApi {
     return queries.prescription(this.#ctx, originalVisitId);
   }
 
-  patientPrescriptions(nationalId: string): Promise<PrescriptionView[]> {
+  // Lists read whole tables: they wait until the answers checks left queued are stored (milliseconds), so that
+  // they show every prescription and NHI event a check has seen.
+
+  async patientPrescriptions(nationalId: string): Promise<PrescriptionView[]> {
+    await this.#ctx.statusesStored();
     return queries.patientPrescriptions(this.#ctx, nationalId);
   }
 
-  refillsDue(query: { from: RocDate; to: RocDate }): Promise<RefillDue[]> {
+  async refillsDue(query: { from: RocDate; to: RocDate }): Promise<RefillDue[]> {
+    await this.#ctx.statusesStored();
     return queries.refillsDue(this.#ctx, query);
   }
 
-  refillLog(query: RefillLogQuery): Promise<RefillEventView[]> {
+  async refillLog(query: RefillLogQuery): Promise<RefillEventView[]> {
+    await this.#ctx.statusesStored();
     return queries.refillLog(this.#ctx, query);
   }
 
@@ -203,6 +209,7 @@ export class DispensingService implements DispensingServiceApi {
     if (this.#closed) return;
     this.#closed = true;
     await this.#outboxRun?.catch(() => undefined);
+    await this.#ctx.statusesStored();
     await this.#ctx.blockedEvents.flushed();
     await this.#options.onClose?.();
   }

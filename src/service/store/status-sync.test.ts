@@ -12,7 +12,7 @@ import {
   PHARMACY,
 } from "../../../test/support/service-harness.js";
 import type { PrescriptionStatus } from "../../domain/prescription.js";
-import { serviceContext } from "../context.js";
+import { MAX_QUEUED_STATUSES, serviceContext } from "../context.js";
 import { upsertPatient } from "./patients.js";
 
 let h: Harness | undefined;
@@ -111,5 +111,93 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     expect(stored.map((r) => r.original_visit_id).sort()).toEqual(
       [good1!.originalVisitId, good2!.originalVisitId].sort(),
     );
+  });
+
+  it("queues a check's answer without waiting; reads of that prescription wait for it, and failures are reported", async () => {
+    h = await createHarness(engine);
+    const [first, second] = await statusesOf(h);
+    const failures: [string, string][] = [];
+    const ctx = serviceContext({
+      db: h.db.db,
+      engine: h.db.engine,
+      nhi: h.sandbox.client,
+      pharmacy: PHARMACY,
+      onStoreError: (error, id) => failures.push([id, String(error)]),
+    });
+    // The store's statements wait at a gate until the test opens it.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const executor = h.db.db.getExecutor();
+    const execute = executor.executeQuery.bind(executor);
+    vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
+      if (/nhi_status_inbox|rxdesk_store_nhi_status/.test(query.sql)) await gate;
+      return execute(query, ...rest);
+    });
+
+    await ctx.queueStatus({ status: first!, at: h.now() });
+    await ctx.queueStatus({ status: second!, at: h.now() });
+    const stored = await h.db.db.selectFrom("prescriptions").select("original_visit_id").execute();
+    expect(stored).toEqual([]);
+    let read: unknown;
+    const reading = ctx.localState(first!.originalVisitId).then((state) => {
+      read = state;
+    });
+    let listed = false;
+    const listing = ctx.statusesStored().then(() => {
+      listed = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect([read, listed]).toEqual([undefined, false]);
+
+    open();
+    await Promise.all([reading, listing]);
+    expect(read).toMatchObject({ prescription: { original_visit_id: first!.originalVisitId } });
+    expect(failures).toEqual([]);
+
+    // An answer that cannot be stored fails no check: it is reported, and nothing of it is kept.
+    const broken = { ...second!, originalVisitId: "BROKEN00000000000000", prescriberInstitutionCode: null };
+    await ctx.queueStatus({ status: broken as unknown as PrescriptionStatus, at: h.now() });
+    await ctx.statusesStored();
+    expect(failures.map(([id]) => id)).toEqual(["BROKEN00000000000000"]);
+    expect((await ctx.localState("BROKEN00000000000000")).prescription).toBeUndefined();
+  });
+
+  it("waits for its own answer once more than MAX_QUEUED_STATUSES wait to be stored", async () => {
+    h = await createHarness(engine);
+    const [status] = await statusesOf(h);
+    const ctx = serviceContext({ db: h.db.db, engine: h.db.engine, nhi: h.sandbox.client, pharmacy: PHARMACY });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const executor = h.db.db.getExecutor();
+    const execute = executor.executeQuery.bind(executor);
+    vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
+      if (/nhi_status_inbox|rxdesk_store_nhi_status/.test(query.sql)) await gate;
+      return execute(query, ...rest);
+    });
+    const answer = (i: number) => ({
+      status: { ...status!, originalVisitId: `Q${String(i).padStart(19, "0")}` },
+      at: h!.now(),
+    });
+    // The first answer's batch is running (held at the gate); the next ones wait in the queue.
+    for (let i = 0; i <= MAX_QUEUED_STATUSES; i++) await ctx.queueStatus(answer(i));
+    let returned = false;
+    const over = ctx.queueStatus(answer(MAX_QUEUED_STATUSES + 1)).then(() => {
+      returned = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(returned).toBe(false);
+    open();
+    await over;
+    await ctx.statusesStored();
+    const n = await h.db.db
+      .selectFrom("prescriptions")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where("original_visit_id", "like", "Q%")
+      .executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(MAX_QUEUED_STATUSES + 2);
   });
 });
