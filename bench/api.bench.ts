@@ -3,7 +3,9 @@
  * its own, real HTTP on loopback, on a pharmacy database with 1,000,000 historical dispensings (bench/fixture.ts),
  * SQLite and PostgreSQL in the same run, with the embedded NHI sandbox (the shipped default) holding the
  * prescriptions. Every measured request checks a different prescription: a first scan of it, so NHI's status is
- * fetched, the lookup runs against the big database and the new status is stored.
+ * fetched, the lookup runs against the big database and the new status is stored. A check answers before its copy
+ * of NHI's answer is committed (ServiceContext.queueStatus): a round ends when its last answer is in AND every
+ * prescription it checked is stored, read from the database itself.
  *
  * Beside it, in the same run on the same database: bare Koa doing the same work the bare way
  * (bench/bare-check-server.ts: NHI's record from memory, the same lookup query with the driver alone, the same
@@ -29,6 +31,7 @@ const { nationalIdCheckDigit } =
 const { buildUploadXml } = await shipped<typeof import("../src/nhi/format/xml.js")>("src/nhi/format/xml.ts");
 const { createSandbox, prescriptionRecord, SCENARIO_CLINIC } =
   await shipped<typeof import("../src/nhi/sandbox/index.js")>("src/nhi/sandbox/index.ts");
+const { createKysely } = await shipped<typeof import("../src/db/open.js")>("src/db/open.ts");
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const CONCURRENCY = 16;
@@ -43,6 +46,8 @@ interface LoadResult {
   failures: number;
   statuses: Record<string, number>;
   elapsedMs: number;
+  /** Of elapsedMs: from the last answer until every prescription of the round was stored. */
+  storedMs: number;
   p50: number;
   p99: number;
   latencies: number[];
@@ -100,7 +105,7 @@ interface Req {
 const at = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-function load(url: string, requests: Req[]): Promise<LoadResult> {
+function load(url: string, requests: Req[]): Promise<Omit<LoadResult, "storedMs">> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(LOADER, { eval: true, workerData: { url, requests, concurrency: CONCURRENCY } });
     worker.once("message", (m: Omit<LoadResult, "p50" | "p99">) => {
@@ -121,6 +126,7 @@ function merge(results: LoadResult[]): LoadResult {
     failures: results.reduce((a, r) => a + r.failures, 0),
     statuses: Object.assign({}, ...results.map((r) => r.statuses)),
     elapsedMs: results.reduce((a, r) => a + r.elapsedMs, 0),
+    storedMs: results.reduce((a, r) => a + r.storedMs, 0),
     p50: at(sorted, 50),
     p99: at(sorted, 99),
     latencies,
@@ -204,13 +210,33 @@ function checks(visitIds: string[], path: string, headers?: Record<string, strin
 
 function describe(r: LoadResult): string {
   return `${r.count} checks, ${rate(r).toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${
-    r.failures ? `, ${r.failures} failed ${JSON.stringify(r.statuses)}` : ""
-  }`;
+    r.storedMs > 0 ? ` (all stored ${r.storedMs.toFixed(1)} ms after the last answer, the checking read included)` : ""
+  }${r.failures ? `, ${r.failures} failed ${JSON.stringify(r.statuses)}` : ""}`;
+}
+
+/**
+ * A round of first scans: the load, then reading the database (a connection of this process) until every
+ * prescription it checked is stored; that wait counts in the round's time.
+ */
+async function firstScans(
+  url: string,
+  requests: Req[],
+  visitIds: string[],
+  stored: (ids: string[]) => Promise<number>,
+): Promise<LoadResult> {
+  const result = await load(url, requests);
+  const started = performance.now();
+  while ((await stored(visitIds)) < visitIds.length) {
+    if (performance.now() - started > 60_000) throw new Error("checked prescriptions not stored within 60 s");
+  }
+  const storedMs = performance.now() - started;
+  return { ...result, elapsedMs: result.elapsedMs + storedMs, storedMs };
 }
 
 async function benchEngine(engine: Engine): Promise<boolean> {
   const db = await benchDatabase(engine);
   const children: ChildProcess[] = [];
+  let reader: ReturnType<typeof createKysely> | undefined;
   try {
     const perServer = WARMUP + CHECKS;
     const sandboxFile = join(db.dataDir, "nhi-sandbox.sqlite3");
@@ -255,6 +281,22 @@ async function benchEngine(engine: Engine): Promise<boolean> {
     );
     children.push(bare.child);
 
+    reader = createKysely(
+      engine === "sqlite"
+        ? { engine, file: join(db.dataDir, "rxdesk.sqlite3") }
+        : { engine, connection: db.env.RXDESK_DATABASE_URL!, poolSize: 1 },
+    );
+    const read = reader;
+    const stored = async (ids: string[]) =>
+      Number(
+        (
+          await read
+            .selectFrom("prescriptions")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("original_visit_id", "in", ids)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const auth = { authorization: `Bearer ${key}` };
     const oursIds = visitIds.slice(0, perServer);
     const bareIds = visitIds.slice(perServer);
@@ -265,16 +307,16 @@ async function benchEngine(engine: Engine): Promise<boolean> {
     const runs: [LoadResult[], LoadResult[]] = [[], []];
     for (let round = 0; round < ROUNDS; round++) {
       const slice = (ids: string[]) => ids.slice(WARMUP + round * perRound, WARMUP + (round + 1) * perRound);
-      runs[0].push(await load(ours.url, checks(slice(oursIds), "/api/checks", auth)));
-      runs[1].push(await load(bare.url, checks(slice(bareIds), "/checks")));
+      runs[0].push(await firstScans(ours.url, checks(slice(oursIds), "/api/checks", auth), slice(oursIds), stored));
+      runs[1].push(await firstScans(bare.url, checks(slice(bareIds), "/checks"), slice(bareIds), stored));
     }
     const [e2e, base] = runs.map(merge) as [LoadResult, LoadResult];
     process.stdout.write(`  first scans, rxdesk serve: ${describe(e2e)}; answer ${e2e.sampleBody.length} bytes\n`);
     process.stdout.write(`  first scans, bare Koa:     ${describe(base)}; answer ${base.sampleBody.length} bytes\n`);
     // For information: the same prescriptions scanned again, NHI's status unchanged (no write on either side).
     const measured = (ids: string[]) => ids.slice(WARMUP);
-    const again = await load(ours.url, checks(measured(oursIds), "/api/checks", auth));
-    const bareAgain = await load(bare.url, checks(measured(bareIds), "/checks"));
+    const again = { ...(await load(ours.url, checks(measured(oursIds), "/api/checks", auth))), storedMs: 0 };
+    const bareAgain = { ...(await load(bare.url, checks(measured(bareIds), "/checks"))), storedMs: 0 };
     process.stdout.write(
       `  scanned again, rxdesk serve: ${describe(again)}\n  scanned again, bare Koa:     ${describe(bareAgain)}\n`,
     );
@@ -296,6 +338,7 @@ async function benchEngine(engine: Engine): Promise<boolean> {
     }
     return [e2e, base, again, bareAgain].every((r) => r.failures === 0);
   } finally {
+    await reader?.destroy();
     for (const child of children) await stop(child);
     await db.drop();
   }
