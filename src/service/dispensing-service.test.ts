@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { holdStatusStores } from "../../test/support/held-stores.js";
 import { createHarness, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
 import { formatRocDate } from "../domain/roc-date.js";
 import type { Decision } from "./types.js";
@@ -44,17 +45,7 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     h = await createHarness(engine);
     const c = h.scenarios.cases.chronicFresh;
     await h.dispenseAtOther(c, 1);
-    // The store's statements wait at a gate until the test opens it.
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const executor = h.service.db.getExecutor();
-    const execute = executor.executeQuery.bind(executor);
-    const stores = vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
-      if (/nhi_status_inbox|rxdesk_store_nhi_status/.test(query.sql)) await gate;
-      return execute(query, ...rest);
-    });
+    const stores = holdStatusStores(h.service.db);
 
     const d = await h.service.check({ visitIdInput: c.originalVisitId, card: h.card(c) });
     expect(d.prescription?.refills[0]).toMatchObject({ state: "dispensed", dispensedHere: false });
@@ -69,8 +60,8 @@ describe.each(ENGINES)("dispensing service on %s", (engine) => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(settled).toEqual([]);
-    expect(stores.mock.calls.filter(([q]) => /nhi_status_inbox|rxdesk_store_nhi_status/.test(q.sql))).toHaveLength(1);
-    open();
+    expect(stores.held()).toBe(1);
+    stores.open();
     // The other pharmacy's dispensing NHI told of is in the log, and the prescription is ours to show.
     expect((await log).map((e) => [e.type, e.originalVisitId, e.refillNo])).toContainEqual([
       "dispensed",

@@ -4,6 +4,7 @@
  */
 import { sql } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { holdStatusStores } from "../../../test/support/held-stores.js";
 import {
   createHarness,
   ENGINES,
@@ -124,17 +125,7 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
       pharmacy: PHARMACY,
       onStoreError: (error, id) => failures.push([id, String(error)]),
     });
-    // The store's statements wait at a gate until the test opens it.
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const executor = h.db.db.getExecutor();
-    const execute = executor.executeQuery.bind(executor);
-    vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
-      if (/nhi_status_inbox|rxdesk_store_nhi_status/.test(query.sql)) await gate;
-      return execute(query, ...rest);
-    });
+    const stores = holdStatusStores(h.db.db);
 
     await ctx.queueStatus({ status: first!, at: h.now() });
     await ctx.queueStatus({ status: second!, at: h.now() });
@@ -151,7 +142,7 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect([read, listed]).toEqual([undefined, false]);
 
-    open();
+    stores.open();
     await Promise.all([reading, listing]);
     expect(read).toMatchObject({ prescription: { original_visit_id: first!.originalVisitId } });
     expect(failures).toEqual([]);
@@ -168,16 +159,7 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     h = await createHarness(engine);
     const [status] = await statusesOf(h);
     const ctx = serviceContext({ db: h.db.db, engine: h.db.engine, nhi: h.sandbox.client, pharmacy: PHARMACY });
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
-    const executor = h.db.db.getExecutor();
-    const execute = executor.executeQuery.bind(executor);
-    vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
-      if (/nhi_status_inbox|rxdesk_store_nhi_status/.test(query.sql)) await gate;
-      return execute(query, ...rest);
-    });
+    const stores = holdStatusStores(h.db.db);
     const answer = (i: number) => ({
       status: { ...status!, originalVisitId: `Q${String(i).padStart(19, "0")}` },
       at: h!.now(),
@@ -190,7 +172,7 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(returned).toBe(false);
-    open();
+    stores.open();
     await over;
     await ctx.statusesStored();
     const n = await h.db.db
