@@ -115,12 +115,14 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
     },
     queueStatus(sync) {
       const id = sync.status.originalVisitId;
-      const stored: Promise<void> = statusSyncs.add(sync).then(
-        (outcome) => {
-          if (outcome) options.onStoreError?.(outcome.error, id);
-        },
-        (error: unknown) => options.onStoreError?.(error, id),
-      );
+      const report = (error: unknown) => {
+        try {
+          options.onStoreError?.(error, id);
+        } catch {
+          // A failing report must not fail later reads of this prescription, nor the process.
+        }
+      };
+      const stored: Promise<void> = statusSyncs.add(sync).then((outcome) => outcome && report(outcome.error), report);
       const entry = stored.finally(() => {
         if (queuedStatuses.get(id) === entry) queuedStatuses.delete(id);
       });
@@ -128,10 +130,10 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
       return statusSyncs.queued > MAX_QUEUED_STATUSES ? entry : Promise.resolve();
     },
     statusesStored: () => statusSyncs.flushed(),
-    async localState(originalVisitId, options = {}) {
+    async localState(originalVisitId, read = {}) {
       await queuedStatuses.get(originalVisitId);
-      const ask = options.nationalId ? { originalVisitId, nationalId: options.nationalId } : { originalVisitId };
-      return loadLocalState(db, find, ask, { cached: options.cached ?? true });
+      const ask = read.nationalId ? { originalVisitId, nationalId: read.nationalId } : { originalVisitId };
+      return loadLocalState(db, find, ask, { cached: read.cached ?? true });
     },
   };
 }

@@ -155,6 +155,24 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     expect((await ctx.localState("BROKEN00000000000000")).prescription).toBeUndefined();
   });
 
+  it("keeps reading a prescription whose queued answer failed, even when reporting the failure fails", async () => {
+    h = await createHarness(engine);
+    const [status] = await statusesOf(h);
+    const ctx = serviceContext({
+      db: h.db.db,
+      engine: h.db.engine,
+      nhi: h.sandbox.client,
+      pharmacy: PHARMACY,
+      onStoreError: () => {
+        throw new Error("the log is down");
+      },
+    });
+    const broken = { ...status!, prescriberInstitutionCode: null } as unknown as PrescriptionStatus;
+    await ctx.queueStatus({ status: broken, at: h.now() });
+    await expect(ctx.localState(broken.originalVisitId)).resolves.toMatchObject({ active: [] });
+    await ctx.statusesStored();
+  });
+
   it("waits for its own answer once more than MAX_QUEUED_STATUSES wait to be stored", async () => {
     h = await createHarness(engine);
     const [status] = await statusesOf(h);
