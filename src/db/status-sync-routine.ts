@@ -10,7 +10,8 @@
  *  - PostgreSQL: `SELECT * FROM rxdesk_store_nhi_status($1, $2, $3, $4)`, a PL/pgSQL function doing the same and
  *    answering (national_id, name) rows.
  * One statement is atomic on both engines, inside a transaction or not. The rows' fields are named in
- * src/service/store/status-sync.ts.
+ * src/service/store/status-sync.ts, which since the scan's lookup answers the names calls the routine without
+ * RETURNING on SQLite and only counts the function's rows on PostgreSQL.
  *
  * This is history: a migration that has shipped is never edited. A changed upsert is a new migration that replaces
  * the trigger and the function.

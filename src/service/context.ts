@@ -92,10 +92,9 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
   const find = (ask: LookupAsk) => prescriptions.add(ask);
   /** A check's answer while it waits in `statusSyncs` (a read of that prescription waits for it). */
   const queuedStatuses = new Map<string, Promise<void>>();
-  const statusSyncs = new Batcher<StatusSync, SyncOutcome>(
-    (syncs) => writeStatuses(db, engine, syncs, options.pharmacy),
-    { maxBatch: MAX_STATUS_BATCH },
-  );
+  const statusSyncs = new Batcher<StatusSync, unknown>((syncs) => writeStatuses(db, engine, syncs, options.pharmacy), {
+    maxBatch: MAX_STATUS_BATCH,
+  });
   return {
     db,
     nhi: options.nhi,
@@ -110,8 +109,8 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
       return undefined;
     }),
     async syncStatus(sync) {
-      const outcome = await statusSyncs.add(sync);
-      if (outcome) throw outcome.error;
+      const error = await statusSyncs.add(sync);
+      if (error) throw error;
     },
     queueStatus(sync) {
       const id = sync.status.originalVisitId;
@@ -122,7 +121,9 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
           // A failing report must not fail later reads of this prescription, nor the process.
         }
       };
-      const stored: Promise<void> = statusSyncs.add(sync).then((outcome) => outcome && report(outcome.error), report);
+      const stored: Promise<void> = statusSyncs.add(sync).then((error) => {
+        if (error) report(error);
+      }, report);
       const entry = stored.finally(() => {
         if (queuedStatuses.get(id) === entry) queuedStatuses.delete(id);
       });
@@ -138,39 +139,39 @@ export function serviceContext(options: DispensingServiceOptions): ServiceContex
   };
 }
 
-/**
- * Answers a check may leave queued for storing before it waits for its own: about two commits' worth, a few
- * milliseconds of writing.
- */
-export const MAX_QUEUED_STATUSES = 2 * 64;
-
 /** NHI answers per commit: a few hundred rows per statement, within every engine's limit on bound parameters. */
 const MAX_STATUS_BATCH = 64;
 
-/** One answer's fate: stored (nothing), or the error that kept it out. */
-type SyncOutcome = undefined | { error: unknown };
+/**
+ * Answers a check may leave queued for storing before it waits for its own: two commits' worth, a few milliseconds
+ * of writing.
+ */
+export const MAX_QUEUED_STATUSES = 2 * MAX_STATUS_BATCH;
 
-/** One statement for all the answers; if it fails, each answer alone, so that one bad answer fails only its scan. */
+/**
+ * One statement for all the answers; if it fails, each answer alone, so that one bad answer fails only its own
+ * scan. Answers each item's error (or undefined).
+ */
 async function writeStatuses(
   db: Kysely<Database>,
   engine: Engine,
   syncs: StatusSync[],
   pharmacy: PharmacyIdentity,
-): Promise<SyncOutcome[]> {
+): Promise<unknown[]> {
   const write = (batch: StatusSync[]) => syncPrescriptionStatuses(db, engine, batch, pharmacy.pharmacyCode);
   try {
     await write(syncs);
     return syncs.map(() => undefined);
   } catch (error) {
-    if (syncs.length === 1) return [{ error }];
-    const outcomes: SyncOutcome[] = [];
+    if (syncs.length === 1) return [error];
+    const errors: unknown[] = [];
     for (const sync of syncs)
-      outcomes.push(
+      errors.push(
         await write([sync]).then(
           () => undefined,
-          (e: unknown) => ({ error: e }),
+          (e: unknown) => e,
         ),
       );
-    return outcomes;
+    return errors;
   }
 }

@@ -140,9 +140,9 @@ function routineArguments(syncs: readonly StatusSync[], pharmacyCode: string): s
 
 /**
  * Stores NHI's answers in one statement whatever their number (atomic on its own, or part of the caller's
- * transaction): the database routine of migration 8 (src/db/status-sync-routine.ts). The routine also answers the
- * names of the answers' patients; a scan reads those before it stores (ServiceContext.patientName), so they are
- * not asked for here.
+ * transaction): the database routine of migration 8 (src/db/status-sync-routine.ts). The routine can also answer
+ * the names of the answers' patients; a scan's lookup reads those before it stores (store/local-state.ts), so they
+ * are not asked for here (PostgreSQL's function answers them anyway, and they are only counted).
  */
 export async function syncPrescriptionStatuses(
   db: Db,
