@@ -31,6 +31,9 @@ export async function dispense(ctx: ServiceContext, request: DispenseRequest): P
   // The refill asked for was dispensed already (here or elsewhere): a duplicate stopped, whatever else holds now.
   const asked = decision.prescription?.refills.find((r) => r.refillNo === request.refillNo);
   if (asked?.state === "dispensed") {
+    // Unless it was this very confirmation, committed by a retry that ran alongside since we first looked.
+    const committedMeanwhile = await repeatedConfirm(ctx, request.confirmKey);
+    if (committedMeanwhile) return committedMeanwhile;
     const duplicate = alreadyDispensed(asked, ctx.options.institutionName);
     const refused: Decision = { ...decision, outcome: "block", reasons: [duplicate] };
     await logBlocked(ctx, refused, pharmacist.nationalId);
