@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHarness, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
+import { paperOf } from "../../test/support/service-paper.js";
 
 /** When set, the next lookup by confirmation key misses, as a read taken just before the first commit would. */
 const lookup = vi.hoisted(() => ({ missNext: false }));
@@ -57,5 +58,27 @@ describe("a confirmation retried while the first one commits", () => {
     const other = await h.service.dispense({ ...request, confirmKey: "api:key1:someone-else" });
     expect(other).toMatchObject({ ok: false, kind: "conflict" });
     expect(await blockedCount()).toBe(1);
+  });
+
+  it("from the paper too: the retry gets the first success, and no refusal is logged", async () => {
+    h = await createHarness("sqlite");
+    const c = h.scenarios.cases.sm00PreFormat2;
+    const request = {
+      paper: paperOf(c),
+      pharmacistId: PHARMACIST,
+      card: h.card(c),
+      confirmKey: "api:key1:paper-retried-during-commit",
+    };
+    const first = await h.service.dispensePaper(request);
+    expect(first.ok).toBe(true);
+    lookup.missNext = true;
+    const retried = await h.service.dispensePaper(request);
+    expect(lookup.missNext).toBe(false);
+    expect(retried).toMatchObject({ ok: true, repeated: true });
+    expect(retried.ok && first.ok && retried.dispensing.id).toBe(first.ok && first.dispensing.id);
+    expect(await blockedCount()).toBe(0);
+    const other = await h.service.dispensePaper({ ...request, confirmKey: "api:key1:paper-someone-else" });
+    expect(other).toMatchObject({ ok: false, kind: "conflict" });
+    expect(await h.service.recentDispensings(5)).toHaveLength(1);
   });
 });

@@ -25,7 +25,11 @@ export async function dispensePaper(ctx: ServiceContext, request: PaperDispenseR
   const repeated = await repeatedConfirm(ctx, request.confirmKey);
   if (repeated) return repeated;
   const { result, status, key } = await evaluatePaper(ctx, request);
-  if (!result.ok) return { ok: false, kind: result.kind, reasons: result.reasons };
+  if (!result.ok) {
+    // A conflict may be this very confirmation, committed by a retry that ran alongside since we first looked.
+    const committedMeanwhile = result.kind === "conflict" ? await repeatedConfirm(ctx, request.confirmKey) : undefined;
+    return committedMeanwhile ?? { ok: false, kind: result.kind, reasons: result.reasons };
+  }
   if (!status || !key) return { ok: false, kind: "invalid", reasons: result.reasons };
   const overrideReason = request.override?.reason?.trim();
   if (result.outcome === "override" && !overrideReason) {
