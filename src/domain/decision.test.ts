@@ -136,6 +136,13 @@ describe("decide", () => {
     expect(blocks(input({ card: { source: "virtual-card", nationalId: "B123456780" } }))).toEqual(["person-mismatch"]);
   });
 
+  it("a refused chronic refill without a card is refused only: the card (and F9 to type the ID) cannot lift it", () => {
+    const early = decide(input({ card: undefined, local: [mine(1, "1130301100000")], today: "1130318" }));
+    expect(early.outcome).toBe("block");
+    expect(early.reasons.map((r) => r.code)).toEqual(["before-window"]);
+    expect(early.missingEvidence).toBeUndefined();
+  });
+
   it("a chronic refill without identity evidence is card-needed, naming the action; never 可調劑", () => {
     const d = decide(input({ card: undefined }));
     expect(d.outcome).toBe("card-needed");

@@ -182,6 +182,8 @@ export function decide(input: DecisionInput): Decision {
   if (input.card) base.evidence = { source: input.card.source, nationalId: input.card.nationalId };
   const finish = (extra: Partial<Decision>): Decision => {
     const blocked = reasons.some((r) => r.severity === "block");
+    // A refusal is not lifted by the card: asking for it (F9 types the ID) would send the pharmacist the wrong way.
+    if (blocked) removeWhere(reasons, (r) => r.code === "no-card-chronic");
     const cardNeeded = reasons.some((r) => r.code === "no-card-chronic");
     const outcome = blocked ? "block" : cardNeeded ? "card-needed" : !input.nhi.reachable ? "override" : "dispense";
     const headline =
@@ -289,4 +291,8 @@ export function decide(input: DecisionInput): Decision {
     reasons.push(reason("j000-fallback", "warning", undefined, "J000"));
   }
   return finish({ originalVisitId, prescription, refillNo, ...(window ? { window } : {}) });
+}
+
+function removeWhere<T>(items: T[], drop: (item: T) => boolean): void {
+  for (let i = items.length - 1; i >= 0; i--) if (drop(items[i]!)) items.splice(i, 1);
 }
