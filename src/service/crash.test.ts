@@ -12,7 +12,7 @@ const CHILD = new URL("../../test/support/service-crash-child.ts", import.meta.u
 
 function runChild(
   file: string,
-  mode: "hang" | "finish",
+  mode: "hang" | "finish" | "check-hang" | "check",
 ): Promise<{ out: string; signal: NodeJS.Signals | null; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, file, mode], {
@@ -22,7 +22,8 @@ function runChild(
     let err = "";
     child.stdout.on("data", (b: Buffer) => {
       out += b.toString();
-      if (mode === "hang" && out.includes("CLAIMED")) child.kill("SIGKILL");
+      const stopped = mode === "hang" ? "CLAIMED" : mode === "check-hang" ? "CHECKED" : undefined;
+      if (stopped && out.includes(stopped)) child.kill("SIGKILL");
     });
     child.stderr.on("data", (b: Buffer) => {
       err += b.toString();
@@ -88,4 +89,28 @@ describe("crash safety (real child process, SIGKILL)", () => {
     expect(after.audit).toBe(1);
     expect(after.integrity).toBe("ok");
   });
+
+  it("loses only NHI's copy when killed after a check answered and before its copy was stored", async () => {
+    const file = join(dir, "checked.sqlite3");
+    const run = await runChild(file, "check-hang");
+    expect(run.out).toContain("CHECKED dispense");
+    expect(run.signal).toBe("SIGKILL");
+    // The check had answered; its copy of NHI's answer was still queued, and nothing else was written.
+    expect(await counts(file)).toEqual({ dispensings: 0, outbox: 0, events: 0, audit: 0, integrity: "ok" });
+    expect(await prescriptionCount(file)).toBe(0);
+    // The next check (another process, the same NHI) answers the same and stores the copy; the refill dispenses.
+    expect((await runChild(file, "check")).out).toContain("CHECKED dispense");
+    expect(await prescriptionCount(file)).toBe(1);
+    expect((await runChild(file, "finish")).out).toContain('DONE {"ok":true}');
+    expect(await counts(file)).toMatchObject({ dispensings: 1, outbox: 1, audit: 1, integrity: "ok" });
+  });
 });
+
+async function prescriptionCount(file: string): Promise<number> {
+  const h = await openDatabase({ engine: "sqlite", file });
+  try {
+    return (await h.db.selectFrom("prescriptions").select("original_visit_id").execute()).length;
+  } finally {
+    await h.close();
+  }
+}

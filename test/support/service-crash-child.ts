@@ -1,20 +1,50 @@
 /**
- * Child process for the crash test: dispenses a scenario refill into the given SQLite file. With `hang` it stops
- * inside the dispensing transaction (after the refill is claimed, before the outbox entry), tells the parent
- * `CLAIMED <dispensing id>` and waits to be killed with SIGKILL.
+ * Child process for the crash tests, on the given SQLite file and a sandbox kept beside it (so a second child sees
+ * the same prescriptions). Modes:
+ * - `hang`: dispenses a scenario refill and stops inside the dispensing transaction (after the refill is claimed,
+ *   before the outbox entry), tells the parent `CLAIMED <dispensing id>` and waits to be killed with SIGKILL;
+ * - `finish`: the same dispensing, allowed to finish;
+ * - `check-hang`: checks the prescription while the statement that stores NHI's answer is held, tells the parent
+ *   `CHECKED <outcome>` once the check has answered, and waits to be killed with SIGKILL;
+ * - `check`: the same check, allowed to store its copy.
  */
+import type { CompiledQuery, QueryResult } from "kysely";
 import { openDatabase } from "../../src/db/open.js";
 import { createSandbox } from "../../src/nhi/sandbox/index.js";
 import { DispensingService } from "../../src/service/dispensing-service.js";
 import { PHARMACIST, PHARMACY } from "./service-harness.js";
 
-const [file, mode] = process.argv.slice(2);
-if (!file) throw new Error("usage: crash-child.ts <db file> [hang|finish]");
+const MODES = ["hang", "finish", "check-hang", "check"] as const;
+const [file, mode] = process.argv.slice(2) as [string | undefined, (typeof MODES)[number]];
+if (!file || !MODES.includes(mode)) throw new Error(`usage: crash-child.ts <db file> <${MODES.join("|")}>`);
+
+const forever = () =>
+  new Promise<never>(() => {
+    setInterval(() => undefined, 1000);
+  });
+
 const db = await openDatabase({ engine: "sqlite", file });
-const sandbox = await createSandbox();
+const sandbox = await createSandbox({ file: `${file}.nhi` });
 await sandbox.registerInstitution({ code: PHARMACY.pharmacyCode, kind: "pharmacy", name: PHARMACY.name });
 const scenarios = await sandbox.seedScenarios({ pharmacyCode: PHARMACY.pharmacyCode });
 const c = scenarios.cases.chronicFresh;
+const card = {
+  source: "ic-card" as const,
+  nationalId: c.nationalId,
+  cardNumber: "000012345678",
+  birthDate: c.birthDate,
+};
+
+if (mode === "check-hang") {
+  // The status store (migration 8's routine, through the SQLite inbox) never runs: the check's copy stays queued.
+  const executor = db.db.getExecutor();
+  const execute = executor.executeQuery.bind(executor);
+  executor.executeQuery = <R>(query: CompiledQuery, ...rest: unknown[]): Promise<QueryResult<R>> =>
+    query.sql.includes("nhi_status_inbox")
+      ? forever()
+      : (execute as (...a: unknown[]) => Promise<QueryResult<R>>)(query, ...rest);
+}
+
 const service = new DispensingService({
   db: db.db,
   engine: "sqlite",
@@ -24,18 +54,23 @@ const service = new DispensingService({
     afterClaim: async (id) => {
       if (mode !== "hang") return;
       process.stdout.write(`CLAIMED ${id}\n`);
-      await new Promise(() => {
-        setInterval(() => undefined, 1000);
-      });
+      await forever();
     },
   },
 });
-const result = await service.dispense({
-  visitIdInput: c.originalVisitId,
-  refillNo: 1,
-  pharmacistId: PHARMACIST,
-  card: { source: "ic-card", nationalId: c.nationalId, cardNumber: "000012345678", birthDate: c.birthDate },
-});
-process.stdout.write(`DONE ${JSON.stringify({ ok: result.ok })}\n`);
+
+if (mode === "check" || mode === "check-hang") {
+  const decision = await service.check({ visitIdInput: c.originalVisitId, card });
+  process.stdout.write(`CHECKED ${decision.outcome}\n`);
+  if (mode === "check-hang") await forever();
+} else {
+  const result = await service.dispense({
+    visitIdInput: c.originalVisitId,
+    refillNo: 1,
+    pharmacistId: PHARMACIST,
+    card,
+  });
+  process.stdout.write(`DONE ${JSON.stringify({ ok: result.ok })}\n`);
+}
 await service.close();
 await sandbox.close();
