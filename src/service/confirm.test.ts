@@ -1,10 +1,28 @@
 /** A confirm acts on the decision shown, once: tokens, repeated confirmations, the card-needed state, typed IDs. */
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHarness, ENGINES, type Harness, PHARMACIST } from "../../test/support/service-harness.js";
+import { paperOf } from "../../test/support/service-paper.js";
 import { upsertPatient } from "./store/patients.js";
+import type { DispenseResult } from "./types.js";
+
+/** When set, the next lookup by confirmation key misses, as a read taken just before an earlier commit would. */
+const lookup = vi.hoisted(() => ({ missNext: false }));
+
+vi.mock("./store/dispensings.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("./store/dispensings.js")>();
+  return {
+    ...original,
+    dispensingByConfirmKey: (...args: Parameters<typeof original.dispensingByConfirmKey>) => {
+      if (!lookup.missNext) return original.dispensingByConfirmKey(...args);
+      lookup.missNext = false;
+      return Promise.resolve(undefined);
+    },
+  };
+});
 
 let h: Harness;
 afterEach(async () => {
+  lookup.missNext = false;
   await h?.close();
 });
 
@@ -129,4 +147,50 @@ describe("confirming a decision", () => {
       expect(d.prescription!.patientName).toBe("林美玲");
     },
   );
+});
+
+/**
+ * A retried confirmation whose first look for an earlier success came just before that success committed finds the
+ * refill taken when it evaluates: it must still answer with the first success, not a duplicate refusal.
+ */
+describe("a confirmation retried while the first one commits", () => {
+  async function retriedDuringCommit(confirm: (confirmKey: string) => Promise<DispenseResult>): Promise<void> {
+    const first = await confirm("api:key1:retried-during-commit");
+    expect(first.ok).toBe(true);
+    lookup.missNext = true;
+    const retried = await confirm("api:key1:retried-during-commit");
+    expect(lookup.missNext).toBe(false);
+    expect(retried).toMatchObject({ ok: true, repeated: true });
+    expect(retried.ok && first.ok && retried.dispensing.id).toBe(first.ok && first.dispensing.id);
+    expect(await blockedCount()).toBe(0);
+    // A different confirmation of the same refill is still the duplicate it is.
+    expect(await confirm("api:key1:someone-else")).toMatchObject({ ok: false, kind: "conflict" });
+    expect(await h.service.recentDispensings(5)).toHaveLength(1);
+  }
+
+  it("scanned: gets the first success, and no refusal is logged", async () => {
+    h = await createHarness("sqlite");
+    const c = h.scenarios.cases.chronicFresh;
+    const card = h.card(c);
+    const d = await h.service.check({ visitIdInput: c.originalVisitId, card });
+    await retriedDuringCommit((confirmKey) =>
+      h.service.dispense({
+        visitIdInput: c.originalVisitId,
+        refillNo: 1,
+        pharmacistId: PHARMACIST,
+        card,
+        decisionToken: d.token,
+        confirmKey,
+      }),
+    );
+  });
+
+  it("from the paper: gets the first success, and no refusal is logged", async () => {
+    h = await createHarness("sqlite");
+    const c = h.scenarios.cases.sm00PreFormat2;
+    const card = h.card(c);
+    await retriedDuringCommit((confirmKey) =>
+      h.service.dispensePaper({ paper: paperOf(c), pharmacistId: PHARMACIST, card, confirmKey }),
+    );
+  });
 });
