@@ -183,8 +183,8 @@ export function decide(input: DecisionInput): Decision {
   const finish = (extra: Partial<Decision>): Decision => {
     const blocked = reasons.some((r) => r.severity === "block");
     // A refusal is not lifted by the card: asking for it (F9 types the ID) would send the pharmacist the wrong way.
-    if (blocked) removeWhere(reasons, (r) => r.code === "no-card-chronic");
-    const cardNeeded = reasons.some((r) => r.code === "no-card-chronic");
+    const shown = blocked ? reasons.filter((r) => r.code !== "no-card-chronic") : reasons;
+    const cardNeeded = shown.some((r) => r.code === "no-card-chronic");
     const outcome = blocked ? "block" : cardNeeded ? "card-needed" : !input.nhi.reachable ? "override" : "dispense";
     const headline =
       outcome === "block"
@@ -194,7 +194,7 @@ export function decide(input: DecisionInput): Decision {
           : outcome === "override"
             ? HEADLINES.override
             : HEADLINES.dispense(extra.refillNo ?? 1, extra.prescription?.chronic ?? false);
-    const decision: Decision = { ...base, ...extra, outcome, reasons, headline };
+    const decision: Decision = { ...base, ...extra, outcome, reasons: shown, headline };
     if (outcome === "card-needed") decision.missingEvidence = "patient-card";
     return decision;
   };
@@ -291,8 +291,4 @@ export function decide(input: DecisionInput): Decision {
     reasons.push(reason("j000-fallback", "warning", undefined, "J000"));
   }
   return finish({ originalVisitId, prescription, refillNo, ...(window ? { window } : {}) });
-}
-
-function removeWhere<T>(items: T[], drop: (item: T) => boolean): void {
-  for (let i = items.length - 1; i >= 0; i--) if (drop(items[i]!)) items.splice(i, 1);
 }
