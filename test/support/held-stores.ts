@@ -1,12 +1,13 @@
 /**
  * Holds the statements that store NHI's answers (migration 8's routine, either engine) on one Kysely instance until
- * the test opens the gate: for showing what a check does not wait for, and what waits for the store.
+ * the test opens the gate: for showing what a check does not wait for, and what waits for the store. Plain code, no
+ * test runner needed: the crash test's child process holds them too, and is killed before it opens the gate.
  */
 import type { Kysely } from "kysely";
-import { vi } from "vitest";
 import type { Database } from "../../src/db/schema.js";
 
-const STORE = /nhi_status_inbox|rxdesk_store_nhi_status/;
+/** The statement text of a status store, on either engine. */
+export const STATUS_STORE_SQL = /nhi_status_inbox|rxdesk_store_nhi_status/;
 
 export function holdStatusStores(db: Kysely<Database>): { open(): void; held(): number } {
   let open!: () => void;
@@ -15,9 +16,14 @@ export function holdStatusStores(db: Kysely<Database>): { open(): void; held(): 
   });
   const executor = db.getExecutor();
   const execute = executor.executeQuery.bind(executor);
-  const spy = vi.spyOn(executor, "executeQuery").mockImplementation(async (query, ...rest) => {
-    if (STORE.test(query.sql)) await gate;
+  let held = 0;
+  const holding: typeof executor.executeQuery = async (query, ...rest) => {
+    if (STATUS_STORE_SQL.test(query.sql)) {
+      held++;
+      await gate;
+    }
     return execute(query, ...rest);
-  });
-  return { open, held: () => spy.mock.calls.filter(([query]) => STORE.test(query.sql)).length };
+  };
+  executor.executeQuery = holding;
+  return { open, held: () => held };
 }

@@ -8,10 +8,10 @@
  *   `CHECKED <outcome>` once the check has answered, and waits to be killed with SIGKILL;
  * - `check`: the same check, allowed to store its copy.
  */
-import type { CompiledQuery, QueryResult } from "kysely";
 import { openDatabase } from "../../src/db/open.js";
 import { createSandbox } from "../../src/nhi/sandbox/index.js";
 import { DispensingService } from "../../src/service/dispensing-service.js";
+import { holdStatusStores } from "./held-stores.js";
 import { PHARMACIST, PHARMACY } from "./service-harness.js";
 
 const MODES = ["hang", "finish", "check-hang", "check"] as const;
@@ -35,15 +35,8 @@ const card = {
   birthDate: c.birthDate,
 };
 
-if (mode === "check-hang") {
-  // The status store (migration 8's routine, through the SQLite inbox) never runs: the check's copy stays queued.
-  const executor = db.db.getExecutor();
-  const execute = executor.executeQuery.bind(executor);
-  executor.executeQuery = <R>(query: CompiledQuery, ...rest: unknown[]): Promise<QueryResult<R>> =>
-    query.sql.includes("nhi_status_inbox")
-      ? forever()
-      : (execute as (...a: unknown[]) => Promise<QueryResult<R>>)(query, ...rest);
-}
+// The status store never runs: the check's copy stays queued until the parent kills this process.
+if (mode === "check-hang") holdStatusStores(db.db);
 
 const service = new DispensingService({
   db: db.db,

@@ -4,7 +4,7 @@
  */
 import { sql } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { holdStatusStores } from "../../../test/support/held-stores.js";
+import { holdStatusStores, STATUS_STORE_SQL } from "../../../test/support/held-stores.js";
 import {
   createHarness,
   ENGINES,
@@ -43,7 +43,7 @@ describe.each<EngineName>(ENGINES)("storing NHI's answers on %s", (engine) => {
     // A patient the card named before: NHI's answer names nobody, so the name stays.
     await upsertPatient(h.db.db, h.now(), { nationalId: statuses[0]!.nationalId, name: "王小明", sex: "M" });
     const executed = vi.spyOn(h.db.db.getExecutor(), "executeQuery");
-    const writes = () => executed.mock.calls.filter(([q]) => /nhi_status_inbox|rxdesk_store_nhi_status/.test(q.sql));
+    const writes = () => executed.mock.calls.filter(([q]) => STATUS_STORE_SQL.test(q.sql));
     await Promise.all(statuses.map((status) => ctx.syncStatus({ status, at: h!.now() })));
     // The first answer is written at once; all that came meanwhile go together in the next statement.
     expect(writes()).toHaveLength(2);
